@@ -1,0 +1,87 @@
+package outreach
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Actor is whoever asks the store to do something: a logged-in user, an
+// API token's user, or the system itself (first start, the CLI run by the
+// operator). Store methods take the actor explicitly and check these rules
+// themselves, so the web, the API and the CLI enforce the same ones.
+type Actor struct {
+	UserID   int64
+	Username string
+	Role     Role
+	// AgencyID is the agency of an agency reporter.
+	AgencyID int64
+	// UnitPath is the path of an unit reporter's unit; the reporter may
+	// act on that unit and every unit below it.
+	UnitPath string
+	// System marks the operator acting from the CLI or the server's own
+	// start-up work; it may do what an admin may.
+	System bool
+	// Label names a system actor in the audit log ("cli", "bootstrap").
+	Label string
+}
+
+// SystemActor returns the actor for work the operator or the server does
+// without a user.
+func SystemActor(label string) Actor {
+	return Actor{Role: RoleAdmin, System: true, Label: label}
+}
+
+// Name is how the audit log names the actor.
+func (a Actor) Name() string {
+	if a.System {
+		return "system:" + a.Label
+	}
+	return a.Username
+}
+
+// String describes the actor for error messages.
+func (a Actor) String() string {
+	if a.System {
+		return a.Name()
+	}
+	return fmt.Sprintf("%s (%s)", a.Username, a.Role)
+}
+
+// CanManageUsers reports whether the actor may create and change users
+// other than themself, and read the audit log.
+func (a Actor) CanManageUsers() bool { return a.Role == RoleAdmin }
+
+// CanEditPlans reports whether the actor may import or change plans, units,
+// agencies and key areas.
+func (a Actor) CanEditPlans() bool { return a.Role == RoleAdmin || a.Role == RoleCoordinator }
+
+// CanWriteAgency reports whether the actor may change the data of the
+// agency with the id: admins and coordinators may change any; an agency
+// reporter only their own; unit reporters and viewers none.
+func (a Actor) CanWriteAgency(agencyID int64) bool {
+	switch a.Role {
+	case RoleAdmin, RoleCoordinator:
+		return true
+	case RoleAgencyReporter:
+		return a.AgencyID != 0 && a.AgencyID == agencyID
+	}
+	return false
+}
+
+// CanWriteUnit reports whether the actor may change data recorded against
+// the unit with the path: admins and coordinators anywhere, a unit reporter
+// within their subtree.
+func (a Actor) CanWriteUnit(unitPath string) bool {
+	switch a.Role {
+	case RoleAdmin, RoleCoordinator:
+		return true
+	case RoleUnitReporter:
+		return a.UnitPath != "" && (unitPath == a.UnitPath || strings.HasPrefix(unitPath, a.UnitPath+"/"))
+	}
+	return false
+}
+
+// Forbidden returns an ErrForbidden error naming the actor and the action.
+func (a Actor) Forbidden(action string) error {
+	return fmt.Errorf("%s may not %s: %w", a, action, ErrForbidden)
+}

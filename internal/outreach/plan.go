@@ -1,0 +1,341 @@
+package outreach
+
+// Plan is a communication plan as its decision approves it: the decision
+// itself, purposes (section I), objectives and measurable targets (II),
+// themes (III), channels or forms (IV), agencies and their tasks (V),
+// funding and the reporting regime (VI). Field names are the plan file's
+// keys (docs/plan-format.md documents each one).
+type Plan struct {
+	// Code identifies the plan in URLs, the CLI and files: lowercase
+	// letters, digits and hyphens.
+	Code  string `yaml:"code" json:"code"`
+	Title string `yaml:"title" json:"title"`
+	// Province is the GSO code of the unit the plan covers.
+	Province string `yaml:"province" json:"province"`
+	// Period is the span of years the plan runs over.
+	Period   Period   `yaml:"period" json:"period"`
+	Decision Decision `yaml:"decision" json:"decision"`
+	// Preamble is the plan's opening paragraph, before section I.
+	Preamble string `yaml:"preamble,omitempty" json:"preamble,omitempty"`
+	// Purposes are the paragraphs of section I (Mục đích, yêu cầu).
+	Purposes []string `yaml:"purposes" json:"purposes"`
+	// GeneralObjective is section II.1.
+	GeneralObjective string    `yaml:"general_objective" json:"general_objective"`
+	Targets          []Target  `yaml:"targets" json:"targets"`
+	Themes           []Theme   `yaml:"themes" json:"themes"`
+	Channels         []Channel `yaml:"channels" json:"channels"`
+	Agencies         []Agency  `yaml:"agencies" json:"agencies"`
+	Tasks            []Task    `yaml:"tasks" json:"tasks"`
+	Funding          Funding   `yaml:"funding" json:"funding"`
+	Reporting        Reporting `yaml:"reporting" json:"reporting"`
+	// Closing is the plan's last paragraph.
+	Closing string `yaml:"closing,omitempty" json:"closing,omitempty"`
+}
+
+// Period is a span of whole years, both included.
+type Period struct {
+	From int `yaml:"from" json:"from"`
+	To   int `yaml:"to" json:"to"`
+}
+
+// Years lists the years of the period in order.
+func (p Period) Years() []int {
+	var ys []int
+	for y := p.From; y <= p.To; y++ {
+		ys = append(ys, y)
+	}
+	return ys
+}
+
+// Decision is the legal act that approved the plan.
+type Decision struct {
+	Number string `yaml:"number" json:"number"`
+	Date   string `yaml:"date" json:"date"`
+	Issuer string `yaml:"issuer" json:"issuer"`
+	Title  string `yaml:"title" json:"title"`
+	// SignerTitle is how the signature block names the signer's capacity,
+	// e.g. "TM. Ủy ban nhân dân, KT. Chủ tịch".
+	SignerTitle string     `yaml:"signer_title" json:"signer_title"`
+	LegalBases  []LegalDoc `yaml:"legal_bases" json:"legal_bases"`
+	// Proposal is the submission the decision answers ("Xét đề nghị của…").
+	Proposal *LegalDoc `yaml:"proposal,omitempty" json:"proposal,omitempty"`
+	// Articles are the decision's articles (Điều 1, 2, 3…), in order.
+	Articles []string `yaml:"articles,omitempty" json:"articles,omitempty"`
+	// Recipients is the "Nơi nhận" list.
+	Recipients []string `yaml:"recipients,omitempty" json:"recipients,omitempty"`
+}
+
+// LegalDoc is a legal document cited by number, date and issuer. A law
+// cited without its number has Number empty.
+type LegalDoc struct {
+	Number string `yaml:"number,omitempty" json:"number,omitempty"`
+	Date   string `yaml:"date" json:"date"`
+	Issuer string `yaml:"issuer,omitempty" json:"issuer,omitempty"`
+	Title  string `yaml:"title,omitempty" json:"title,omitempty"`
+}
+
+// TargetKind says how a target is computed.
+type TargetKind string
+
+// Target kinds.
+const (
+	// KindUnitShare is the share of a set of units meeting a condition.
+	KindUnitShare TargetKind = "unit_share"
+	// KindPopulationShare is the share of a population group reached.
+	KindPopulationShare TargetKind = "population_share"
+	// KindCount is a count of something against a quantified goal.
+	KindCount TargetKind = "count"
+	// KindFrequency is how often something happens (e.g. at least once a
+	// month), measured as the share of periods in which it happened.
+	KindFrequency TargetKind = "frequency"
+)
+
+// UnitSet names a set of units a target ranges over.
+type UnitSet string
+
+// Unit sets.
+const (
+	// SetAllCommunes is every commune-level unit of the plan's province.
+	SetAllCommunes UnitSet = "all_communes"
+	// SetKeyAreaCommunes is the communes marked as key areas for the year.
+	SetKeyAreaCommunes UnitSet = "key_area_communes"
+)
+
+// Conditions a unit can meet for a unit-share target.
+const (
+	// CondMaterialsDeployed: the commune received and deployed guidance and
+	// behaviour-change materials.
+	CondMaterialsDeployed = "materials_received_and_deployed"
+	// CondActiveModel: the commune has an active in-depth prevention model.
+	CondActiveModel = "active_prevention_model"
+)
+
+// PopulationGroup names a population a target counts people in.
+type PopulationGroup string
+
+// Population groups.
+const (
+	PopEveryone     PopulationGroup = "everyone"
+	PopWomen        PopulationGroup = "women"
+	PopChildren1416 PopulationGroup = "children_14_16"
+)
+
+// Frequency periods for frequency targets.
+const (
+	PerMonth   = "month"
+	PerQuarter = "quarter"
+	PerYear    = "year"
+)
+
+// Target is one measurable target of section II, with the definition the
+// indicator engine computes and the milestones it is judged against.
+type Target struct {
+	// Code is the target's clause, e.g. "II.2.1" (section II, item 2,
+	// first dash). It is the target's identity across re-imports.
+	Code string `yaml:"code" json:"code"`
+	// Text is the target as the decision words it.
+	Text string     `yaml:"text" json:"text"`
+	Kind TargetKind `yaml:"kind" json:"kind"`
+	// Units and Condition define a unit_share target.
+	Units     UnitSet `yaml:"units,omitempty" json:"units,omitempty"`
+	Condition string  `yaml:"condition,omitempty" json:"condition,omitempty"`
+	// Populations define a population_share target: the first is the
+	// headline, the others are the groups the text singles out.
+	Populations []PopulationGroup `yaml:"populations,omitempty" json:"populations,omitempty"`
+	// Measure is what a count or frequency target counts (a quantity kind
+	// such as "schools" or "news_items").
+	Measure string `yaml:"measure,omitempty" json:"measure,omitempty"`
+	// Per is the period of a frequency target (month, quarter, year).
+	Per        string      `yaml:"per,omitempty" json:"per,omitempty"`
+	Milestones []Milestone `yaml:"milestones" json:"milestones"`
+}
+
+// IsShare reports whether the target's value is a percentage.
+func (t Target) IsShare() bool {
+	return t.Kind == KindUnitShare || t.Kind == KindPopulationShare || t.Kind == KindFrequency
+}
+
+// Comparators a milestone can use.
+var Comparators = []string{">=", ">", "=", "<=", "<"}
+
+// Milestone is the value a target must reach by the end of a year.
+type Milestone struct {
+	Year       int     `yaml:"year" json:"year"`
+	Comparator string  `yaml:"comparator" json:"comparator"`
+	Value      float64 `yaml:"value" json:"value"`
+}
+
+// Met reports whether value satisfies the milestone.
+func (m Milestone) Met(value float64) bool {
+	switch m.Comparator {
+	case ">=":
+		return value >= m.Value
+	case ">":
+		return value > m.Value
+	case "=":
+		return value == m.Value
+	case "<=":
+		return value <= m.Value
+	case "<":
+		return value < m.Value
+	}
+	return false
+}
+
+// Theme is one content item of section III.
+type Theme struct {
+	Code string `yaml:"code" json:"code"`
+	// Name is a short label for lists; Text is the item as written.
+	Name string `yaml:"name" json:"name"`
+	Text string `yaml:"text" json:"text"`
+}
+
+// Channel is one form of communication of section IV.
+type Channel struct {
+	Code string `yaml:"code" json:"code"`
+	Name string `yaml:"name" json:"name"`
+	Text string `yaml:"text" json:"text"`
+}
+
+// Task is one assignment of section V: an item's dash, or an item's single
+// paragraph.
+type Task struct {
+	// Clause locates the task: "V.2.2" is section V, item 2, second dash;
+	// "V.8" an item without dashes. It is the task's identity.
+	Clause string `yaml:"clause" json:"clause"`
+	Text   string `yaml:"text" json:"text"`
+	// Agency is the code of the agency (or group) the item is addressed to.
+	Agency string `yaml:"agency" json:"agency"`
+	// Cooperating lists the agencies the text says the task is done with.
+	Cooperating []string `yaml:"cooperating,omitempty" json:"cooperating,omitempty"`
+	// Channels and Themes are the codes of section IV and III items the
+	// task clearly falls under; records of the task propose them.
+	Channels []string `yaml:"channels,omitempty" json:"channels,omitempty"`
+	Themes   []string `yaml:"themes,omitempty" json:"themes,omitempty"`
+	// Quantity is the quantified goal when the text gives one.
+	Quantity *Quantity `yaml:"quantity,omitempty" json:"quantity,omitempty"`
+	// Years are the years the text says the task happens in; empty means
+	// throughout the plan.
+	Years []int `yaml:"years,omitempty" json:"years,omitempty"`
+}
+
+// Quantity is a quantified goal such as "at least 04 schools".
+type Quantity struct {
+	Comparator string  `yaml:"comparator" json:"comparator"`
+	Value      float64 `yaml:"value" json:"value"`
+	// Measure is what is counted: a quantity kind such as "schools" or
+	// "districts".
+	Measure string `yaml:"measure" json:"measure"`
+}
+
+// Funding is section VI.1: where the money comes from and the rules.
+type Funding struct {
+	Clause  string          `yaml:"clause" json:"clause"`
+	Sources []FundingSource `yaml:"sources" json:"sources"`
+	Rules   []string        `yaml:"rules" json:"rules"`
+}
+
+// FundingSource is one source of money records and estimates can name.
+type FundingSource struct {
+	Code string `yaml:"code" json:"code"`
+	Name string `yaml:"name" json:"name"`
+}
+
+// Reporting methods.
+const (
+	MethodPaper = "paper"
+	MethodEmail = "email"
+)
+
+// Reporting is section VI.2: who reports what, to whom, how, how often and
+// by when.
+type Reporting struct {
+	Clause string `yaml:"clause" json:"clause"`
+	// Text is the section as written.
+	Text string `yaml:"text" json:"text"`
+	// Name and Content are the report's name and what it covers.
+	Name    string `yaml:"name" json:"name"`
+	Content string `yaml:"content" json:"content"`
+	// ReportersText is how the text names who reports; Reporters lists
+	// those agencies' (or groups') codes.
+	ReportersText string   `yaml:"reporters_text" json:"reporters_text"`
+	Reporters     []string `yaml:"reporters" json:"reporters"`
+	// Recipient is the code of the agency that consolidates.
+	Recipient string   `yaml:"recipient" json:"recipient"`
+	Methods   []string `yaml:"methods" json:"methods"`
+	Email     string   `yaml:"email,omitempty" json:"email,omitempty"`
+	// Frequency is "yearly" (the only one the regime knows so far).
+	Frequency string `yaml:"frequency" json:"frequency"`
+	// Deadline is the yearly deadline as MM-DD, end of that day in Timezone.
+	Deadline string `yaml:"deadline" json:"deadline"`
+	Cutoff   Cutoff `yaml:"cutoff" json:"cutoff"`
+	Timezone string `yaml:"timezone" json:"timezone"`
+}
+
+// Cutoff is the window of data a yearly report covers: From (MM-DD) of the
+// previous year to To (MM-DD) of the report's year, both included.
+type Cutoff struct {
+	From string `yaml:"from" json:"from"`
+	To   string `yaml:"to" json:"to"`
+	// Basis names where the window comes from.
+	Basis string `yaml:"basis" json:"basis"`
+	// Default is true when the plan itself sets no window and the basis's
+	// default applies.
+	Default bool `yaml:"default" json:"default"`
+}
+
+// Agency types.
+const (
+	AgencyDepartment        = "department"         // sở, ban, ngành
+	AgencyUnion             = "union"              // đoàn thể
+	AgencyPolice            = "police"             // công an
+	AgencyPress             = "press"              // cơ quan báo chí
+	AgencyParty             = "party"              // cơ quan Đảng
+	AgencyPeoplesCommittee  = "peoples_committee"  // ủy ban nhân dân
+	AgencyDistrictCommittee = "district_committee" // UBND cấp huyện
+	AgencyGroup             = "group"              // a group the plan addresses as one
+)
+
+// AgencyTypes lists the valid agency types.
+var AgencyTypes = []string{AgencyDepartment, AgencyUnion, AgencyPolice, AgencyPress, AgencyParty, AgencyPeoplesCommittee, AgencyDistrictCommittee, AgencyGroup}
+
+// Agency is a body the plan gives tasks to, or a group of them that the
+// plan addresses as one ("Các cơ quan báo chí của tỉnh").
+type Agency struct {
+	Code      string `yaml:"code" json:"code"`
+	Name      string `yaml:"name" json:"name"`
+	ShortName string `yaml:"short_name,omitempty" json:"short_name,omitempty"`
+	Type      string `yaml:"type" json:"type"`
+	// Unit is the GSO code of the administrative unit the agency belongs
+	// to, for local bodies such as a district's People's Committee.
+	Unit      string `yaml:"unit,omitempty" json:"unit,omitempty"`
+	ValidFrom string `yaml:"valid_from,omitempty" json:"valid_from,omitempty"`
+	ValidTo   string `yaml:"valid_to,omitempty" json:"valid_to,omitempty"`
+	// Members are the codes of a group's agencies.
+	Members []string `yaml:"members,omitempty" json:"members,omitempty"`
+	Note    string   `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// IsGroup reports whether the agency is a group of agencies.
+func (a Agency) IsGroup() bool { return a.Type == AgencyGroup }
+
+// Agency returns the agency with the code, or false.
+func (p *Plan) Agency(code string) (Agency, bool) {
+	for _, a := range p.Agencies {
+		if a.Code == code {
+			return a, true
+		}
+	}
+	return Agency{}, false
+}
+
+// TasksOf returns the tasks addressed to the agency code, in order.
+func (p *Plan) TasksOf(code string) []Task {
+	var ts []Task
+	for _, t := range p.Tasks {
+		if t.Agency == code {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}

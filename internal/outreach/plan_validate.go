@@ -1,0 +1,284 @@
+package outreach
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var (
+	codePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	clausePattern = regexp.MustCompile(`^[IVX]+(\.[0-9]+)+$`)
+	emailPattern  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// Validate checks a plan for everything a file can get wrong after it has
+// been parsed: missing fields, unknown references, impossible values. Each
+// problem's Field is a path into the plan file ("targets[0].milestones[1].value")
+// so the file reader can point at its line.
+func (p *Plan) Validate() error {
+	v := &ValidationError{}
+	req := func(field, value string) {
+		if strings.TrimSpace(value) == "" {
+			v.Add(field, "is required")
+		}
+	}
+	if !codePattern.MatchString(p.Code) {
+		v.Add("code", "expected lowercase letters, digits and hyphens (e.g. bk-1368-2017), got %q", p.Code)
+	}
+	req("title", p.Title)
+	req("province", p.Province)
+	if p.Period.From < 1990 || p.Period.From > 2100 {
+		v.Add("period.from", "expected a year, got %d", p.Period.From)
+	}
+	if p.Period.To < p.Period.From || p.Period.To > 2100 {
+		v.Add("period.to", "expected a year not before period.from (%d), got %d", p.Period.From, p.Period.To)
+	}
+
+	d := p.Decision
+	req("decision.number", d.Number)
+	req("decision.issuer", d.Issuer)
+	req("decision.title", d.Title)
+	if !ValidDate(d.Date) {
+		v.Add("decision.date", "expected a date YYYY-MM-DD, got %q", d.Date)
+	}
+	for i, b := range d.LegalBases {
+		validateLegalDoc(v, fmt.Sprintf("decision.legal_bases[%d]", i), b)
+	}
+	if d.Proposal != nil && !ValidDate(d.Proposal.Date) {
+		v.Add("decision.proposal.date", "expected a date YYYY-MM-DD, got %q", d.Proposal.Date)
+	}
+	if len(p.Purposes) == 0 {
+		v.Add("purposes", "expected at least one purpose (section I)")
+	}
+	req("general_objective", p.GeneralObjective)
+
+	agencies := map[string]Agency{}
+	for i, a := range p.Agencies {
+		f := fmt.Sprintf("agencies[%d]", i)
+		if !codePattern.MatchString(a.Code) {
+			v.Add(f+".code", "expected lowercase letters, digits and hyphens, got %q", a.Code)
+		} else if _, dup := agencies[a.Code]; dup {
+			v.Add(f+".code", "agency %q is defined twice", a.Code)
+		}
+		agencies[a.Code] = a
+		req(f+".name", a.Name)
+		if !slices.Contains(AgencyTypes, a.Type) {
+			v.Add(f+".type", "expected one of %s, got %q", strings.Join(AgencyTypes, ", "), a.Type)
+		}
+		if a.ValidFrom != "" && !ValidDate(a.ValidFrom) {
+			v.Add(f+".valid_from", "expected a date YYYY-MM-DD, got %q", a.ValidFrom)
+		}
+		if a.ValidTo != "" && !ValidDate(a.ValidTo) {
+			v.Add(f+".valid_to", "expected a date YYYY-MM-DD, got %q", a.ValidTo)
+		}
+		if a.ValidFrom != "" && a.ValidTo != "" && a.ValidTo <= a.ValidFrom {
+			v.Add(f+".valid_to", "must be after valid_from (%s)", a.ValidFrom)
+		}
+		if a.IsGroup() && len(a.Members) == 0 {
+			v.Add(f+".members", "a group needs at least one member")
+		}
+		if !a.IsGroup() && len(a.Members) > 0 {
+			v.Add(f+".members", "only an agency of type group has members")
+		}
+	}
+	for i, a := range p.Agencies {
+		for j, m := range a.Members {
+			f := fmt.Sprintf("agencies[%d].members[%d]", i, j)
+			if ma, ok := agencies[m]; !ok {
+				v.Add(f, "unknown agency %q", m)
+			} else if ma.IsGroup() {
+				v.Add(f, "%q is a group; groups cannot contain groups", m)
+			}
+		}
+	}
+	agencyRef := func(field, code string) {
+		if _, ok := agencies[code]; !ok {
+			v.Add(field, "unknown agency %q (expected a code from agencies)", code)
+		}
+	}
+
+	themes := codeSet(v, "themes", len(p.Themes), func(i int) (string, string) { return p.Themes[i].Code, p.Themes[i].Name })
+	channels := codeSet(v, "channels", len(p.Channels), func(i int) (string, string) { return p.Channels[i].Code, p.Channels[i].Name })
+
+	targetCodes := map[string]bool{}
+	for i, t := range p.Targets {
+		f := fmt.Sprintf("targets[%d]", i)
+		if !clausePattern.MatchString(t.Code) {
+			v.Add(f+".code", "expected a clause such as II.2.1, got %q", t.Code)
+		} else if targetCodes[t.Code] {
+			v.Add(f+".code", "target %q is defined twice", t.Code)
+		}
+		targetCodes[t.Code] = true
+		req(f+".text", t.Text)
+		switch t.Kind {
+		case KindUnitShare:
+			if t.Units != SetAllCommunes && t.Units != SetKeyAreaCommunes {
+				v.Add(f+".units", "expected %s or %s, got %q", SetAllCommunes, SetKeyAreaCommunes, t.Units)
+			}
+			if t.Condition != CondMaterialsDeployed && t.Condition != CondActiveModel {
+				v.Add(f+".condition", "expected %s or %s, got %q", CondMaterialsDeployed, CondActiveModel, t.Condition)
+			}
+		case KindPopulationShare:
+			if len(t.Populations) == 0 {
+				v.Add(f+".populations", "expected at least one of everyone, women, children_14_16")
+			}
+			for j, g := range t.Populations {
+				if g != PopEveryone && g != PopWomen && g != PopChildren1416 {
+					v.Add(fmt.Sprintf("%s.populations[%d]", f, j), "expected everyone, women or children_14_16, got %q", g)
+				}
+			}
+		case KindCount:
+			req(f+".measure", t.Measure)
+		case KindFrequency:
+			req(f+".measure", t.Measure)
+			if t.Per != PerMonth && t.Per != PerQuarter && t.Per != PerYear {
+				v.Add(f+".per", "expected month, quarter or year, got %q", t.Per)
+			}
+		default:
+			v.Add(f+".kind", "expected unit_share, population_share, count or frequency, got %q", t.Kind)
+		}
+		if len(t.Milestones) == 0 {
+			v.Add(f+".milestones", "expected at least one milestone")
+		}
+		years := map[int]bool{}
+		for j, m := range t.Milestones {
+			mf := fmt.Sprintf("%s.milestones[%d]", f, j)
+			if m.Year < p.Period.From || m.Year > p.Period.To {
+				v.Add(mf+".year", "expected a year within the plan's period %d–%d, got %d", p.Period.From, p.Period.To, m.Year)
+			} else if years[m.Year] {
+				v.Add(mf+".year", "year %d has two milestones", m.Year)
+			}
+			years[m.Year] = true
+			if !slices.Contains(Comparators, m.Comparator) {
+				v.Add(mf+".comparator", "expected one of %s, got %q", strings.Join(Comparators, " "), m.Comparator)
+			}
+			if t.IsShare() && (m.Value < 0 || m.Value > 100) {
+				v.Add(mf+".value", "expected a percentage between 0 and 100, got %v", m.Value)
+			}
+			if !t.IsShare() && m.Value < 0 {
+				v.Add(mf+".value", "expected a count of zero or more, got %v", m.Value)
+			}
+		}
+	}
+
+	clauses := map[string]bool{}
+	for i, t := range p.Tasks {
+		f := fmt.Sprintf("tasks[%d]", i)
+		if !clausePattern.MatchString(t.Clause) || !strings.HasPrefix(t.Clause, "V.") {
+			v.Add(f+".clause", "expected a clause of section V such as V.2.2, got %q", t.Clause)
+		} else if clauses[t.Clause] {
+			v.Add(f+".clause", "task %q is defined twice", t.Clause)
+		}
+		clauses[t.Clause] = true
+		req(f+".text", t.Text)
+		agencyRef(f+".agency", t.Agency)
+		for j, c := range t.Cooperating {
+			agencyRef(fmt.Sprintf("%s.cooperating[%d]", f, j), c)
+		}
+		for j, c := range t.Channels {
+			if !channels[c] {
+				v.Add(fmt.Sprintf("%s.channels[%d]", f, j), "unknown channel %q (expected a code from channels)", c)
+			}
+		}
+		for j, c := range t.Themes {
+			if !themes[c] {
+				v.Add(fmt.Sprintf("%s.themes[%d]", f, j), "unknown theme %q (expected a code from themes)", c)
+			}
+		}
+		if q := t.Quantity; q != nil {
+			if !slices.Contains(Comparators, q.Comparator) {
+				v.Add(f+".quantity.comparator", "expected one of %s, got %q", strings.Join(Comparators, " "), q.Comparator)
+			}
+			if q.Value <= 0 {
+				v.Add(f+".quantity.value", "expected a positive number, got %v", q.Value)
+			}
+			req(f+".quantity.measure", q.Measure)
+		}
+		for j, y := range t.Years {
+			if y < p.Period.From || y > p.Period.To {
+				v.Add(fmt.Sprintf("%s.years[%d]", f, j), "expected a year within the plan's period %d–%d, got %d", p.Period.From, p.Period.To, y)
+			}
+		}
+	}
+
+	sources := map[string]bool{}
+	for i, s := range p.Funding.Sources {
+		f := fmt.Sprintf("funding.sources[%d]", i)
+		if !codePattern.MatchString(s.Code) {
+			v.Add(f+".code", "expected lowercase letters, digits and hyphens, got %q", s.Code)
+		} else if sources[s.Code] {
+			v.Add(f+".code", "funding source %q is defined twice", s.Code)
+		}
+		sources[s.Code] = true
+		req(f+".name", s.Name)
+	}
+	if len(p.Funding.Sources) == 0 {
+		v.Add("funding.sources", "expected at least one funding source")
+	}
+
+	r := p.Reporting
+	req("reporting.name", r.Name)
+	agencyRef("reporting.recipient", r.Recipient)
+	if len(r.Reporters) == 0 {
+		v.Add("reporting.reporters", "expected at least one reporting agency")
+	}
+	for i, c := range r.Reporters {
+		agencyRef(fmt.Sprintf("reporting.reporters[%d]", i), c)
+	}
+	if len(r.Methods) == 0 {
+		v.Add("reporting.methods", "expected paper, email or both")
+	}
+	for i, m := range r.Methods {
+		if m != MethodPaper && m != MethodEmail {
+			v.Add(fmt.Sprintf("reporting.methods[%d]", i), "expected paper or email, got %q", m)
+		}
+	}
+	if slices.Contains(r.Methods, MethodEmail) && !emailPattern.MatchString(r.Email) {
+		v.Add("reporting.email", "expected the e-mail address reports are sent to, got %q", r.Email)
+	}
+	if r.Frequency != "yearly" {
+		v.Add("reporting.frequency", "expected yearly, got %q", r.Frequency)
+	}
+	if !ValidMonthDay(r.Deadline) {
+		v.Add("reporting.deadline", "expected a month and day MM-DD such as 12-20, got %q", r.Deadline)
+	}
+	if !ValidMonthDay(r.Cutoff.From) {
+		v.Add("reporting.cutoff.from", "expected MM-DD such as 12-15, got %q", r.Cutoff.From)
+	}
+	if !ValidMonthDay(r.Cutoff.To) {
+		v.Add("reporting.cutoff.to", "expected MM-DD such as 12-14, got %q", r.Cutoff.To)
+	}
+	if r.Timezone == "" {
+		v.Add("reporting.timezone", "is required (e.g. Asia/Ho_Chi_Minh)")
+	}
+	return v.Err()
+}
+
+func validateLegalDoc(v *ValidationError, f string, d LegalDoc) {
+	if strings.TrimSpace(d.Title) == "" {
+		v.Add(f+".title", "is required")
+	}
+	if !ValidDate(d.Date) {
+		v.Add(f+".date", "expected a date YYYY-MM-DD, got %q", d.Date)
+	}
+}
+
+func codeSet(v *ValidationError, list string, n int, at func(int) (code, name string)) map[string]bool {
+	seen := map[string]bool{}
+	for i := range n {
+		code, name := at(i)
+		f := fmt.Sprintf("%s[%d]", list, i)
+		if !clausePattern.MatchString(code) {
+			v.Add(f+".code", "expected a clause such as III.1, got %q", code)
+		} else if seen[code] {
+			v.Add(f+".code", "%q is defined twice", code)
+		}
+		seen[code] = true
+		if strings.TrimSpace(name) == "" {
+			v.Add(f+".name", "is required")
+		}
+	}
+	return seen
+}

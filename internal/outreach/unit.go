@@ -1,0 +1,105 @@
+package outreach
+
+// Unit types, as the law names them (ASCII forms of the Vietnamese terms;
+// docs/glossary.md maps them).
+const (
+	UnitTinh    = "tinh"      // tỉnh
+	UnitCity    = "thanh_pho" // thành phố
+	UnitTown    = "thi_xa"    // thị xã
+	UnitHuyen   = "huyen"     // huyện
+	UnitPhuong  = "phuong"    // phường
+	UnitXa      = "xa"        // xã
+	UnitThiTran = "thi_tran"  // thị trấn
+)
+
+// UnitTypes lists the valid unit types.
+var UnitTypes = []string{UnitTinh, UnitCity, UnitTown, UnitHuyen, UnitPhuong, UnitXa, UnitThiTran}
+
+// Unit levels: the tier of government a unit belongs to. After the 2025
+// reform there is no district level, but communes stay at LevelCommune
+// under a LevelProvince parent.
+const (
+	LevelProvince = 1 // cấp tỉnh
+	LevelDistrict = 2 // cấp huyện
+	LevelCommune  = 3 // cấp xã
+)
+
+// Unit is one version of an administrative unit: a period during which its
+// code, name, type, level and parent stayed the same. A unit that is
+// renamed, upgraded, moved under a new parent or re-formed gets a new
+// version, linked to the old one by a UnitChange.
+type Unit struct {
+	ID         int64  `json:"-"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Level      int    `json:"level"`
+	ParentCode string `json:"parent_code,omitempty"`
+	// Path is the codes from the root down to this unit, joined by "/"; a
+	// subtree is every unit whose path starts with this one's plus "/".
+	Path string `json:"-"`
+	// ValidFrom is empty when the unit existed before the records start;
+	// ValidTo (exclusive) is empty while the unit is in force.
+	ValidFrom string `json:"valid_from,omitempty"`
+	ValidTo   string `json:"valid_to,omitempty"`
+}
+
+// ValidAt reports whether the version is in force on the ISO date d.
+func (u Unit) ValidAt(d string) bool { return ValidAt(u.ValidFrom, u.ValidTo, d) }
+
+// IsCommune reports whether the unit is at commune level (xã, phường, thị trấn).
+func (u Unit) IsCommune() bool { return u.Level == LevelCommune }
+
+// Portions of a unit a change moves to a successor.
+const (
+	PortionFull    = "full"
+	PortionPartial = "partial"
+)
+
+// UnitChange links a unit version to a successor: merged into, split
+// into, upgraded, re-formed. New is nil when the unit was abolished without
+// a successor (the district level in 2025).
+type UnitChange struct {
+	Date    string `json:"date"`
+	Kind    string `json:"kind"`
+	Old     Unit   `json:"old"`
+	New     *Unit  `json:"new,omitempty"`
+	Portion string `json:"portion,omitempty"`
+	Basis   string `json:"basis,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// UnitHistory is one unit's line of versions and the changes into and out
+// of each, as far back and forward as the records go.
+type UnitHistory struct {
+	Versions []Unit       `json:"versions"`
+	Changes  []UnitChange `json:"changes"`
+}
+
+// Population is a census figure for a unit and a group at a reference date.
+type Population struct {
+	UnitCode string `json:"unit_code"`
+	RefDate  string `json:"ref_date"`
+	Group    string `json:"group"`
+	Value    int64  `json:"value"`
+	Source   string `json:"source"`
+}
+
+// Reasons a commune is a key area (địa bàn trọng điểm), as plan II.2 lists them.
+const (
+	ReasonCasesOccurred   = "cases_occurred"   // có vụ việc xảy ra
+	ReasonVictimsReturned = "victims_returned" // có nạn nhân bị mua bán trở về
+	ReasonHighRisk        = "high_risk"        // nhiều nguy cơ nảy sinh vụ việc
+)
+
+// KeyAreaReasons lists the valid reasons.
+var KeyAreaReasons = []string{ReasonCasesOccurred, ReasonVictimsReturned, ReasonHighRisk}
+
+// KeyArea marks a commune as a key area of a plan for a year.
+type KeyArea struct {
+	PlanCode string   `json:"plan"`
+	Unit     Unit     `json:"unit"`
+	Year     int      `json:"year"`
+	Reasons  []string `json:"reasons"`
+	Note     string   `json:"note,omitempty"`
+}

@@ -1,0 +1,169 @@
+// Package planfile reads and writes plan files: YAML documents that hold a
+// plan as data (docs/plan-format.md). Reading is strict: an unknown or
+// misspelt key is an error, and every problem, whether the YAML is malformed
+// or a value is impossible, is reported as file:line:column with the field
+// and what was expected.
+package planfile
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"outreach/internal/outreach"
+)
+
+//go:embed builtin/*.yaml
+var builtin embed.FS
+
+// Builtin returns the plans that ship inside the binary, parsed and
+// validated, ordered by code.
+func Builtin() ([]*outreach.Plan, error) {
+	names, err := fs.Glob(builtin, "builtin/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var plans []*outreach.Plan
+	for _, n := range names {
+		data, err := builtin.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		p, err := Parse(path.Base(n), data)
+		if err != nil {
+			return nil, fmt.Errorf("built-in plan %s: %w", n, err)
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+// BuiltinSource returns the text of the built-in plan file with the code.
+func BuiltinSource(code string) ([]byte, bool) {
+	data, err := builtin.ReadFile("builtin/" + code + ".yaml")
+	return data, err == nil
+}
+
+// Parse decodes and validates a plan file. name is used in positions. The
+// error, when not nil, is a *outreach.ValidationError whose problems carry
+// "name:line:column".
+func Parse(name string, data []byte) (*outreach.Plan, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &outreach.ValidationError{Problems: []outreach.Problem{{Position: name + ":1:1", Message: "the file is empty"}}}
+	}
+	var p outreach.Plan
+	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
+		return nil, &outreach.ValidationError{Problems: []outreach.Problem{decodeProblem(name, err)}}
+	}
+	if err := p.Validate(); err != nil {
+		var verr *outreach.ValidationError
+		if !errors.As(err, &verr) {
+			return nil, err
+		}
+		file, perr := parser.ParseBytes(data, 0)
+		for i := range verr.Problems {
+			line, col := 1, 1
+			if perr == nil {
+				line, col = locate(file, verr.Problems[i].Field)
+			}
+			verr.Problems[i].Position = fmt.Sprintf("%s:%d:%d", name, line, col)
+		}
+		return nil, verr
+	}
+	return &p, nil
+}
+
+var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+
+// decodeProblem turns a YAML decoding error into a problem with a position.
+func decodeProblem(name string, err error) outreach.Problem {
+	pr := outreach.Problem{Position: name + ":1:1", Message: err.Error()}
+	var yerr yaml.Error
+	if errors.As(err, &yerr) {
+		pr.Message = yerr.GetMessage()
+		if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+			pr.Position = fmt.Sprintf("%s:%d:%d", name, tk.Position.Line, tk.Position.Column)
+		}
+	}
+	var uf *yaml.UnknownFieldError
+	var te *yaml.TypeError
+	switch {
+	case errors.As(err, &uf):
+		if m := unknownField.FindStringSubmatch(uf.Message); m != nil {
+			pr.Field = m[1]
+			pr.Message = fmt.Sprintf("unknown field %q: expected one of the keys in docs/plan-format.md (is it misspelt?)", m[1])
+		}
+	case errors.As(err, &te):
+		if te.StructFieldName != nil {
+			pr.Field = *te.StructFieldName
+		}
+		pr.Message = fmt.Sprintf("expected %s, got %s", kindName(te.DstType.String()), te.SrcType)
+	}
+	return pr
+}
+
+func kindName(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.Contains(goType, "int"):
+		return "a whole number"
+	case strings.Contains(goType, "float"):
+		return "a number"
+	case goType == "string" || strings.HasSuffix(goType, "Kind") || strings.HasSuffix(goType, "Set") || strings.HasSuffix(goType, "Group"):
+		return "text"
+	case goType == "bool":
+		return "true or false"
+	}
+	return "a mapping of keys"
+}
+
+// locate finds the line and column of a field path such as
+// "targets[0].milestones[1].value". When the field is absent it points at
+// the nearest enclosing one that exists.
+func locate(file *ast.File, field string) (int, int) {
+	for f := field; f != ""; f = parentPath(f) {
+		p, err := yaml.PathString("$." + f)
+		if err != nil {
+			continue
+		}
+		node, err := p.FilterFile(file)
+		if err != nil || node == nil {
+			continue
+		}
+		if tk := node.GetToken(); tk != nil && tk.Position != nil {
+			return tk.Position.Line, tk.Position.Column
+		}
+	}
+	return 1, 1
+}
+
+func parentPath(f string) string {
+	i := strings.LastIndexAny(f, ".[")
+	if i <= 0 {
+		return ""
+	}
+	return f[:i]
+}
+
+// Marshal writes a plan back as a plan file. Parsing the result gives the
+// same plan.
+func Marshal(p *outreach.Plan) ([]byte, error) {
+	body, err := yaml.MarshalWithOptions(p, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(true))
+	if err != nil {
+		return nil, err
+	}
+	header := fmt.Sprintf("# Plan file of outreach (docs/plan-format.md): %s\n# %s %s\n", p.Title, p.Decision.Number, p.Decision.Date)
+	return append([]byte(header), body...), nil
+}

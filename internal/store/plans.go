@@ -1,0 +1,616 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"outreach/internal/outreach"
+)
+
+// planTexts is the running text of a plan that no record refers to, kept
+// as one JSON column.
+type planTexts struct {
+	LegalBases    []outreach.LegalDoc `json:"legal_bases"`
+	Proposal      *outreach.LegalDoc  `json:"proposal,omitempty"`
+	Articles      []string            `json:"articles,omitempty"`
+	Recipients    []string            `json:"recipients,omitempty"`
+	Purposes      []string            `json:"purposes"`
+	FundingClause string              `json:"funding_clause"`
+	FundingRules  []string            `json:"funding_rules"`
+}
+
+// PlanSummary is a plan in a list.
+type PlanSummary struct {
+	Code           string `json:"code"`
+	Title          string `json:"title"`
+	DecisionNumber string `json:"decision_number"`
+	DecisionDate   string `json:"decision_date"`
+	PeriodFrom     int    `json:"period_from"`
+	PeriodTo       int    `json:"period_to"`
+}
+
+// Plans lists the plans, newest decision first.
+func (s *Store) Plans(ctx context.Context) (_ []PlanSummary, err error) {
+	defer wrap(&err, "Plans")
+	rows, err := s.db.QueryContext(ctx, `SELECT code, title, decision_number, decision_date, period_from, period_to FROM plans ORDER BY decision_date DESC, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []PlanSummary
+	for rows.Next() {
+		var p PlanSummary
+		if err := rows.Scan(&p.Code, &p.Title, &p.DecisionNumber, &p.DecisionDate, &p.PeriodFrom, &p.PeriodTo); err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}
+
+// Plan returns the whole plan with the code.
+func (s *Store) Plan(ctx context.Context, code string) (_ *outreach.Plan, err error) {
+	defer wrap(&err, "Plan(%s)", code)
+	p, _, err := loadPlan(ctx, s.db, code)
+	return p, err
+}
+
+// each runs fn for every row of the query.
+func each(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int64, error) {
+	var p outreach.Plan
+	var id int64
+	var texts string
+	d := &p.Decision
+	err := q.QueryRowContext(ctx, `SELECT id, code, title, province_code, period_from, period_to, decision_number, decision_date, issuer,
+		decision_title, signer_title, preamble, general_objective, closing, texts FROM plans WHERE code = $1`, code).Scan(
+		&id, &p.Code, &p.Title, &p.Province, &p.Period.From, &p.Period.To, &d.Number, &d.Date, &d.Issuer,
+		&d.Title, &d.SignerTitle, &p.Preamble, &p.GeneralObjective, &p.Closing, &texts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("plan %q: %w", code, outreach.ErrNotFound)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var t planTexts
+	if err := json.Unmarshal([]byte(texts), &t); err != nil {
+		return nil, 0, fmt.Errorf("plan %s texts: %w", code, err)
+	}
+	d.LegalBases, d.Proposal, d.Articles, d.Recipients = t.LegalBases, t.Proposal, t.Articles, t.Recipients
+	p.Purposes, p.Funding.Clause, p.Funding.Rules = t.Purposes, t.FundingClause, t.FundingRules
+	args := []any{id}
+
+	// Agencies, in the plan's order, with group members.
+	err = each(ctx, q, `SELECT a.code, a.name, a.short_name, a.type, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note
+		FROM plan_agencies pa JOIN agencies a ON a.id = pa.agency_id WHERE pa.plan_id = $1 ORDER BY pa.position`, args, func(r *sql.Rows) error {
+		var a outreach.Agency
+		if err := r.Scan(&a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note); err != nil {
+			return err
+		}
+		p.Agencies = append(p.Agencies, a)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range p.Agencies {
+		if !p.Agencies[i].IsGroup() {
+			continue
+		}
+		err := each(ctx, q, `SELECT m.code FROM agency_members am JOIN agencies g ON g.id = am.group_id JOIN agencies m ON m.id = am.member_id
+			WHERE g.code = $1 ORDER BY am.position`, []any{p.Agencies[i].Code}, func(r *sql.Rows) error {
+			var c string
+			if err := r.Scan(&c); err != nil {
+				return err
+			}
+			p.Agencies[i].Members = append(p.Agencies[i].Members, c)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+
+	// Targets and milestones.
+	targetIdx := map[int64]int{}
+	err = each(ctx, q, `SELECT id, code, text, kind, unit_set, condition, populations, measure, per FROM plan_targets WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+		var t outreach.Target
+		var tid int64
+		var pops string
+		if err := r.Scan(&tid, &t.Code, &t.Text, &t.Kind, &t.Units, &t.Condition, &pops, &t.Measure, &t.Per); err != nil {
+			return err
+		}
+		for _, g := range splitList(pops) {
+			t.Populations = append(t.Populations, outreach.PopulationGroup(g))
+		}
+		targetIdx[tid] = len(p.Targets)
+		p.Targets = append(p.Targets, t)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	err = each(ctx, q, `SELECT m.target_id, m.year, m.comparator, m.value FROM plan_milestones m JOIN plan_targets t ON t.id = m.target_id
+		WHERE t.plan_id = $1 ORDER BY t.position, m.year`, args, func(r *sql.Rows) error {
+		var tid int64
+		var m outreach.Milestone
+		if err := r.Scan(&tid, &m.Year, &m.Comparator, &m.Value); err != nil {
+			return err
+		}
+		t := &p.Targets[targetIdx[tid]]
+		t.Milestones = append(t.Milestones, m)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+
+	err = each(ctx, q, `SELECT code, name, text FROM plan_themes WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+		var t outreach.Theme
+		if err := r.Scan(&t.Code, &t.Name, &t.Text); err != nil {
+			return err
+		}
+		p.Themes = append(p.Themes, t)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	err = each(ctx, q, `SELECT code, name, text FROM plan_channels WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+		var c outreach.Channel
+		if err := r.Scan(&c.Code, &c.Name, &c.Text); err != nil {
+			return err
+		}
+		p.Channels = append(p.Channels, c)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+
+	// Tasks and their links.
+	taskIdx := map[int64]int{}
+	err = each(ctx, q, `SELECT t.id, t.clause, t.text, a.code, t.quantity_comparator, t.quantity_value, t.quantity_measure, t.years
+		FROM plan_tasks t JOIN agencies a ON a.id = t.agency_id WHERE t.plan_id = $1 ORDER BY t.position`, args, func(r *sql.Rows) error {
+		var t outreach.Task
+		var tid int64
+		var qc, qm, years string
+		var qv float64
+		if err := r.Scan(&tid, &t.Clause, &t.Text, &t.Agency, &qc, &qv, &qm, &years); err != nil {
+			return err
+		}
+		if qc != "" {
+			t.Quantity = &outreach.Quantity{Comparator: qc, Value: qv, Measure: qm}
+		}
+		for _, y := range splitList(years) {
+			n, err := strconv.Atoi(y)
+			if err != nil {
+				return fmt.Errorf("task %s years: %w", t.Clause, err)
+			}
+			t.Years = append(t.Years, n)
+		}
+		taskIdx[tid] = len(p.Tasks)
+		p.Tasks = append(p.Tasks, t)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	links := []struct {
+		query string
+		add   func(t *outreach.Task, code string)
+	}{
+		{`SELECT x.task_id, a.code FROM task_cooperating x JOIN agencies a ON a.id = x.agency_id JOIN plan_tasks t ON t.id = x.task_id WHERE t.plan_id = $1 ORDER BY x.task_id, x.position`,
+			func(t *outreach.Task, c string) { t.Cooperating = append(t.Cooperating, c) }},
+		{`SELECT x.task_id, c.code FROM task_channels x JOIN plan_channels c ON c.id = x.channel_id JOIN plan_tasks t ON t.id = x.task_id WHERE t.plan_id = $1 ORDER BY x.task_id, x.position`,
+			func(t *outreach.Task, c string) { t.Channels = append(t.Channels, c) }},
+		{`SELECT x.task_id, c.code FROM task_themes x JOIN plan_themes c ON c.id = x.theme_id JOIN plan_tasks t ON t.id = x.task_id WHERE t.plan_id = $1 ORDER BY x.task_id, x.position`,
+			func(t *outreach.Task, c string) { t.Themes = append(t.Themes, c) }},
+	}
+	for _, l := range links {
+		err := each(ctx, q, l.query, args, func(r *sql.Rows) error {
+			var tid int64
+			var c string
+			if err := r.Scan(&tid, &c); err != nil {
+				return err
+			}
+			l.add(&p.Tasks[taskIdx[tid]], c)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+
+	err = each(ctx, q, `SELECT code, name FROM funding_sources WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+		var f outreach.FundingSource
+		if err := r.Scan(&f.Code, &f.Name); err != nil {
+			return err
+		}
+		p.Funding.Sources = append(p.Funding.Sources, f)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+
+	rp := &p.Reporting
+	var methods string
+	err = q.QueryRowContext(ctx, `SELECT r.clause, r.text, r.name, r.content, r.reporters_text, a.code, r.methods, r.email, r.frequency, r.deadline,
+		r.cutoff_from, r.cutoff_to, r.cutoff_basis, r.cutoff_default, r.timezone
+		FROM plan_reporting r JOIN agencies a ON a.id = r.recipient_agency_id WHERE r.plan_id = $1`, id).Scan(
+		&rp.Clause, &rp.Text, &rp.Name, &rp.Content, &rp.ReportersText, &rp.Recipient, &methods, &rp.Email, &rp.Frequency, &rp.Deadline,
+		&rp.Cutoff.From, &rp.Cutoff.To, &rp.Cutoff.Basis, &rp.Cutoff.Default, &rp.Timezone)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reporting regime: %w", err)
+	}
+	rp.Methods = splitList(methods)
+	err = each(ctx, q, `SELECT a.code FROM reporting_agencies r JOIN agencies a ON a.id = r.agency_id WHERE r.plan_id = $1 ORDER BY r.position`, args, func(r *sql.Rows) error {
+		var c string
+		if err := r.Scan(&c); err != nil {
+			return err
+		}
+		rp.Reporters = append(rp.Reporters, c)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return &p, id, nil
+}
+
+// ImportResult says what a plan import did.
+type ImportResult string
+
+// Import results.
+const (
+	PlanCreated   ImportResult = "created"
+	PlanUpdated   ImportResult = "updated"
+	PlanUnchanged ImportResult = "unchanged"
+)
+
+// ImportPlan creates the plan, or updates the plan with the same code, in
+// one transaction. Agencies the plan names are created or updated by code.
+// An update that would remove a target, task, theme, channel or funding
+// source that records refer to is refused with ErrConflict and changes
+// nothing. The plan must have been validated (planfile.Parse does).
+func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreach.Plan) (res ImportResult, err error) {
+	defer wrap(&err, "ImportPlan(%s)", p.Code)
+	if !actor.CanEditPlans() {
+		return "", actor.Forbidden("import a plan")
+	}
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		old, planID, err := loadPlan(ctx, tx, p.Code)
+		switch {
+		case errors.Is(err, outreach.ErrNotFound):
+			old = nil
+		case err != nil:
+			return err
+		}
+		if old != nil && reflect.DeepEqual(normalise(old), normalise(p)) {
+			res = PlanUnchanged
+			return nil
+		}
+		if err := checkUnits(ctx, tx, p); err != nil {
+			return err
+		}
+		agencyIDs, err := upsertAgencies(ctx, tx, p.Agencies)
+		if err != nil {
+			return err
+		}
+		textsJSON, err := json.Marshal(planTexts{
+			LegalBases: p.Decision.LegalBases, Proposal: p.Decision.Proposal, Articles: p.Decision.Articles,
+			Recipients: p.Decision.Recipients, Purposes: p.Purposes, FundingClause: p.Funding.Clause, FundingRules: p.Funding.Rules,
+		})
+		if err != nil {
+			return err
+		}
+		d := p.Decision
+		cols := []any{p.Title, p.Province, p.Period.From, p.Period.To, d.Number, d.Date, d.Issuer, d.Title, d.SignerTitle,
+			p.Preamble, p.GeneralObjective, p.Closing, string(textsJSON), s.stamp()}
+		if old == nil {
+			res = PlanCreated
+			err = tx.QueryRowContext(ctx, `INSERT INTO plans (title, province_code, period_from, period_to, decision_number, decision_date, issuer,
+				decision_title, signer_title, preamble, general_objective, closing, texts, updated_at, created_at, code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`, append(cols, p.Code)...).Scan(&planID)
+		} else {
+			res = PlanUpdated
+			_, err = tx.ExecContext(ctx, `UPDATE plans SET title = $1, province_code = $2, period_from = $3, period_to = $4, decision_number = $5,
+				decision_date = $6, issuer = $7, decision_title = $8, signer_title = $9, preamble = $10, general_objective = $11, closing = $12,
+				texts = $13, updated_at = $14 WHERE id = $15`, append(cols, planID)...)
+		}
+		if err != nil {
+			return err
+		}
+		if err := replacePositions(ctx, tx, "plan_agencies", "plan_id", "agency_id", planID, codesToIDs(p.Agencies, agencyIDs)); err != nil {
+			return err
+		}
+		// Links from tasks are rebuilt below; clear them first so that
+		// removing a theme or channel only fails when records use it.
+		for _, t := range []string{"task_cooperating", "task_channels", "task_themes"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE task_id IN (SELECT id FROM plan_tasks WHERE plan_id = $1)`, planID); err != nil {
+				return err
+			}
+		}
+		themeIDs, err := syncRows(ctx, tx, planID, "plan_themes", "code", "theme", len(p.Themes), func(i int) (string, []string, []any) {
+			return p.Themes[i].Code, []string{"name", "text"}, []any{p.Themes[i].Name, p.Themes[i].Text}
+		})
+		if err != nil {
+			return err
+		}
+		channelIDs, err := syncRows(ctx, tx, planID, "plan_channels", "code", "channel", len(p.Channels), func(i int) (string, []string, []any) {
+			return p.Channels[i].Code, []string{"name", "text"}, []any{p.Channels[i].Name, p.Channels[i].Text}
+		})
+		if err != nil {
+			return err
+		}
+		targetIDs, err := syncRows(ctx, tx, planID, "plan_targets", "code", "target", len(p.Targets), func(i int) (string, []string, []any) {
+			t := p.Targets[i]
+			pops := make([]string, len(t.Populations))
+			for j, g := range t.Populations {
+				pops[j] = string(g)
+			}
+			return t.Code, []string{"text", "kind", "unit_set", "condition", "populations", "measure", "per"},
+				[]any{t.Text, string(t.Kind), string(t.Units), t.Condition, joinList(pops), t.Measure, t.Per}
+		})
+		if err != nil {
+			return err
+		}
+		for _, t := range p.Targets {
+			tid := targetIDs[t.Code]
+			if _, err := tx.ExecContext(ctx, `DELETE FROM plan_milestones WHERE target_id = $1`, tid); err != nil {
+				return err
+			}
+			for _, m := range t.Milestones {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO plan_milestones (target_id, year, comparator, value) VALUES ($1, $2, $3, $4)`,
+					tid, m.Year, m.Comparator, m.Value); err != nil {
+					return err
+				}
+			}
+		}
+		taskIDs, err := syncRows(ctx, tx, planID, "plan_tasks", "clause", "task", len(p.Tasks), func(i int) (string, []string, []any) {
+			t := p.Tasks[i]
+			var qc, qm string
+			var qv float64
+			if t.Quantity != nil {
+				qc, qv, qm = t.Quantity.Comparator, t.Quantity.Value, t.Quantity.Measure
+			}
+			years := make([]string, len(t.Years))
+			for j, y := range t.Years {
+				years[j] = strconv.Itoa(y)
+			}
+			return t.Clause, []string{"text", "agency_id", "quantity_comparator", "quantity_value", "quantity_measure", "years"},
+				[]any{t.Text, agencyIDs[t.Agency], qc, qv, qm, joinList(years)}
+		})
+		if err != nil {
+			return err
+		}
+		for _, t := range p.Tasks {
+			tid := taskIDs[t.Clause]
+			for i, c := range t.Cooperating {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO task_cooperating (task_id, agency_id, position) VALUES ($1, $2, $3)`, tid, agencyIDs[c], i); err != nil {
+					return err
+				}
+			}
+			for i, c := range t.Channels {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO task_channels (task_id, channel_id, position) VALUES ($1, $2, $3)`, tid, channelIDs[c], i); err != nil {
+					return err
+				}
+			}
+			for i, c := range t.Themes {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO task_themes (task_id, theme_id, position) VALUES ($1, $2, $3)`, tid, themeIDs[c], i); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := syncRows(ctx, tx, planID, "funding_sources", "code", "funding source", len(p.Funding.Sources), func(i int) (string, []string, []any) {
+			return p.Funding.Sources[i].Code, []string{"name"}, []any{p.Funding.Sources[i].Name}
+		}); err != nil {
+			return err
+		}
+		r := p.Reporting
+		if _, err := tx.ExecContext(ctx, `DELETE FROM plan_reporting WHERE plan_id = $1`, planID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_reporting (plan_id, clause, text, name, content, reporters_text, recipient_agency_id,
+			methods, email, frequency, deadline, cutoff_from, cutoff_to, cutoff_basis, cutoff_default, timezone)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			planID, r.Clause, r.Text, r.Name, r.Content, r.ReportersText, agencyIDs[r.Recipient], joinList(r.Methods), r.Email, r.Frequency,
+			r.Deadline, r.Cutoff.From, r.Cutoff.To, r.Cutoff.Basis, r.Cutoff.Default, r.Timezone); err != nil {
+			return err
+		}
+		reporters := make([]int64, len(r.Reporters))
+		for i, c := range r.Reporters {
+			reporters[i] = agencyIDs[c]
+		}
+		if err := replacePositions(ctx, tx, "reporting_agencies", "plan_id", "agency_id", planID, reporters); err != nil {
+			return err
+		}
+		action := "create"
+		var before any
+		if old != nil {
+			action, before = "update", old
+		}
+		return s.audit(ctx, tx, actor, action, "plan", p.Code, before, p)
+	})
+	return res, err
+}
+
+// normalise makes a plan comparable: nil and empty lists are the same.
+func normalise(p *outreach.Plan) *outreach.Plan {
+	b, _ := json.Marshal(p)
+	var q outreach.Plan
+	json.Unmarshal(b, &q)
+	return &q
+}
+
+// checkUnits makes sure the plan's province and its agencies' units exist.
+func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
+	v := &outreach.ValidationError{}
+	exists := func(code string) (bool, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE code = $1`, code).Scan(&n)
+		return n > 0, err
+	}
+	if ok, err := exists(p.Province); err != nil {
+		return err
+	} else if !ok {
+		v.Add("province", "no administrative unit has the code %q; import the units first (outreach units import)", p.Province)
+	}
+	for i, a := range p.Agencies {
+		if a.Unit == "" {
+			continue
+		}
+		if ok, err := exists(a.Unit); err != nil {
+			return err
+		} else if !ok {
+			v.Add(fmt.Sprintf("agencies[%d].unit", i), "no administrative unit has the code %q", a.Unit)
+		}
+	}
+	return v.Err()
+}
+
+// upsertAgencies creates or updates the agencies by code (leaving their
+// contact details alone) and rebuilds group memberships. It returns the ids
+// by code.
+func upsertAgencies(ctx context.Context, tx *sql.Tx, as []outreach.Agency) (map[string]int64, error) {
+	ids := map[string]int64{}
+	for _, a := range as {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, type = excluded.type,
+				unit_code = excluded.unit_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to, note = excluded.note
+			RETURNING id`, a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note).Scan(&id)
+		if err != nil {
+			return nil, fmt.Errorf("agency %s: %w", a.Code, err)
+		}
+		ids[a.Code] = id
+	}
+	for _, a := range as {
+		if !a.IsGroup() {
+			continue
+		}
+		members := make([]int64, len(a.Members))
+		for i, m := range a.Members {
+			members[i] = ids[m]
+		}
+		if err := replacePositions(ctx, tx, "agency_members", "group_id", "member_id", ids[a.Code], members); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+func codesToIDs(as []outreach.Agency, ids map[string]int64) []int64 {
+	out := make([]int64, len(as))
+	for i, a := range as {
+		out[i] = ids[a.Code]
+	}
+	return out
+}
+
+// replacePositions replaces the rows (owner, item, position) of a link table.
+func replacePositions(ctx context.Context, tx *sql.Tx, table, ownerCol, itemCol string, owner int64, items []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+ownerCol+` = $1`, owner); err != nil {
+		return err
+	}
+	for i, it := range items {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+ownerCol+`, `+itemCol+`, position) VALUES ($1, $2, $3)`, owner, it, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncRows makes the plan's rows of a child table (themes, channels,
+// targets, tasks, funding sources) match the file: rows are kept by their
+// key (so ids, and the records that refer to them, survive), updated,
+// inserted, and the ones the file no longer has are deleted. A deletion
+// that records still refer to fails with ErrConflict naming the row.
+func syncRows(ctx context.Context, tx *sql.Tx, planID int64, table, keyCol, what string, n int, row func(i int) (key string, cols []string, vals []any)) (map[string]int64, error) {
+	existing := map[string]int64{}
+	err := each(ctx, tx, `SELECT `+keyCol+`, id FROM `+table+` WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+		var k string
+		var id int64
+		if err := r.Scan(&k, &id); err != nil {
+			return err
+		}
+		existing[k] = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for i := range n {
+		key, cols, vals := row(i)
+		if id, ok := existing[key]; ok {
+			set := make([]string, len(cols))
+			for j, c := range cols {
+				set[j] = fmt.Sprintf("%s = $%d", c, j+1)
+			}
+			args := append(vals, i, id)
+			q := fmt.Sprintf(`UPDATE %s SET %s, position = $%d WHERE id = $%d`, table, strings.Join(set, ", "), len(cols)+1, len(cols)+2)
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return nil, err
+			}
+			ids[key] = id
+			delete(existing, key)
+			continue
+		}
+		ph := make([]string, len(cols)+3)
+		for j := range ph {
+			ph[j] = fmt.Sprintf("$%d", j+1)
+		}
+		q := fmt.Sprintf(`INSERT INTO %s (%s, plan_id, %s, position) VALUES (%s) RETURNING id`, table, strings.Join(cols, ", "), keyCol, strings.Join(ph, ", "))
+		var id int64
+		if err := tx.QueryRowContext(ctx, q, append(vals, planID, key, i)...).Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[key] = id
+	}
+	for key, id := range existing {
+		if table == "plan_targets" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM plan_milestones WHERE target_id = $1`, id); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = $1`, id); err != nil {
+			if errors.Is(translate(err), outreach.ErrConflict) {
+				return nil, fmt.Errorf("%w: the file drops %s %s, but records refer to it; keep it in the file (or remove those records first) and import again",
+					outreach.ErrConflict, what, key)
+			}
+			return nil, err
+		}
+	}
+	return ids, nil
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"outreach/internal/outreach"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// Engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the database.
+type Store struct {
+	db     *sql.DB
+	engine Engine
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// SQLiteFile is the database file's name inside the data directory.
+const SQLiteFile = "outreach.db"
+
+// Open opens the database: PostgreSQL when databaseURL is set, otherwise
+// the SQLite file in dataDir (created when missing). It does not migrate.
+func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
+	if databaseURL != "" {
+		return OpenPostgres(ctx, databaseURL)
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return OpenSQLite(ctx, filepath.Join(dataDir, SQLiteFile))
+}
+
+// OpenSQLite opens (creating) the SQLite database at path, with a busy
+// timeout, WAL, foreign keys and transactions that take the write lock at
+// BEGIN, so that two writers queue instead of failing half-way.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Store{db: db, engine: SQLite, Now: time.Now}, nil
+}
+
+// OpenPostgres connects to PostgreSQL.
+func OpenPostgres(ctx context.Context, databaseURL string) (*Store, error) {
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(20)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return &Store{db: db, engine: Postgres, Now: time.Now}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Engine reports which engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// DB exposes the handle for tests and diagnostics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+func (s *Store) stamp() string { return s.now().Format(time.RFC3339Nano) }
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return translate(err)
+	}
+	return translate(tx.Commit())
+}
+
+// audit writes one audit row inside tx. before and after are marshalled to
+// JSON; nil leaves the column empty.
+func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor outreach.Actor, action, entity, key string, before, after any) error {
+	enc := func(v any) (string, error) {
+		if v == nil {
+			return "", nil
+		}
+		b, err := json.Marshal(v)
+		return string(b), err
+	}
+	b, err := enc(before)
+	if err != nil {
+		return err
+	}
+	a, err := enc(after)
+	if err != nil {
+		return err
+	}
+	var actorID any
+	if actor.UserID != 0 {
+		actorID = actor.UserID
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.stamp(), actorID, actor.Name(), action, entity, key, b, a)
+	return err
+}
+
+// translate maps engine errors to the domain's error kinds, leaving others
+// as they are.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w", outreach.ErrNotFound)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", outreach.ErrConflict, se.Error())
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: records still refer to it (%s)", outreach.ErrConflict, se.Error())
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("the database is locked by another process; try again: %w", err)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("the disk is full; nothing was written: %w", err)
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", outreach.ErrConflict, pe.Message)
+		case "23503":
+			return fmt.Errorf("%w: records still refer to it (%s)", outreach.ErrConflict, pe.Message)
+		}
+	}
+	return err
+}
+
+// nullable turns "" into NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// joinList and splitList store short lists of codes in one text column.
+func joinList(xs []string) string { return strings.Join(xs, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
