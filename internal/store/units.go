@@ -3,15 +3,22 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"outreach/internal/outreach"
 	"outreach/internal/unitfile"
 )
 
-const unitColumns = `id, code, name, type, level, coalesce(parent_code, ''), path, coalesce(valid_from, ''), coalesce(valid_to, '')`
+// unitColumnsOf lists a unit's columns, in scanUnit's order, for the units
+// table under the alias.
+func unitColumnsOf(a string) string {
+	return fmt.Sprintf(`%[1]s.id, %[1]s.code, %[1]s.name, %[1]s.type, %[1]s.level, coalesce(%[1]s.parent_code, ''), %[1]s.path,
+		coalesce(%[1]s.valid_from, ''), coalesce(%[1]s.valid_to, '')`, a)
+}
+
+var unitColumns = unitColumnsOf("units")
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -59,7 +66,11 @@ func (s *Store) UnitsAsOf(ctx context.Context, date string) (_ []outreach.Unit, 
 // UnitAsOf returns the version of the unit with the code in force on the date.
 func (s *Store) UnitAsOf(ctx context.Context, code, date string) (_ outreach.Unit, err error) {
 	defer wrap(&err, "UnitAsOf(%s, %s)", code, date)
-	return scanUnit(s.db.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $2 AND `+validAtSQL(1), date, code))
+	u, err := scanUnit(s.db.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $2 AND `+validAtSQL(1), date, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("no unit %s on %s: %w", code, date, outreach.ErrNotFound)
+	}
+	return u, err
 }
 
 // Subtree returns the unit with the code as of the date and every unit
@@ -132,8 +143,6 @@ func (s *Store) UnitHistory(ctx context.Context, code string) (_ *outreach.UnitH
 					if _, ok := units[other.ID]; !ok {
 						units[other.ID] = other
 						next = append(next, other.ID)
-					} else if other.Code != code {
-						continue
 					}
 				}
 			}
@@ -169,10 +178,7 @@ func newID(c outreach.UnitChange) int64 {
 }
 
 func (s *Store) changesWhere(ctx context.Context, cond string, args ...any) ([]outreach.UnitChange, error) {
-	cols := func(p string) string {
-		return strings.ReplaceAll(`p.id, p.code, p.name, p.type, p.level, coalesce(p.parent_code, ''), p.path, coalesce(p.valid_from, ''), coalesce(p.valid_to, '')`, "p.", p+".")
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT c.date, c.kind, c.portion, c.basis, c.note, `+cols("o")+`,
+	rows, err := s.db.QueryContext(ctx, `SELECT c.date, c.kind, c.portion, c.basis, c.note, `+unitColumnsOf("o")+`,
 		n.id, coalesce(n.code, ''), coalesce(n.name, ''), coalesce(n.type, ''), coalesce(n.level, 0), coalesce(n.parent_code, ''), coalesce(n.path, ''), coalesce(n.valid_from, ''), coalesce(n.valid_to, '')
 		FROM unit_changes c JOIN units o ON o.id = c.old_unit_id LEFT JOIN units n ON n.id = c.new_unit_id
 		WHERE c.`+cond+` ORDER BY c.date, o.code, n.code`, args...)

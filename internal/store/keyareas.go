@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"outreach/internal/outreach"
+)
+
+// SetKeyArea marks the commune with the code (as it stood during the year)
+// as a key area of the plan for the year, with its reasons, or updates the
+// mark. Admins and coordinators only.
+func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, unitCode string, year int, reasons []string, note string) (err error) {
+	defer wrap(&err, "SetKeyArea(%s, %s, %d)", planCode, unitCode, year)
+	if !actor.CanEditPlans() {
+		return actor.Forbidden("mark key areas")
+	}
+	v := &outreach.ValidationError{}
+	if len(reasons) == 0 {
+		v.Add("reasons", "give at least one reason: %s", strings.Join(outreach.KeyAreaReasons, ", "))
+	}
+	for _, r := range reasons {
+		if !slices.Contains(outreach.KeyAreaReasons, r) {
+			v.Add("reasons", "expected %s, got %q", strings.Join(outreach.KeyAreaReasons, ", "), r)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var planID int64
+		var from, to int
+		err := tx.QueryRowContext(ctx, `SELECT id, period_from, period_to FROM plans WHERE code = $1`, planCode).Scan(&planID, &from, &to)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("plan %q: %w", planCode, outreach.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if year < from || year > to {
+			return outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", from, to, year)
+		}
+		// Key areas are judged at the end of the year, so the mark goes on
+		// the commune as it stood on 31 December; one merged away during the
+		// year is marked through its successor.
+		u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $2 AND `+validAtSQL(1),
+			fmt.Sprintf("%d-12-31", year), unitCode))
+		if errors.Is(err, sql.ErrNoRows) {
+			return outreach.Invalid("unit", "no unit %s was in force on 31/12/%d (a commune merged away that year is marked through its successor)", unitCode, year)
+		} else if err != nil {
+			return err
+		}
+		if !u.IsCommune() {
+			return outreach.Invalid("unit", "%s is not a commune (xã, phường, thị trấn)", u.Name)
+		}
+		after := map[string]any{"plan": planCode, "unit": unitCode, "year": year, "reasons": reasons, "note": note}
+		_, err = tx.ExecContext(ctx, `INSERT INTO key_areas (plan_id, unit_id, year, reasons, note) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET reasons = excluded.reasons, note = excluded.note`,
+			planID, u.ID, year, joinList(reasons), note)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "set", "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), nil, after)
+	})
+}
+
+// RemoveKeyArea removes a key-area mark.
+func (s *Store) RemoveKeyArea(ctx context.Context, actor outreach.Actor, planCode, unitCode string, year int) (err error) {
+	defer wrap(&err, "RemoveKeyArea(%s, %s, %d)", planCode, unitCode, year)
+	if !actor.CanEditPlans() {
+		return actor.Forbidden("remove key areas")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM key_areas WHERE year = $1
+			AND plan_id = (SELECT id FROM plans WHERE code = $2) AND unit_id IN (SELECT id FROM units WHERE code = $3)`, year, planCode, unitCode)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return fmt.Errorf("key area %s %d: %w", unitCode, year, outreach.ErrNotFound)
+		}
+		return s.audit(ctx, tx, actor, "remove", "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), nil, nil)
+	})
+}
+
+// KeyAreas lists the plan's key areas for a year (all years when year is 0).
+func (s *Store) KeyAreas(ctx context.Context, planCode string, year int) (_ []outreach.KeyArea, err error) {
+	defer wrap(&err, "KeyAreas(%s, %d)", planCode, year)
+	var ks []outreach.KeyArea
+	err = each(ctx, s.db, `SELECT k.year, k.reasons, k.note, `+unitColumnsOf("u")+`
+		FROM key_areas k JOIN plans p ON p.id = k.plan_id JOIN units u ON u.id = k.unit_id
+		WHERE p.code = $1 AND ($2 = 0 OR k.year = $2) ORDER BY k.year, u.path`, []any{planCode, year}, func(r *sql.Rows) error {
+		k := outreach.KeyArea{PlanCode: planCode}
+		var reasons string
+		u := &k.Unit
+		if err := r.Scan(&k.Year, &reasons, &k.Note, &u.ID, &u.Code, &u.Name, &u.Type, &u.Level, &u.ParentCode, &u.Path, &u.ValidFrom, &u.ValidTo); err != nil {
+			return err
+		}
+		k.Reasons = splitList(reasons)
+		ks = append(ks, k)
+		return nil
+	})
+	return ks, err
+}

@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"outreach/internal/outreach"
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Username   string
+	Name       string
+	Role       outreach.Role
+	AgencyCode string // agency reporters
+	UnitCode   string // unit reporters
+	Password   string
+}
+
+func validatePassword(field, pw string) error {
+	if utf8.RuneCountInString(pw) < outreach.MinPasswordLength {
+		return outreach.Invalid(field, "must have at least %d characters", outreach.MinPasswordLength)
+	}
+	if len(pw) > 1024 {
+		return outreach.Invalid(field, "is too long")
+	}
+	return nil
+}
+
+const userColumns = `u.id, u.username, u.name, u.role, coalesce(a.code, ''), coalesce(a.name, ''), coalesce(n.code, ''), coalesce(n.name, ''),
+	u.disabled, u.created_at, coalesce(u.agency_id, 0), coalesce(n.path, ''), u.password_hash`
+
+const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id LEFT JOIN units n ON n.id = u.unit_id `
+
+type userRow struct {
+	outreach.User
+	agencyID int64
+	unitPath string
+	hash     string
+}
+
+func scanUser(r scanner) (userRow, error) {
+	var u userRow
+	var created string
+	err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.AgencyCode, &u.AgencyName, &u.UnitCode, &u.UnitName,
+		&u.Disabled, &created, &u.agencyID, &u.unitPath, &u.hash)
+	if err != nil {
+		return u, err
+	}
+	u.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	return u, nil
+}
+
+func (u userRow) actor() outreach.Actor {
+	return outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID, UnitPath: u.unitPath}
+}
+
+// CreateUser adds a user. Only admins (and the operator's CLI) may.
+func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser) (_ outreach.User, err error) {
+	defer wrap(&err, "CreateUser(%s)", nu.Username)
+	if !actor.CanManageUsers() {
+		return outreach.User{}, actor.Forbidden("create users")
+	}
+	nu.Username = strings.ToLower(strings.TrimSpace(nu.Username))
+	nu.Name = strings.TrimSpace(nu.Name)
+	v := &outreach.ValidationError{}
+	if !usernamePattern.MatchString(nu.Username) {
+		v.Add("username", "expected 3–64 lowercase letters, digits, dots, hyphens or underscores, got %q", nu.Username)
+	}
+	if nu.Name == "" {
+		v.Add("name", "is required")
+	}
+	if !nu.Role.Valid() {
+		v.Add("role", "expected one of admin, coordinator, agency_reporter, unit_reporter, viewer, got %q", nu.Role)
+	}
+	if nu.Role == outreach.RoleAgencyReporter && nu.AgencyCode == "" {
+		v.Add("agency", "an agency reporter needs an agency")
+	}
+	if nu.Role != outreach.RoleAgencyReporter && nu.AgencyCode != "" {
+		v.Add("agency", "only an agency reporter belongs to an agency")
+	}
+	if nu.Role == outreach.RoleUnitReporter && nu.UnitCode == "" {
+		v.Add("unit", "a unit reporter needs a unit")
+	}
+	if nu.Role != outreach.RoleUnitReporter && nu.UnitCode != "" {
+		v.Add("unit", "only a unit reporter belongs to a unit")
+	}
+	if err := validatePassword("password", nu.Password); err != nil {
+		v.Problems = append(v.Problems, err.(*outreach.ValidationError).Problems...)
+	}
+	if err := v.Err(); err != nil {
+		return outreach.User{}, err
+	}
+	hash, err := HashPassword(nu.Password)
+	if err != nil {
+		return outreach.User{}, err
+	}
+	var created outreach.User
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var agencyID, unitID any
+		if nu.AgencyCode != "" {
+			var id int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM agencies WHERE code = $1 AND type <> $2`, nu.AgencyCode, outreach.AgencyGroup).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return outreach.Invalid("agency", "no agency has the code %q (groups cannot have reporters)", nu.AgencyCode)
+			} else if err != nil {
+				return err
+			}
+			agencyID = id
+		}
+		if nu.UnitCode != "" {
+			// The unit as it stands today, or its last version if it has
+			// since ceased (a reporter may still enter past records).
+			var id int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1 ORDER BY (CASE WHEN `+validAtSQL(2)+` THEN 0 ELSE 1 END), coalesce(valid_from, '') DESC LIMIT 1`,
+				nu.UnitCode, s.now().Format(outreach.DateLayout)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return outreach.Invalid("unit", "no administrative unit has the code %q", nu.UnitCode)
+			} else if err != nil {
+				return err
+			}
+			unitID = id
+		}
+		var id int64
+		now := s.stamp()
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, role, agency_id, unit_id, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, nu.Username, nu.Name, string(nu.Role), agencyID, unitID, hash, now).Scan(&id)
+		if errors.Is(translate(err), outreach.ErrConflict) {
+			return outreach.Invalid("username", "the username %q is taken", nu.Username)
+		} else if err != nil {
+			return err
+		}
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id))
+		if err != nil {
+			return err
+		}
+		created = u.User
+		return s.audit(ctx, tx, actor, "create", "user", u.Username, nil, u.User)
+	})
+	return created, err
+}
+
+// Users lists the users. Admins only.
+func (s *Store) Users(ctx context.Context, actor outreach.Actor) (_ []outreach.User, err error) {
+	defer wrap(&err, "Users")
+	if !actor.CanManageUsers() {
+		return nil, actor.Forbidden("list users")
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+userFrom+` ORDER BY u.username`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var us []outreach.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		us = append(us, u.User)
+	}
+	return us, rows.Err()
+}
+
+// UserCount counts the users (first start creates an admin when there is none).
+func (s *Store) UserCount(ctx context.Context) (n int, err error) {
+	defer wrap(&err, "UserCount")
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+// ErrBadCredentials is returned for a wrong username or password, without
+// saying which.
+var ErrBadCredentials = fmt.Errorf("wrong username or password: %w", outreach.ErrUnauthorized)
+
+// Authenticate checks a username and password and returns the user and the
+// actor they act as.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (outreach.User, outreach.Actor, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, strings.ToLower(strings.TrimSpace(username))))
+	if errors.Is(err, sql.ErrNoRows) {
+		CheckPassword(dummyHash, password)
+		return outreach.User{}, outreach.Actor{}, ErrBadCredentials
+	}
+	if err != nil {
+		return outreach.User{}, outreach.Actor{}, fmt.Errorf("Authenticate: %w", err)
+	}
+	if !CheckPassword(u.hash, password) || u.Disabled {
+		return outreach.User{}, outreach.Actor{}, ErrBadCredentials
+	}
+	return u.User, u.actor(), nil
+}
+
+// SessionTTL is how long a login lasts.
+const SessionTTL = 12 * time.Hour
+
+// CreateSession starts a new session for the user and returns its secret
+// id, for the cookie. Only its hash is stored.
+func (s *Store) CreateSession(ctx context.Context, userID int64) (_ string, err error) {
+	defer wrap(&err, "CreateSession")
+	secret := NewSecret(32)
+	now := s.now()
+	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		secretHash(secret), userID, now.Format(time.RFC3339Nano), now.Add(SessionTTL).Format(time.RFC3339Nano))
+	if err != nil {
+		return "", err
+	}
+	// Drop expired sessions while we are here; there are few.
+	_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now.Format(time.RFC3339Nano))
+	return secret, err
+}
+
+// SessionUser returns the user of a live session.
+func (s *Store) SessionUser(ctx context.Context, secret string) (outreach.User, outreach.Actor, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` JOIN sessions ss ON ss.user_id = u.id
+		WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND NOT u.disabled`, secretHash(secret), s.stamp()))
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
+		}
+		return outreach.User{}, outreach.Actor{}, fmt.Errorf("SessionUser: %w", err)
+	}
+	return u.User, u.actor(), nil
+}
+
+// DeleteSession ends a session (logout).
+func (s *Store) DeleteSession(ctx context.Context, secret string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, secretHash(secret))
+	return err
+}
+
+// ChangePassword sets a user's password. Users change their own, giving
+// the current one; admins may set anyone's. Every session of the user ends
+// except keepSession (the one making the change, if any).
+func (s *Store) ChangePassword(ctx context.Context, actor outreach.Actor, username, current, next, keepSession string) (err error) {
+	defer wrap(&err, "ChangePassword(%s)", username)
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	self := !actor.System && actor.UserID == u.ID
+	if !self && !actor.CanManageUsers() {
+		return actor.Forbidden("change another user's password")
+	}
+	if self && !actor.CanManageUsers() && !CheckPassword(u.hash, current) {
+		return outreach.Invalid("current", "the current password is wrong")
+	}
+	if err := validatePassword("new", next); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.stamp(), u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, u.ID, secretHash(keepSession)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "change_password", "user", u.Username, nil, nil)
+	})
+}
+
+// CreateToken makes an API token for the user and returns it; it is shown
+// once and only its hash is kept. Admins may make tokens for anyone, users
+// for themselves.
+func (s *Store) CreateToken(ctx context.Context, actor outreach.Actor, username, name string) (_ string, err error) {
+	defer wrap(&err, "CreateToken(%s)", username)
+	var secret string
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if actor.UserID != id && !actor.CanManageUsers() {
+			return actor.Forbidden("create a token for another user")
+		}
+		secret = "otk_" + NewSecret(32)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4)`,
+			id, secretHash(secret), name, s.stamp()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "create", "api_token", username, nil, map[string]string{"name": name})
+	})
+	return secret, err
+}
+
+// TokenUser returns the user an API token belongs to.
+func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, outreach.Actor, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = $1 AND NOT u.disabled`, secretHash(secret)))
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
+		}
+		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
+	}
+	return u.User, u.actor(), nil
+}
