@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"outreach/internal/outreach"
+	"outreach/internal/planfile"
+)
+
+func readPlanFile(path string) (*outreach.Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return planfile.Parse(filepath.Base(path), data)
+}
+
+func oneArg(args []string, what string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("expected one %s, got %d arguments", what, len(args))
+	}
+	return args[0], nil
+}
+
+func cmdPlanValidate(ctx context.Context, e env) error {
+	fs := newFlags(e, "plan validate")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	path, err := oneArg(fs.Args(), "FILE")
+	if err != nil {
+		return err
+	}
+	p, err := readPlanFile(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: valid plan %s (%s): %d targets, %d themes, %d channels, %d agencies, %d tasks\n",
+		path, p.Code, p.Decision.Number, len(p.Targets), len(p.Themes), len(p.Channels), len(p.Agencies), len(p.Tasks))
+	return nil
+}
+
+func cmdPlanImport(ctx context.Context, e env) error {
+	fs := newFlags(e, "plan import")
+	open := dataFlag(e, fs)
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	path, err := oneArg(fs.Args(), "FILE")
+	if err != nil {
+		return err
+	}
+	p, err := readPlanFile(path)
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.ImportPlan(ctx, outreach.SystemActor("cli"), p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "plan %s: %s\n", p.Code, res)
+	return nil
+}
+
+func cmdPlanExport(ctx context.Context, e env) error {
+	fs := newFlags(e, "plan export")
+	open := dataFlag(e, fs)
+	out := fs.String("o", "", "write to this file instead of standard output")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	code, err := oneArg(fs.Args(), "plan CODE")
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := s.Plan(ctx, code)
+	if err != nil {
+		return err
+	}
+	data, err := planfile.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = e.stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(*out, data, 0o644)
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+// readPassword reads one line from standard input.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", usagef("no password on standard input")
+	}
+	return pw, nil
+}
+
+func cmdUserAdd(ctx context.Context, e env) error {
+	fs := newFlags(e, "user add")
+	open := dataFlag(e, fs)
+	username := fs.String("username", "", "login name (lowercase)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, coordinator, agency_reporter, unit_reporter or viewer")
+	agency := fs.String("agency", "", "agency code, for an agency_reporter")
+	unit := fs.String("unit", "", "unit code, for a unit_reporter")
+	stdinPw := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments %v", fs.Args())
+	}
+	if *username == "" || *name == "" || *role == "" {
+		return usagef("--username, --name and --role are required")
+	}
+	if !*stdinPw {
+		return usagef("--password-stdin is required (passwords are never taken as arguments)")
+	}
+	pw, err := readPassword(e.stdin)
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.CreateUser(ctx, outreach.SystemActor("cli"), store.NewUser{
+		Username: *username, Name: *name, Role: outreach.Role(*role), AgencyCode: *agency, UnitCode: *unit, Password: pw,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %s (%s) added as %s\n", u.Username, u.Name, u.Role)
+	return nil
+}
+
+func cmdUserPasswd(ctx context.Context, e env) error {
+	fs := newFlags(e, "user passwd")
+	open := dataFlag(e, fs)
+	username := fs.String("username", "", "login name")
+	stdinPw := fs.Bool("password-stdin", false, "read the new password from standard input")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	if *username == "" || !*stdinPw {
+		return usagef("--username and --password-stdin are required")
+	}
+	pw, err := readPassword(e.stdin)
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.ChangePassword(ctx, outreach.SystemActor("cli"), strings.ToLower(*username), "", pw, ""); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "password of %s changed; their sessions have ended\n", *username)
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, e env) error {
+	fs := newFlags(e, "token create")
+	open := dataFlag(e, fs)
+	username := fs.String("username", "", "the user the token acts as")
+	name := fs.String("name", "cli", "a label for the token")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usagef("--username is required")
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	tok, err := s.CreateToken(ctx, outreach.SystemActor("cli"), strings.ToLower(*username), *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, tok)
+	return nil
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"outreach/internal/i18n"
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+type loginPage struct {
+	Page
+	Username string
+	Next     string
+	Error    string
+}
+
+// safeNext keeps redirects after login on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if currentUser(r) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, "login", loginPage{Page: s.page(r, "login.title", ""), Next: r.URL.Query().Get("next")})
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
+	password := r.PostFormValue("password")
+	p := loginPage{Page: s.page(r, "login.title", ""), Username: username, Next: r.PostFormValue("next")}
+	keys := []string{"user:" + username, "ip:" + clientIP(r)}
+	if blocked, wait := s.throttle.blocked(keys...); blocked {
+		p.Error = p.T("login.throttled", int(wait.Minutes())+1)
+		s.log.Warn("login throttled", "username", username, "ip", clientIP(r))
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		return s.render(w, r, http.StatusTooManyRequests, "login", p)
+	}
+	u, _, err := s.store.Authenticate(r.Context(), username, password)
+	if errors.Is(err, outreach.ErrUnauthorized) {
+		s.throttle.failed(keys...)
+		s.log.Info("login failed", "username", username, "ip", clientIP(r))
+		p.Error = p.T("login.failed")
+		return s.render(w, r, http.StatusUnauthorized, "login", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.throttle.succeeded(keys[0])
+	// A new session id on every login: an id planted before login is
+	// never promoted.
+	if old, err := r.Cookie(SessionCookie); err == nil {
+		s.store.DeleteSession(r.Context(), old.Value)
+	}
+	secret, err := s.store.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, r, secret, store.SessionTTL)
+	return seeOther(w, r, safeNext(p.Next), "")
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, ttl time.Duration) {
+	c := &http.Cookie{Name: SessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"}
+	if ttl > 0 {
+		c.MaxAge = int(ttl.Seconds())
+	} else {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	setSessionCookie(w, r, "", 0)
+	return seeOther(w, r, "/login", "")
+}
+
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
+	l := i18n.Parse(r.PathValue("lang"))
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	v, err := s.store.SchemaVersion(ctx)
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"unavailable"}`+"\n")
+		s.log.Error("health check", "err", err)
+		return nil
+	}
+	fmt.Fprintf(w, `{"status":"ok","schema_version":%q,"engine":%q,"version":%q}`+"\n", v, s.store.Engine(), s.version)
+	return nil
+}
+
+type accountPage struct {
+	Page
+	Problems map[string]string
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "account", accountPage{Page: s.page(r, "account.title", "account")})
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	p := accountPage{Page: s.page(r, "account.title", "account")}
+	current, next, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("again")
+	if next != again {
+		p.Problems = map[string]string{"again": p.T("form.password.again")}
+		return s.render(w, r, http.StatusUnprocessableEntity, "account", p)
+	}
+	keep, _ := r.Context().Value(sessionKey).(string)
+	err := s.store.ChangePassword(r.Context(), currentActor(r), u.Username, current, next, keep)
+	if probs, ok := problems(p.Lang, "password", err); ok {
+		p.Problems = probs
+		return s.render(w, r, http.StatusUnprocessableEntity, "account", p)
+	}
+	if err != nil {
+		return err
+	}
+	return seeOther(w, r, "/account", p.T("account.changed"))
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// routes is the whole browser surface on one screen.
+func (s *Server) routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /healthz", s.wrap(s.healthz))
+	mux.HandleFunc("GET /lang/{lang}", s.wrap(s.setLang))
+
+	mux.HandleFunc("GET /login", s.wrap(s.loginForm))
+	mux.HandleFunc("POST /login", s.wrap(s.login))
+	mux.HandleFunc("POST /logout", s.wrap(s.logout))
+
+	mux.HandleFunc("GET /{$}", s.auth(s.home))
+	mux.HandleFunc("GET /plans/{code}", s.auth(s.planPage))
+	mux.HandleFunc("GET /plans/{code}/key-areas", s.auth(s.keyAreasPage))
+	mux.HandleFunc("POST /plans/{code}/key-areas", s.auth(s.setKeyArea))
+	mux.HandleFunc("POST /plans/{code}/key-areas/remove", s.auth(s.removeKeyArea))
+
+	mux.HandleFunc("GET /units", s.auth(s.unitsPage))
+	mux.HandleFunc("GET /units/{code}", s.auth(s.unitPage))
+
+	mux.HandleFunc("GET /agencies", s.auth(s.agenciesPage))
+	mux.HandleFunc("GET /agencies/{code}", s.auth(s.agencyPage))
+	mux.HandleFunc("POST /agencies/{code}/contact", s.auth(s.updateContact))
+
+	mux.HandleFunc("GET /users", s.auth(s.usersPage))
+	mux.HandleFunc("POST /users", s.auth(s.createUser))
+	mux.HandleFunc("GET /audit", s.auth(s.auditPage))
+	mux.HandleFunc("GET /account", s.auth(s.accountPage))
+	mux.HandleFunc("POST /account/password", s.auth(s.changePassword))
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"outreach/internal/api"
+	"outreach/internal/i18n"
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+// Options configures the web server.
+type Options struct {
+	Logger  *slog.Logger
+	Version string
+	// Now is the clock (tests inject one).
+	Now func() time.Time
+}
+
+// Server serves the UI and the API.
+type Server struct {
+	store    *store.Store
+	pages    *pages
+	log      *slog.Logger
+	version  string
+	now      func() time.Time
+	throttle *throttle
+	handler  http.Handler
+}
+
+// New builds the server's handler.
+func New(s *store.Store, o Options) (*Server, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now)}
+	mux := http.NewServeMux()
+	srv.routes(mux)
+	mux.Handle("/api/v1/", api.New(s, srv.authenticate, o.Logger))
+	cop := http.NewCrossOriginProtection()
+	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(mux))))
+	return srv, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// securityHeaders sets the headers every response carries: no inline
+// script, no framing, no MIME sniffing, no referrer to other sites.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+// ctxKey keys request context values.
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	actorKey
+	sessionKey
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "outreach_session"
+
+// withUser loads the user of the session cookie, if any, into the context.
+func (s *Server) withUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			u, a, err := s.store.SessionUser(r.Context(), c.Value)
+			if err == nil {
+				ctx := context.WithValue(r.Context(), userKey, &u)
+				ctx = context.WithValue(ctx, actorKey, a)
+				ctx = context.WithValue(ctx, sessionKey, c.Value)
+				r = r.WithContext(ctx)
+			} else if !errors.Is(err, outreach.ErrUnauthorized) {
+				s.log.Error("session lookup", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate is how the API learns who calls: a bearer token, or the
+// browser's session.
+func (s *Server) authenticate(r *http.Request) (outreach.User, outreach.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		const prefix = "Bearer "
+		if len(h) <= len(prefix) || h[:len(prefix)] != prefix {
+			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
+		}
+		return s.store.TokenUser(r.Context(), h[len(prefix):])
+	}
+	if u, ok := r.Context().Value(userKey).(*outreach.User); ok {
+		return *u, r.Context().Value(actorKey).(outreach.Actor), nil
+	}
+	return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
+}
+
+func currentUser(r *http.Request) *outreach.User {
+	u, _ := r.Context().Value(userKey).(*outreach.User)
+	return u
+}
+
+func currentActor(r *http.Request) outreach.Actor {
+	a, _ := r.Context().Value(actorKey).(outreach.Actor)
+	return a
+}
+
+func langOf(r *http.Request) i18n.Lang {
+	if c, err := r.Cookie("lang"); err == nil {
+		return i18n.Parse(c.Value)
+	}
+	return i18n.VI
+}
