@@ -32,7 +32,10 @@ var funcs = template.FuncMap{
 	"percent":  func(v float64) string { return i18n.Number(v) + " %" },
 	"add":      func(a, b int) int { return a + b },
 	"query":    url.QueryEscape,
-	"dash": DashOrdinal,
+	"dash":     DashOrdinal,
+	"cmp": func(c string) string {
+		return strings.NewReplacer(">=", "≥", "<=", "≤").Replace(c)
+	},
 	"monthday": func(md string) string {
 		if len(md) == 5 {
 			return md[3:] + "/" + md[:2]
