@@ -339,3 +339,30 @@ func (p *Plan) TasksOf(code string) []Task {
 	}
 	return ts
 }
+
+// yamlNumber writes whole numbers without a decimal point, as people write
+// them in plan files ("value: 75", not "value: 75.0").
+func yamlNumber(v float64) any {
+	if v == float64(int64(v)) {
+		return int64(v)
+	}
+	return v
+}
+
+// MarshalYAML writes a milestone with its value as people write it.
+func (m Milestone) MarshalYAML() (any, error) {
+	return struct {
+		Year       int    `yaml:"year"`
+		Comparator string `yaml:"comparator"`
+		Value      any    `yaml:"value"`
+	}{m.Year, m.Comparator, yamlNumber(m.Value)}, nil
+}
+
+// MarshalYAML writes a quantity with its value as people write it.
+func (q Quantity) MarshalYAML() (any, error) {
+	return struct {
+		Comparator string `yaml:"comparator"`
+		Value      any    `yaml:"value"`
+		Measure    string `yaml:"measure"`
+	}{q.Comparator, yamlNumber(q.Value), q.Measure}, nil
+}

@@ -483,7 +483,7 @@ func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
 	if ok, err := exists(p.Province); err != nil {
 		return err
 	} else if !ok {
-		v.Add("province", "no administrative unit has the code %q; import the units first (outreach units import)", p.Province)
+		v.Add("province", "no administrative unit has the code %q; import the units first (outreach units import), and write codes in quotes (\"06\") so YAML keeps their leading zeros", p.Province)
 	}
 	for i, a := range p.Agencies {
 		if a.Unit == "" {
@@ -492,7 +492,7 @@ func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
 		if ok, err := exists(a.Unit); err != nil {
 			return err
 		} else if !ok {
-			v.Add(fmt.Sprintf("agencies[%d].unit", i), "no administrative unit has the code %q", a.Unit)
+			v.Add(fmt.Sprintf("agencies[%d].unit", i), "no administrative unit has the code %q (write codes in quotes, \"058\", so YAML keeps their leading zeros)", a.Unit)
 		}
 	}
 	return v.Err()
