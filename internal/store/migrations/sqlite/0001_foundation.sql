@@ -1,7 +1,7 @@
 -- Foundation schema: administrative units with history, agencies, plans as
 -- data, users, sessions, API tokens and the audit log. Dates are ISO text
 -- (YYYY-MM-DD) and timestamps RFC 3339 UTC text on both engines, so the same
--- SQL compares them (docs/decisions/0002-dates-as-text.md).
+-- SQL compares them (docs/decisions/0001-dates-as-text.md).
 
 CREATE TABLE units (
     id          INTEGER PRIMARY KEY,
