@@ -35,12 +35,13 @@ func scanAgency(r scanner) (AgencyInfo, error) {
 	return a, err
 }
 
-// Agencies lists every agency: bodies first (by name), then groups, each
-// group with its members.
+// Agencies lists every agency: bodies first, then groups, each in the
+// order the plans name them, each group with its members.
 func (s *Store) Agencies(ctx context.Context) (_ []AgencyInfo, err error) {
 	defer wrap(&err, "Agencies")
 	var as []AgencyInfo
-	err = each(ctx, s.db, `SELECT `+agencyColumns+` FROM agencies ORDER BY (CASE WHEN type = 'group' THEN 1 ELSE 0 END), code`, nil, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT `+agencyColumns+` FROM agencies
+		ORDER BY (CASE WHEN type = 'group' THEN 1 ELSE 0 END), coalesce((SELECT min(position) FROM plan_agencies pa WHERE pa.agency_id = agencies.id), 1000000), code`, nil, func(r *sql.Rows) error {
 		a, err := scanAgency(r)
 		as = append(as, a)
 		return err
