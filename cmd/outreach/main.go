@@ -164,15 +164,31 @@ func newFlags(e env, name string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning flag mistakes into usage errors.
+// parse parses flags wherever they stand among the arguments
+// ("plan import FILE --data DIR" as well as "plan import --data DIR FILE"),
+// turning flag mistakes into usage errors. Arguments after "--" are never
+// flags.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 // dataFlag adds --data and returns a function that opens and migrates the

@@ -166,3 +166,18 @@ func TestUnitsImport(t *testing.T) {
 		t.Errorf("unknown file: %d %s", code, errs)
 	}
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	c := cli{t: t, env: map[string]string{}}
+	data := t.TempDir()
+	out := filepath.Join(t.TempDir(), "p.yaml")
+	if code, _, errs := c.run("", "plan", "export", "bk-1368-2017", "-o", out, "--data", data); code != exitOK {
+		t.Fatalf("export with flags last: %d %s", code, errs)
+	}
+	if code, stdout, errs := c.run("", "plan", "import", out, "--data", data); code != exitOK || !strings.Contains(stdout, "unchanged") {
+		t.Errorf("import with flags last: %d %s %s", code, stdout, errs)
+	}
+	if code, _, _ := c.run("", "plan", "import", "--data", data, "--", "-weird.yaml"); code != exitInvalid {
+		t.Errorf("a file named like a flag after --: %d", code)
+	}
+}

@@ -18,6 +18,7 @@ func cmdServe(ctx context.Context, e env) error {
 	fs := newFlags(e, "serve")
 	addr := fs.String("addr", ":8080", "address to listen on")
 	dir := fs.String("data", "./data", "directory of the SQLite database (ignored when OUTREACH_DATABASE_URL is set)")
+	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take client addresses from X-Forwarded-For")
 	if err := parse(fs, e.args); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func cmdServe(ctx context.Context, e env) error {
 	}
 	log.Info("database ready", "engine", s.Engine(), "where", where, "schema", res.SchemaVersion)
 
-	h, err := web.New(s, web.Options{Logger: log, Version: versionString()})
+	h, err := web.New(s, web.Options{Logger: log, Version: versionString(), TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}

@@ -84,6 +84,7 @@ func (p *Plan) Validate() error {
 		}
 	}
 	for i, a := range p.Agencies {
+		noDuplicates(v, fmt.Sprintf("agencies[%d].members", i), a.Members)
 		for j, m := range a.Members {
 			f := fmt.Sprintf("agencies[%d].members[%d]", i, j)
 			if ma, ok := agencies[m]; !ok {
@@ -142,15 +143,15 @@ func (p *Plan) Validate() error {
 		if len(t.Milestones) == 0 {
 			v.Add(f+".milestones", "expected at least one milestone")
 		}
-		years := map[int]bool{}
+		lastYear := 0
 		for j, m := range t.Milestones {
 			mf := fmt.Sprintf("%s.milestones[%d]", f, j)
 			if m.Year < p.Period.From || m.Year > p.Period.To {
 				v.Add(mf+".year", "expected a year within the plan's period %d–%d, got %d", p.Period.From, p.Period.To, m.Year)
-			} else if years[m.Year] {
-				v.Add(mf+".year", "year %d has two milestones", m.Year)
+			} else if m.Year <= lastYear {
+				v.Add(mf+".year", "milestones go in year order, one per year; %d comes after %d", m.Year, lastYear)
 			}
-			years[m.Year] = true
+			lastYear = max(lastYear, m.Year)
 			if !slices.Contains(Comparators, m.Comparator) {
 				v.Add(mf+".comparator", "expected one of %s, got %q", strings.Join(Comparators, " "), m.Comparator)
 			}
@@ -174,6 +175,9 @@ func (p *Plan) Validate() error {
 		clauses[t.Clause] = true
 		req(f+".text", t.Text)
 		agencyRef(f+".agency", t.Agency)
+		noDuplicates(v, f+".cooperating", t.Cooperating)
+		noDuplicates(v, f+".channels", t.Channels)
+		noDuplicates(v, f+".themes", t.Themes)
 		for j, c := range t.Cooperating {
 			agencyRef(fmt.Sprintf("%s.cooperating[%d]", f, j), c)
 		}
@@ -221,6 +225,8 @@ func (p *Plan) Validate() error {
 	r := p.Reporting
 	req("reporting.name", r.Name)
 	agencyRef("reporting.recipient", r.Recipient)
+	noDuplicates(v, "reporting.reporters", r.Reporters)
+	noDuplicates(v, "reporting.methods", r.Methods)
 	if len(r.Reporters) == 0 {
 		v.Add("reporting.reporters", "expected at least one reporting agency")
 	}
@@ -281,4 +287,21 @@ func codeSet(v *ValidationError, list string, n int, at func(int) (code, name st
 		}
 	}
 	return seen
+}
+
+var vocabPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// ValidCode reports whether s is a code for data-kept vocabularies:
+// lowercase letters, digits, hyphens and underscores.
+func ValidCode(s string) bool { return vocabPattern.MatchString(s) }
+
+// noDuplicates reports an item listed twice, at its position.
+func noDuplicates(v *ValidationError, field string, xs []string) {
+	seen := map[string]bool{}
+	for i, x := range xs {
+		if seen[x] {
+			v.Add(fmt.Sprintf("%s[%d]", field, i), "%q is listed twice", x)
+		}
+		seen[x] = true
+	}
 }

@@ -12,6 +12,21 @@ const (
 	UnitThiTran = "thi_tran"  // thị trấn
 )
 
+// ValidUnitCode reports whether s can be a unit code: 1–12 letters or
+// digits (GSO codes are 2, 3 or 5 digits). Codes build the paths subtree
+// queries match on, so "/", "%" and "_" can never appear in one.
+func ValidUnitCode(s string) bool {
+	if len(s) == 0 || len(s) > 12 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // UnitTypes lists the valid unit types.
 var UnitTypes = []string{UnitTinh, UnitCity, UnitTown, UnitHuyen, UnitPhuong, UnitXa, UnitThiTran}
 

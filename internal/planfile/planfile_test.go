@@ -184,3 +184,23 @@ func TestEmptyFile(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestDuplicatesAndOrder(t *testing.T) {
+	src, _ := planfile.BuiltinSource("bk-1368-2017")
+	text := string(src)
+	for name, c := range map[string]struct{ old, new, field string }{
+		"cooperating twice": {"cooperating:\n      - bk-btgtu\n", "cooperating:\n      - bk-btgtu\n      - bk-btgtu\n", ".cooperating[1]"},
+		"milestones out of order": {"      - year: 2018\n        comparator: \">=\"\n        value: 75\n      - year: 2020\n",
+			"      - year: 2020\n        comparator: \">=\"\n        value: 75\n      - year: 2018\n", "milestones[1].year"},
+	} {
+		edited := strings.Replace(text, c.old, c.new, 1)
+		if edited == text {
+			t.Fatalf("%s: edit changed nothing", name)
+		}
+		_, err := planfile.Parse("p.yaml", []byte(edited))
+		var v *outreach.ValidationError
+		if !errors.As(err, &v) || !strings.HasSuffix(v.Problems[0].Field, c.field) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -30,38 +30,39 @@ func SeedUnits() (*unitfile.Data, error) {
 	return unitfile.Seed(func(name string) ([]byte, error) { return fs.ReadFile(seed.Units, "units/"+name) })
 }
 
-// Seed loads the built-in units and plans into an empty database. It does
-// nothing when the database already holds units or plans.
+// Seed loads the built-in units into a database that has none, and the
+// built-in plans into one that has no plan. Each is decided on its own, so
+// a start interrupted between the two finishes the job the next time.
 func Seed(ctx context.Context, s *store.Store, actor outreach.Actor) (seededUnits bool, plans []string, err error) {
-	units, err := s.UnitsAsOf(ctx, "9999-12-31")
+	n, err := s.UnitCount(ctx)
 	if err != nil {
 		return false, nil, err
+	}
+	if n == 0 {
+		d, err := SeedUnits()
+		if err != nil {
+			return false, nil, fmt.Errorf("built-in units: %w", err)
+		}
+		if _, err := s.ImportUnits(ctx, actor, d); err != nil {
+			return false, nil, err
+		}
+		seededUnits = true
 	}
 	existing, err := s.Plans(ctx)
-	if err != nil {
-		return false, nil, err
-	}
-	if len(units) > 0 || len(existing) > 0 {
-		return false, nil, nil
-	}
-	d, err := SeedUnits()
-	if err != nil {
-		return false, nil, fmt.Errorf("built-in units: %w", err)
-	}
-	if _, err := s.ImportUnits(ctx, actor, d); err != nil {
-		return false, nil, err
+	if err != nil || len(existing) > 0 {
+		return seededUnits, nil, err
 	}
 	ps, err := planfile.Builtin()
 	if err != nil {
-		return true, nil, err
+		return seededUnits, nil, err
 	}
 	for _, p := range ps {
 		if _, err := s.ImportPlan(ctx, actor, p); err != nil {
-			return true, plans, err
+			return seededUnits, plans, err
 		}
 		plans = append(plans, p.Code)
 	}
-	return true, plans, nil
+	return seededUnits, plans, nil
 }
 
 // FirstStart migrates, seeds an empty database and creates the first
@@ -79,7 +80,10 @@ func FirstStart(ctx context.Context, s *store.Store, out io.Writer) (Result, err
 		return r, err
 	}
 	if r.SeededUnits {
-		fmt.Fprintf(out, "Loaded the built-in administrative units (2015–2025) and plans %v.\n", r.SeededPlans)
+		fmt.Fprintln(out, "Loaded the built-in administrative units (2015–2025).")
+	}
+	if len(r.SeededPlans) > 0 {
+		fmt.Fprintf(out, "Loaded the built-in plans %v.\n", r.SeededPlans)
 	}
 	n, err := s.UserCount(ctx)
 	if err != nil {

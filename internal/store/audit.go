@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"outreach/internal/outreach"
 )
@@ -28,7 +27,7 @@ func (s *Store) AuditLog(ctx context.Context, actor outreach.Actor, limit, offse
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityKey, &e.Before, &e.After); err != nil {
 			return nil, 0, err
 		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		e.At = parseStamp(at)
 		es = append(es, e)
 	}
 	return es, total, rows.Err()

@@ -32,16 +32,13 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var planID int64
-		var from, to int
-		err := tx.QueryRowContext(ctx, `SELECT id, period_from, period_to FROM plans WHERE code = $1`, planCode).Scan(&planID, &from, &to)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("plan %q: %w", planCode, outreach.ErrNotFound)
-		} else if err != nil {
+		p, err := resolvePlan(ctx, tx, planCode)
+		if err != nil {
 			return err
 		}
-		if year < from || year > to {
-			return outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", from, to, year)
+		planID := p.id
+		if year < p.from || year > p.to {
+			return outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.from, p.to, year)
 		}
 		// Key areas are judged at the end of the year, so the mark goes on
 		// the commune as it stood on 31 December; one merged away during the
@@ -56,6 +53,19 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		if !u.IsCommune() {
 			return outreach.Invalid("unit", "%s is not a commune (xã, phường, thị trấn)", u.Name)
 		}
+		if !p.inProvince(u.Path) {
+			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
+		}
+		action := "create"
+		var before any
+		var oldReasons, oldNote string
+		err = tx.QueryRowContext(ctx, `SELECT reasons, note FROM key_areas WHERE plan_id = $1 AND unit_id = $2 AND year = $3`, planID, u.ID, year).Scan(&oldReasons, &oldNote)
+		if err == nil {
+			action = "update"
+			before = map[string]any{"plan": planCode, "unit": unitCode, "year": year, "reasons": splitList(oldReasons), "note": oldNote}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		after := map[string]any{"plan": planCode, "unit": unitCode, "year": year, "reasons": reasons, "note": note}
 		_, err = tx.ExecContext(ctx, `INSERT INTO key_areas (plan_id, unit_id, year, reasons, note) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET reasons = excluded.reasons, note = excluded.note`,
@@ -63,7 +73,7 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "set", "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), nil, after)
+		return s.audit(ctx, tx, actor, action, "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), before, after)
 	})
 }
 
@@ -74,22 +84,33 @@ func (s *Store) RemoveKeyArea(ctx context.Context, actor outreach.Actor, planCod
 		return actor.Forbidden("remove key areas")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `DELETE FROM key_areas WHERE year = $1
-			AND plan_id = (SELECT id FROM plans WHERE code = $2) AND unit_id IN (SELECT id FROM units WHERE code = $3)`, year, planCode, unitCode)
-		if err != nil {
+		var id int64
+		var reasons, note string
+		err := tx.QueryRowContext(ctx, `SELECT k.id, k.reasons, k.note FROM key_areas k JOIN plans p ON p.id = k.plan_id JOIN units u ON u.id = k.unit_id
+			WHERE k.year = $1 AND p.code = $2 AND u.code = $3`, year, planCode, unitCode).Scan(&id, &reasons, &note)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("key area %s %d: %w", unitCode, year, outreach.ErrNotFound)
+		} else if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return fmt.Errorf("key area %s %d: %w", unitCode, year, outreach.ErrNotFound)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM key_areas WHERE id = $1`, id); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, actor, "remove", "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), nil, nil)
+		before := map[string]any{"plan": planCode, "unit": unitCode, "year": year, "reasons": splitList(reasons), "note": note}
+		return s.audit(ctx, tx, actor, "remove", "key_area", fmt.Sprintf("%s/%s/%d", planCode, unitCode, year), before, nil)
 	})
 }
 
 // KeyAreas lists the plan's key areas for a year (all years when year is 0).
 func (s *Store) KeyAreas(ctx context.Context, planCode string, year int) (_ []outreach.KeyArea, err error) {
 	defer wrap(&err, "KeyAreas(%s, %d)", planCode, year)
-	var ks []outreach.KeyArea
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM plans WHERE code = $1`, planCode).Scan(&n); err != nil {
+		return nil, err
+	} else if n == 0 {
+		return nil, fmt.Errorf("plan %q: %w", planCode, outreach.ErrNotFound)
+	}
+	ks := []outreach.KeyArea{}
 	err = each(ctx, s.db, `SELECT k.year, k.reasons, k.note, `+unitColumnsOf("u")+`
 		FROM key_areas k JOIN plans p ON p.id = k.plan_id JOIN units u ON u.id = k.unit_id
 		WHERE p.code = $1 AND ($2 = 0 OR k.year = $2) ORDER BY k.year, u.path`, []any{planCode, year}, func(r *sql.Rows) error {
@@ -104,4 +125,25 @@ func (s *Store) KeyAreas(ctx context.Context, planCode string, year int) (_ []ou
 		return nil
 	})
 	return ks, err
+}
+
+// PlanCommunes lists the communes of a plan's province (or what it
+// became) in force on a date.
+func (s *Store) PlanCommunes(ctx context.Context, planCode, date string) (_ []outreach.Unit, err error) {
+	defer wrap(&err, "PlanCommunes(%s, %s)", planCode, date)
+	p, err := resolvePlan(ctx, s.db, planCode)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.UnitsAsOf(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	var us []outreach.Unit
+	for _, u := range all {
+		if u.IsCommune() && p.inProvince(u.Path) {
+			us = append(us, u)
+		}
+	}
+	return us, nil
 }

@@ -26,6 +26,21 @@ func (s *Store) migrationNames() ([]string, error) {
 // Migrate applies every migration not yet applied, each in its own
 // transaction, and returns the schema version (the last migration's name).
 func (s *Store) Migrate(ctx context.Context) (string, error) {
+	if s.engine == Postgres {
+		// Two servers starting at once must not both migrate: hold a
+		// session-level advisory lock on one connection meanwhile. (SQLite
+		// serialises writers by itself.)
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return "", err
+		}
+		defer conn.Close()
+		const key = 0x6f757472 // "outr"
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+			return "", fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return "", fmt.Errorf("migrate: %w", err)

@@ -97,7 +97,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
 
-func (s *Store) stamp() string { return s.now().Format(time.RFC3339Nano) }
+// stampLayout is fixed-width, so stored timestamps sort and compare as text.
+const stampLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+func (s *Store) stamp() string { return s.now().Format(stampLayout) }
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -152,9 +155,9 @@ func translate(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %s", outreach.ErrConflict, se.Error())
+			return fmt.Errorf("%w: a record with the same key exists", outreach.ErrConflict)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%w: records still refer to it (%s)", outreach.ErrConflict, se.Error())
+			return fmt.Errorf("%w: records still refer to it", outreach.ErrConflict)
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("the database is locked by another process; try again: %w", err)
 		case sqlite3.SQLITE_FULL:
@@ -165,9 +168,9 @@ func translate(err error) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505":
-			return fmt.Errorf("%w: %s", outreach.ErrConflict, pe.Message)
+			return fmt.Errorf("%w: a record with the same key exists (%s)", outreach.ErrConflict, pe.ConstraintName)
 		case "23503":
-			return fmt.Errorf("%w: records still refer to it (%s)", outreach.ErrConflict, pe.Message)
+			return fmt.Errorf("%w: records still refer to it (%s)", outreach.ErrConflict, pe.ConstraintName)
 		}
 	}
 	return err
@@ -189,4 +192,10 @@ func splitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// parseStamp reads a timestamp the store wrote.
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }

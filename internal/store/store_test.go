@@ -456,3 +456,75 @@ func TestFirstStartTwice(t *testing.T) {
 		}
 	})
 }
+
+func TestUnitCodesAndMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		// A wildcard or a slash in a code is refused before it reaches a path.
+		for _, code := range []string{"0_1", "06/9", "0%"} {
+			d := &unitfile.Data{Units: []unitfile.UnitRow{{Unit: outreach.Unit{Code: code, Name: "X", Type: "huyen", Level: 2, ParentCode: "06"}, Ref: "x.csv:2"}}}
+			if _, err := s.ImportUnits(ctx, system, d); !errors.Is(err, outreach.ErrInvalid) {
+				t.Errorf("code %q: err = %v", code, err)
+			}
+		}
+		// Moving a district under another province moves its communes too.
+		_, d, err := unitfile.Parse("move.csv", []byte("code,name,type,level,parent_code,valid_from,valid_to\n"+
+			"99,Tỉnh Thử,tinh,1,,,\n"+
+			"061,Huyện Ba Bể,huyen,2,99,,2025-07-01\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportUnits(ctx, system, d); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := s.Subtree(ctx, "061", "2017-09-08")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sub) != 17 || !strings.HasPrefix(sub[1].Path, "99/061/") {
+			t.Errorf("after the move: %d units, first below at %q", len(sub), sub[1].Path)
+		}
+	})
+}
+
+func TestKeyAreaAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		if err := s.SetKeyArea(ctx, system, "bk-1368-2017", "02155", 2019, []string{outreach.ReasonHighRisk}, "một"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetKeyArea(ctx, system, "bk-1368-2017", "02155", 2019, []string{outreach.ReasonCasesOccurred}, "hai"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveKeyArea(ctx, system, "bk-1368-2017", "02155", 2019); err != nil {
+			t.Fatal(err)
+		}
+		es, _, err := s.AuditLog(ctx, system, 3, 0)
+		if err != nil || len(es) != 3 {
+			t.Fatal(es, err)
+		}
+		if es[0].Action != "remove" || !strings.Contains(es[0].Before, "cases_occurred") ||
+			es[1].Action != "update" || !strings.Contains(es[1].Before, `"một"`) || !strings.Contains(es[1].After, `"hai"`) ||
+			es[2].Action != "create" || es[2].Before != "" {
+			t.Errorf("audit rows = %+v", es)
+		}
+	})
+}
+
+func TestSeedRecoversPlans(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		d, err := setup.SeedUnits()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportUnits(ctx, system, d); err != nil {
+			t.Fatal(err)
+		}
+		// Units came in but a start died before the plans: the next start
+		// loads the plans.
+		units, plans, err := setup.Seed(ctx, s, system)
+		if err != nil || units || len(plans) != 1 {
+			t.Errorf("seed after a half start: units %v, plans %v, %v", units, plans, err)
+		}
+	})
+}

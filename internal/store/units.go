@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"outreach/internal/outreach"
 	"outreach/internal/unitfile"
@@ -276,6 +277,10 @@ func (s *Store) ImportUnits(ctx context.Context, actor outreach.Actor, d *unitfi
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Level < rows[j].Level })
 		for _, r := range rows {
 			u := r.Unit
+			if !outreach.ValidUnitCode(u.Code) || (u.ParentCode != "" && !outreach.ValidUnitCode(u.ParentCode)) {
+				v.Add(r.Ref+":code", "expected codes of letters and digits, got %q under %q", u.Code, u.ParentCode)
+				continue
+			}
 			var existing *outreach.Unit
 			for _, e := range byCode[u.Code] {
 				if e.ValidFrom == u.ValidFrom {
@@ -307,6 +312,22 @@ func (s *Store) ImportUnits(ctx context.Context, actor outreach.Actor, d *unitfi
 					if _, err := tx.ExecContext(ctx, `UPDATE units SET name = $1, type = $2, level = $3, parent_code = $4, path = $5, valid_to = $6 WHERE id = $7`,
 						u.Name, u.Type, u.Level, nullable(u.ParentCode), u.Path, nullable(u.ValidTo), existing.ID); err != nil {
 						return err
+					}
+					if existing.Path != u.Path {
+						// The unit moved: its descendants' paths move with it.
+						// (Codes are letters and digits, so LIKE has no
+						// wildcard to trip on.)
+						if _, err := tx.ExecContext(ctx, `UPDATE units SET path = $1 || substr(path, $2) WHERE path LIKE $3`,
+							u.Path, len(existing.Path)+1, existing.Path+"/%"); err != nil {
+							return err
+						}
+						for _, vs := range byCode {
+							for _, d := range vs {
+								if strings.HasPrefix(d.Path, existing.Path+"/") {
+									d.Path = u.Path + d.Path[len(existing.Path):]
+								}
+							}
+						}
 					}
 					res.UnitsUpdated++
 				}
@@ -405,4 +426,11 @@ func span(from, to string) string {
 		to = "…"
 	}
 	return from + " – " + to
+}
+
+// UnitCount counts unit versions.
+func (s *Store) UnitCount(ctx context.Context) (n int, err error) {
+	defer wrap(&err, "UnitCount")
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM units`).Scan(&n)
+	return n, err
 }

@@ -55,7 +55,7 @@ func scanUser(r scanner) (userRow, error) {
 	if err != nil {
 		return u, err
 	}
-	u.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	u.CreatedAt = parseStamp(created)
 	return u, nil
 }
 
@@ -208,12 +208,12 @@ func (s *Store) CreateSession(ctx context.Context, userID int64) (_ string, err 
 	secret := NewSecret(32)
 	now := s.now()
 	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		secretHash(secret), userID, now.Format(time.RFC3339Nano), now.Add(SessionTTL).Format(time.RFC3339Nano))
+		secretHash(secret), userID, now.Format(stampLayout), now.Add(SessionTTL).Format(stampLayout))
 	if err != nil {
 		return "", err
 	}
 	// Drop expired sessions while we are here; there are few.
-	_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now.Format(time.RFC3339Nano))
+	_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now.Format(stampLayout))
 	return secret, err
 }
 
@@ -241,19 +241,6 @@ func (s *Store) DeleteSession(ctx context.Context, secret string) error {
 // except keepSession (the one making the change, if any).
 func (s *Store) ChangePassword(ctx context.Context, actor outreach.Actor, username, current, next, keepSession string) (err error) {
 	defer wrap(&err, "ChangePassword(%s)", username)
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, username))
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
-	} else if err != nil {
-		return err
-	}
-	self := !actor.System && actor.UserID == u.ID
-	if !self && !actor.CanManageUsers() {
-		return actor.Forbidden("change another user's password")
-	}
-	if self && !actor.CanManageUsers() && !CheckPassword(u.hash, current) {
-		return outreach.Invalid("current", "the current password is wrong")
-	}
 	if err := validatePassword("new", next); err != nil {
 		return err
 	}
@@ -262,6 +249,22 @@ func (s *Store) ChangePassword(ctx context.Context, actor outreach.Actor, userna
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, username))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		self := !actor.System && actor.UserID == u.ID
+		if !self && !actor.CanManageUsers() {
+			return actor.Forbidden("change another user's password")
+		}
+		// Changing one's own password always takes the current one, admins
+		// included: a session left open must not be enough to take over
+		// the account.
+		if self && !CheckPassword(u.hash, current) {
+			return outreach.Invalid("current", "the current password is wrong")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.stamp(), u.ID); err != nil {
 			return err
 		}
@@ -307,6 +310,12 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, ou
 		if errors.Is(err, sql.ErrNoRows) {
 			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
 		}
+		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
+	}
+	// Record use at most once a minute per token, so reads stay reads.
+	now := s.now()
+	if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+		now.Format(stampLayout), secretHash(secret), now.Add(-time.Minute).Format(stampLayout)); err != nil {
 		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
 	}
 	return u.User, u.actor(), nil

@@ -123,8 +123,11 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 		switch kind {
 		case KindUnits:
 			u := outreach.Unit{Code: rec[0], Name: rec[1], Type: rec[2], ParentCode: rec[4], ValidFrom: rec[5], ValidTo: rec[6]}
-			if u.Code == "" {
-				v.Add(at("code"), "is required")
+			if !outreach.ValidUnitCode(u.Code) {
+				v.Add(at("code"), "expected a code of letters and digits (GSO: 2, 3 or 5 digits), got %q", u.Code)
+			}
+			if u.ParentCode != "" && !outreach.ValidUnitCode(u.ParentCode) {
+				v.Add(at("parent_code"), "expected a code of letters and digits, got %q", u.ParentCode)
 			}
 			if u.Name == "" {
 				v.Add(at("name"), "is required")

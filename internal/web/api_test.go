@@ -192,3 +192,25 @@ func TestAPIWrites(t *testing.T) {
 		}
 	})
 }
+
+func TestAPIMessagesHideInternals(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	tok := w.token("viewer")
+	var e apiError
+	if status := w.call(tok, "GET", "/api/v1/units/99999/history", "", &e); status != 404 || strings.Contains(e.Error.Message, "UnitHistory(") {
+		t.Errorf("404: %d %q", status, e.Error.Message)
+	}
+	if status := w.call(tok, "GET", "/api/v1/plans/nope/key-areas", "", &e); status != 404 {
+		t.Errorf("key areas of an unknown plan: %d", status)
+	}
+	req, _ := http.NewRequest("GET", w.srv.URL+"/api/v1/plans", nil)
+	req.Header.Set("Authorization", "bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("lowercase bearer scheme: %d", resp.StatusCode)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"outreach/internal/i18n"
 	"outreach/internal/outreach"
@@ -21,9 +23,18 @@ type loginPage struct {
 	Error    string
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext keeps redirects after login on this site: a path that starts
+// with one "/", with no scheme, no host and no control characters or
+// backslashes (browsers drop tabs and read "\" as "/", which would turn
+// "/\t/evil.example" into another site).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
@@ -37,7 +48,18 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "login", loginPage{Page: s.page(r, "login.title", ""), Next: r.URL.Query().Get("next")})
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request comes from: the connection's peer,
+// or, behind a trusted reverse proxy, the address the proxy appended last
+// to X-Forwarded-For.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -45,32 +67,51 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// maxUsername bounds what a login form may send as a username; longer
+// input fails without touching the password hasher or the throttle.
+const maxUsername = 64
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	username := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
 	password := r.PostFormValue("password")
-	p := loginPage{Page: s.page(r, "login.title", ""), Username: username, Next: r.PostFormValue("next")}
-	keys := []string{"user:" + username, "ip:" + clientIP(r)}
-	if blocked, wait := s.throttle.blocked(keys...); blocked {
+	p := loginPage{Page: s.page(r, "login.title", ""), Next: r.PostFormValue("next")}
+	if utf8.RuneCountInString(username) > maxUsername || len(password) > 1024 {
+		p.Error = p.T("login.failed")
+		return s.render(w, r, http.StatusUnauthorized, "login", p)
+	}
+	p.Username = username
+	ip := s.clientIP(r)
+	account, addr := "user:"+username, "ip:"+ip
+	if ok, wait := s.throttle.begin(account, addr); !ok {
 		p.Error = p.T("login.throttled", int(wait.Minutes())+1)
-		s.log.Warn("login throttled", "username", username, "ip", clientIP(r))
+		s.log.Warn("login throttled", "username", username, "ip", ip)
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		return s.render(w, r, http.StatusTooManyRequests, "login", p)
 	}
+	// Argon2 takes ~20 ms and 19 MiB; a few at a time keep a flood of
+	// logins from exhausting memory.
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 	u, _, err := s.store.Authenticate(r.Context(), username, password)
+	<-s.hashSlots
 	if errors.Is(err, outreach.ErrUnauthorized) {
-		s.throttle.failed(keys...)
-		s.log.Info("login failed", "username", username, "ip", clientIP(r))
+		s.log.Info("login failed", "username", username, "ip", ip)
 		p.Error = p.T("login.failed")
 		return s.render(w, r, http.StatusUnauthorized, "login", p)
 	}
 	if err != nil {
 		return err
 	}
-	s.throttle.succeeded(keys[0])
+	s.throttle.succeeded(account, addr)
 	// A new session id on every login: an id planted before login is
 	// never promoted.
 	if old, err := r.Cookie(SessionCookie); err == nil {
-		s.store.DeleteSession(r.Context(), old.Value)
+		if err := s.store.DeleteSession(r.Context(), old.Value); err != nil {
+			s.log.Error("delete old session", "err", err)
+		}
 	}
 	secret, err := s.store.CreateSession(r.Context(), u.ID)
 	if err != nil {

@@ -136,16 +136,8 @@ func (s *Server) keyAreasData(r *http.Request, code string, year int) (keyAreasP
 	if pg.KeyAreas, err = s.store.KeyAreas(r.Context(), code, year); err != nil {
 		return pg, err
 	}
-	all, err := s.store.UnitsAsOf(r.Context(), strconv.Itoa(year)+"-12-31")
-	if err != nil {
-		return pg, err
-	}
-	for _, u := range all {
-		if u.IsCommune() {
-			pg.Communes = append(pg.Communes, u)
-		}
-	}
-	return pg, nil
+	pg.Communes, err = s.store.PlanCommunes(r.Context(), code, strconv.Itoa(year)+"-12-31")
+	return pg, err
 }
 
 func (s *Server) keyAreasPage(w http.ResponseWriter, r *http.Request) error {

@@ -14,6 +14,7 @@ import (
 
 	"outreach/internal/i18n"
 	"outreach/internal/outreach"
+	"outreach/internal/store"
 )
 
 //go:embed templates static
@@ -200,7 +201,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := errorPage{Page: s.page(r, "err.title", ""), Status: status, Message: p0(langOf(r), key)}
 	if status == http.StatusUnprocessableEntity || status == http.StatusConflict {
-		p.Message += " " + err.Error()
+		p.Message += " " + store.PublicMessage(err)
 	}
 	if rerr := s.render(w, r, status, "error", p); rerr != nil {
 		s.log.Error("render error page", "err", rerr)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"outreach/internal/api"
@@ -19,6 +20,9 @@ type Options struct {
 	Version string
 	// Now is the clock (tests inject one).
 	Now func() time.Time
+	// TrustProxy takes the client address from X-Forwarded-For, for a
+	// server behind a reverse proxy.
+	TrustProxy bool
 }
 
 // Server serves the UI and the API.
@@ -29,7 +33,10 @@ type Server struct {
 	version  string
 	now      func() time.Time
 	throttle *throttle
-	handler  http.Handler
+	// hashSlots bounds concurrent password checks.
+	hashSlots  chan struct{}
+	trustProxy bool
+	handler    http.Handler
 }
 
 // New builds the server's handler.
@@ -44,7 +51,8 @@ func New(s *store.Store, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now)}
+	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now),
+		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy}
 	mux := http.NewServeMux()
 	srv.routes(mux)
 	mux.Handle("/api/v1/", api.New(s, srv.authenticate, o.Logger))
@@ -122,11 +130,11 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 // browser's session.
 func (s *Server) authenticate(r *http.Request) (outreach.User, outreach.Actor, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
-		const prefix = "Bearer "
-		if len(h) <= len(prefix) || h[:len(prefix)] != prefix {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
 		}
-		return s.store.TokenUser(r.Context(), h[len(prefix):])
+		return s.store.TokenUser(r.Context(), strings.TrimSpace(token))
 	}
 	if u, ok := r.Context().Value(userKey).(*outreach.User); ok {
 		return *u, r.Context().Value(actorKey).(outreach.Actor), nil

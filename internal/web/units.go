@@ -74,6 +74,9 @@ type unitPage struct {
 func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	pg := unitPage{Page: s.page(r, "unit.title", "units"), Code: code, AsOf: s.asOf(r), Presets: presets}
+	if !outreach.ValidDate(pg.AsOf) {
+		return outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", pg.AsOf)
+	}
 	vs, err := s.store.UnitVersions(r.Context(), code)
 	if err != nil {
 		return err

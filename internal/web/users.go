@@ -83,9 +83,7 @@ const auditPageSize = 50
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if n < 1 {
-		n = 1
-	}
+	n = min(max(n, 1), 1_000_000)
 	es, total, err := s.store.AuditLog(r.Context(), currentActor(r), auditPageSize, (n-1)*auditPageSize)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 			t.Fatal(err)
 		}
 	}
-	h, err := web.New(s, web.Options{Version: "test"})
+	h, err := web.New(s, web.Options{Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,5 +407,61 @@ func TestHealthz(t *testing.T) {
 	}
 	if resp.StatusCode != 200 || m["status"] != "ok" || m["schema_version"] != w.store.LatestSchemaVersion() {
 		t.Errorf("healthz: %d %v", resp.StatusCode, m)
+	}
+}
+
+func TestRedirectsStayOnSite(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	c := w.browser()
+	for _, next := range []string{"//evil.example/", "/\t/evil.example", "/\\evil.example", "https://evil.example/", "/%09/evil.example", "javascript:alert(1)", "/\n/evil.example"} {
+		resp, err := c.Get(w.srv.URL + "/lang/vi?next=" + url.QueryEscape(next))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		// "/%09/evil.example" arrives as that literal text: a local path.
+		if loc := resp.Header.Get("Location"); loc != "/" && !(next == "/%09/evil.example" && loc == next) {
+			t.Errorf("next=%q redirects to %q", next, loc)
+		}
+	}
+	resp := w.post(c, "/login", url.Values{"username": {"viewer"}, "password": {password}, "next": {"/\t/evil.example"}})
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Errorf("login next with a tab redirects to %q", loc)
+	}
+}
+
+func TestLoginThrottleUnderParallelGuesses(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	const n = 20
+	codes := make(chan int, n)
+	for range n {
+		go func() {
+			resp := w.post(w.browser(), "/login", url.Values{"username": {"admin"}, "password": {"đoán mò"}})
+			codes <- resp.StatusCode
+		}()
+	}
+	tried := 0
+	for range n {
+		switch <-codes {
+		case http.StatusUnauthorized:
+			tried++
+		case http.StatusTooManyRequests:
+		default:
+			t.Error("unexpected status")
+		}
+	}
+	if tried > 5 {
+		t.Errorf("%d parallel guesses were checked; the limit is 5", tried)
+	}
+}
+
+func TestAdminChangingOwnPasswordNeedsCurrent(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	c := w.login("admin")
+	if resp := w.post(c, "/account/password", url.Values{"current": {"sai hoàn toàn"}, "new": {"mật khẩu mới rất dài"}, "again": {"mật khẩu mới rất dài"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("admin without the current password: %d", resp.StatusCode)
+	}
+	if _, _, err := w.store.Authenticate(ctx, "admin", password); err != nil {
+		t.Error("the password changed")
 	}
 }
