@@ -15,9 +15,11 @@ type Actor struct {
 	Role     Role
 	// AgencyID is the agency of an agency reporter.
 	AgencyID int64
-	// UnitPath is the path of an unit reporter's unit; the reporter may
-	// act on that unit and every unit below it.
-	UnitPath string
+	// UnitPaths are the paths of a unit reporter's unit and of every unit
+	// it was formed from (its predecessors back through the records): the
+	// officials of a merged commune hold the records of the communes it
+	// absorbed. The reporter may act on these units and every unit below.
+	UnitPaths []string
 	// System marks the operator acting from the CLI or the server's own
 	// start-up work; it may do what an admin may.
 	System bool
@@ -76,7 +78,11 @@ func (a Actor) CanWriteUnit(unitPath string) bool {
 	case RoleAdmin, RoleCoordinator:
 		return true
 	case RoleUnitReporter:
-		return a.UnitPath != "" && (unitPath == a.UnitPath || strings.HasPrefix(unitPath, a.UnitPath+"/"))
+		for _, p := range a.UnitPaths {
+			if p != "" && (unitPath == p || strings.HasPrefix(unitPath, p+"/")) {
+				return true
+			}
+		}
 	}
 	return false
 }

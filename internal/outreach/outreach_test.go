@@ -12,7 +12,7 @@ func TestActorRules(t *testing.T) {
 	coord := outreach.Actor{Username: "c", Role: outreach.RoleCoordinator}
 	police := outreach.Actor{Username: "p", Role: outreach.RoleAgencyReporter, AgencyID: 3}
 	orphan := outreach.Actor{Username: "o", Role: outreach.RoleAgencyReporter} // no agency
-	commune := outreach.Actor{Username: "u", Role: outreach.RoleUnitReporter, UnitPath: "06/058"}
+	commune := outreach.Actor{Username: "u", Role: outreach.RoleUnitReporter, UnitPaths: []string{"06/058"}}
 	viewer := outreach.Actor{Username: "v", Role: outreach.RoleViewer}
 	system := outreach.SystemActor("cli")
 	cases := []struct {

@@ -36,14 +36,14 @@ func validatePassword(field, pw string) error {
 }
 
 const userColumns = `u.id, u.username, u.name, u.role, coalesce(a.code, ''), coalesce(a.name, ''), coalesce(n.code, ''), coalesce(n.name, ''),
-	u.disabled, u.created_at, coalesce(u.agency_id, 0), coalesce(n.path, ''), u.password_hash`
+	u.disabled, u.created_at, coalesce(u.agency_id, 0), coalesce(u.unit_id, 0), u.password_hash`
 
 const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id LEFT JOIN units n ON n.id = u.unit_id `
 
 type userRow struct {
 	outreach.User
 	agencyID int64
-	unitPath string
+	unitID   int64
 	hash     string
 }
 
@@ -51,7 +51,7 @@ func scanUser(r scanner) (userRow, error) {
 	var u userRow
 	var created string
 	err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.AgencyCode, &u.AgencyName, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &created, &u.agencyID, &u.unitPath, &u.hash)
+		&u.Disabled, &created, &u.agencyID, &u.unitID, &u.hash)
 	if err != nil {
 		return u, err
 	}
@@ -59,8 +59,41 @@ func scanUser(r scanner) (userRow, error) {
 	return u, nil
 }
 
-func (u userRow) actor() outreach.Actor {
-	return outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID, UnitPath: u.unitPath}
+// actorFor makes the actor a user acts as. A unit reporter's scope is
+// their unit and every unit it was formed from.
+func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error) {
+	a := outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID}
+	if u.unitID == 0 {
+		return a, nil
+	}
+	seen := map[int64]bool{u.unitID: true}
+	frontier := []int64{u.unitID}
+	for len(frontier) > 0 && len(seen) < 1000 {
+		var next []int64
+		for _, id := range frontier {
+			var path string
+			if err := s.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = $1`, id).Scan(&path); err != nil {
+				return a, fmt.Errorf("unit scope of %s: %w", u.Username, err)
+			}
+			a.UnitPaths = append(a.UnitPaths, path)
+			err := each(ctx, s.db, `SELECT old_unit_id FROM unit_changes WHERE new_unit_id = $1`, []any{id}, func(r *sql.Rows) error {
+				var old int64
+				if err := r.Scan(&old); err != nil {
+					return err
+				}
+				if !seen[old] {
+					seen[old] = true
+					next = append(next, old)
+				}
+				return nil
+			})
+			if err != nil {
+				return a, err
+			}
+		}
+		frontier = next
+	}
+	return a, nil
 }
 
 // CreateUser adds a user. Only admins (and the operator's CLI) may.
@@ -195,7 +228,8 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (ou
 	if !CheckPassword(u.hash, password) || u.Disabled {
 		return outreach.User{}, outreach.Actor{}, ErrBadCredentials
 	}
-	return u.User, u.actor(), nil
+	a, err := s.actorFor(ctx, u)
+	return u.User, a, err
 }
 
 // SessionTTL is how long a login lasts.
@@ -227,7 +261,8 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (outreach.User, 
 		}
 		return outreach.User{}, outreach.Actor{}, fmt.Errorf("SessionUser: %w", err)
 	}
-	return u.User, u.actor(), nil
+	a, err := s.actorFor(ctx, u)
+	return u.User, a, err
 }
 
 // DeleteSession ends a session (logout).
@@ -318,5 +353,6 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, ou
 		now.Format(stampLayout), secretHash(secret), now.Add(-time.Minute).Format(stampLayout)); err != nil {
 		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
 	}
-	return u.User, u.actor(), nil
+	a, err := s.actorFor(ctx, u)
+	return u.User, a, err
 }

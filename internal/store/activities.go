@@ -1,0 +1,639 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"outreach/internal/outreach"
+	"outreach/internal/tabular"
+)
+
+// QuantityKinds returns the vocabulary activities count in.
+func (s *Store) QuantityKinds(ctx context.Context) (_ []outreach.QuantityKind, err error) {
+	defer wrap(&err, "QuantityKinds")
+	var ks []outreach.QuantityKind
+	err = each(ctx, s.db, `SELECT code, name, name_en, unit FROM quantity_kinds ORDER BY position, code`, nil, func(r *sql.Rows) error {
+		var k outreach.QuantityKind
+		err := r.Scan(&k.Code, &k.Name, &k.NameEN, &k.Unit)
+		ks = append(ks, k)
+		return err
+	})
+	return ks, err
+}
+
+// AddQuantityKind extends the vocabulary. Coordinators and admins only.
+func (s *Store) AddQuantityKind(ctx context.Context, actor outreach.Actor, k outreach.QuantityKind) (err error) {
+	defer wrap(&err, "AddQuantityKind(%s)", k.Code)
+	if !actor.CanEditPlans() {
+		return actor.Forbidden("extend the quantity vocabulary")
+	}
+	k.Code, k.Name = strings.TrimSpace(k.Code), strings.TrimSpace(k.Name)
+	v := &outreach.ValidationError{}
+	if !outreach.ValidCode(k.Code) {
+		v.Add("code", "expected lowercase letters, digits, hyphens or underscores, got %q", k.Code)
+	}
+	if k.Name == "" {
+		v.Add("name", "is required")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO quantity_kinds (code, name, name_en, unit, position)
+			VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM quantity_kinds))`, k.Code, k.Name, k.NameEN, k.Unit)
+		if errors.Is(translate(err), outreach.ErrConflict) {
+			return outreach.Invalid("code", "the quantity kind %q exists", k.Code)
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "create", "quantity_kind", k.Code, nil, k)
+	})
+}
+
+// ActivityView is an activity with the names a page shows and its stamp.
+type ActivityView struct {
+	outreach.Activity
+	AgencyName  string            `json:"agency_name"`
+	ChannelName string            `json:"channel_name"`
+	TaskText    string            `json:"task_text,omitempty"`
+	UnitNames   map[string]string `json:"unit_names,omitempty"`
+	Evidence    []EvidenceInfo    `json:"evidence,omitempty"`
+	Stamp
+}
+
+// Deleted reports whether the activity is in the bin.
+func (a ActivityView) Deleted() bool { return a.DeletedAt != "" }
+
+// resolvedActivity holds the ids an activity's codes resolve to.
+type resolvedActivity struct {
+	plan      planRef
+	agencyID  int64
+	taskID    any
+	channelID int64
+	themeIDs  []int64
+	units     []outreach.Unit
+	fundingID any
+	kindIDs   map[string]int64
+}
+
+// resolveActivity checks an activity against the database and the actor's
+// rights, collecting every problem.
+func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+	if err := a.Validate(kinds); err != nil {
+		return nil, err
+	}
+	r := &resolvedActivity{kindIDs: map[string]int64{}}
+	v := &outreach.ValidationError{}
+	add := func(err error) bool {
+		var ve *outreach.ValidationError
+		if errors.As(err, &ve) {
+			v.Problems = append(v.Problems, ve.Problems...)
+			return true
+		}
+		return err == nil
+	}
+	var err error
+	if r.plan, err = resolvePlan(ctx, q, a.Plan); !add(err) {
+		return nil, err
+	} else if err != nil {
+		return nil, v
+	}
+	if y := a.StartDate[:4]; y < fmt.Sprint(r.plan.from) || a.EndDate[:4] > fmt.Sprint(r.plan.to) {
+		v.Add("start_date", "the activity must fall within the plan's years %d–%d", r.plan.from, r.plan.to)
+	}
+	if r.agencyID, err = agencyID(ctx, q, r.plan.id, a.Agency, "agency"); !add(err) {
+		return nil, err
+	}
+	if a.Task != "" {
+		id, err := idByCode(ctx, q, "plan_tasks", "clause", r.plan.id, a.Task, "task", "task")
+		if !add(err) {
+			return nil, err
+		}
+		r.taskID = id
+	}
+	if r.channelID, err = idByCode(ctx, q, "plan_channels", "code", r.plan.id, a.Channel, "channel", "channel"); !add(err) {
+		return nil, err
+	}
+	for _, t := range a.Themes {
+		id, err := idByCode(ctx, q, "plan_themes", "code", r.plan.id, t, "themes", "theme")
+		if !add(err) {
+			return nil, err
+		}
+		r.themeIDs = append(r.themeIDs, id)
+	}
+	if a.FundingSource != "" {
+		id, err := idByCode(ctx, q, "funding_sources", "code", r.plan.id, a.FundingSource, "funding_source", "funding source")
+		if !add(err) {
+			return nil, err
+		}
+		r.fundingID = id
+	}
+	for _, code := range a.Units {
+		u, err := unitAt(ctx, q, code, a.StartDate, a.EndDate)
+		if errors.Is(err, outreach.ErrNotFound) {
+			v.Add("units", "no unit %s was in force between %s and %s", code, a.StartDate, a.EndDate)
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if !r.plan.inProvince(u.Path) {
+			v.Add("units", "%s (%s) is outside the plan's province", u.Name, code)
+			continue
+		}
+		r.units = append(r.units, u)
+	}
+	for _, k := range kinds {
+		r.kindIDs[k.Code] = 0
+	}
+	err = each(ctx, q, `SELECT code, id FROM quantity_kinds`, nil, func(rows *sql.Rows) error {
+		var c string
+		var id int64
+		err := rows.Scan(&c, &id)
+		r.kindIDs[c] = id
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if !canWriteActivity(actor, r.agencyID, a.WholeProvince, r.units) {
+		return nil, actor.Forbidden("record activities for this agency or these places")
+	}
+	return r, nil
+}
+
+// canWriteActivity: admins and coordinators anything; an agency reporter
+// their agency's; a unit reporter activities whose places all lie in
+// their subtree.
+func canWriteActivity(actor outreach.Actor, agencyID int64, whole bool, units []outreach.Unit) bool {
+	if actor.CanWriteAgency(agencyID) {
+		return true
+	}
+	if actor.Role != outreach.RoleUnitReporter || whole || len(units) == 0 {
+		return false
+	}
+	for _, u := range units {
+		if !actor.CanWriteUnit(u.Path) {
+			return false
+		}
+	}
+	return true
+}
+
+func activitySearch(a *outreach.Activity) string {
+	return tabular.Fold(a.Title + " " + a.Description + " " + a.Notes)
+}
+
+func nullInt(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// CreateActivity records an activity and returns its id.
+func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outreach.Activity) (id int64, err error) {
+	defer wrap(&err, "CreateActivity")
+	kinds, err := s.QuantityKinds(ctx)
+	if err != nil {
+		return 0, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.resolveActivity(ctx, tx, actor, &a, kinds)
+		if err != nil {
+			return err
+		}
+		id, err = s.insertActivity(ctx, tx, actor, &a, r, nil)
+		if err != nil {
+			return err
+		}
+		a.ID = id
+		return s.audit(ctx, tx, actor, "create", "activity", fmt.Sprint(id), nil, a)
+	})
+	return id, err
+}
+
+func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.Actor, a *outreach.Activity, r *resolvedActivity, importID any) (int64, error) {
+	now := s.stamp()
+	au := a.Audience
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
+		whole_province, aud_total, aud_women, aud_men, aud_children, aud_ethnic, cost, funding_source_id, links, notes, search, demo, import_id,
+		created_at, created_by, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $22, $23) RETURNING id`,
+		r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate,
+		a.WholeProvince, nullInt(au.Total), nullInt(au.Women), nullInt(au.Men), nullInt(au.Children1416), nullInt(au.EthnicMinority),
+		a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, actor.Name()).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.writeActivityLinks(ctx, tx, id, a, r)
+}
+
+func (s *Store) writeActivityLinks(ctx context.Context, tx *sql.Tx, id int64, a *outreach.Activity, r *resolvedActivity) error {
+	for _, t := range r.themeIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_themes (activity_id, theme_id) VALUES ($1, $2)`, id, t); err != nil {
+			return err
+		}
+	}
+	for _, u := range r.units {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_units (activity_id, unit_id) VALUES ($1, $2)`, id, u.ID); err != nil {
+			return err
+		}
+	}
+	for _, q := range a.Quantities {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_quantities (activity_id, kind_id, value) VALUES ($1, $2, $3)`, id, r.kindIDs[q.Kind], q.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateActivity replaces an activity's content. The actor must be allowed
+// to change the record as it was and as it will be.
+func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outreach.Activity) (err error) {
+	defer wrap(&err, "UpdateActivity(%d)", a.ID)
+	kinds, err := s.QuantityKinds(ctx)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		old, err := s.loadActivity(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		if old.Deleted() {
+			return fmt.Errorf("activity %d is deleted; restore it first: %w", a.ID, outreach.ErrConflict)
+		}
+		if err := s.checkActivityWrite(ctx, tx, actor, old); err != nil {
+			return err
+		}
+		a.Demo = old.Demo
+		r, err := s.resolveActivity(ctx, tx, actor, &a, kinds)
+		if err != nil {
+			return err
+		}
+		au := a.Audience
+		_, err = tx.ExecContext(ctx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
+			start_date = $7, end_date = $8, whole_province = $9, aud_total = $10, aud_women = $11, aud_men = $12, aud_children = $13, aud_ethnic = $14,
+			cost = $15, funding_source_id = $16, links = $17, notes = $18, search = $19, updated_at = $20, updated_by = $21 WHERE id = $22`,
+			r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate, a.WholeProvince,
+			nullInt(au.Total), nullInt(au.Women), nullInt(au.Men), nullInt(au.Children1416), nullInt(au.EthnicMinority),
+			a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(&a), s.stamp(), actor.Name(), a.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range []string{"activity_themes", "activity_units", "activity_quantities"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
+				return err
+			}
+		}
+		if err := s.writeActivityLinks(ctx, tx, a.ID, &a, r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "update", "activity", fmt.Sprint(a.ID), old.Activity, a)
+	})
+}
+
+// checkActivityWrite says whether the actor may change the stored record.
+func (s *Store) checkActivityWrite(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) error {
+	var agencyID int64
+	if err := q.QueryRowContext(ctx, `SELECT agency_id FROM activities WHERE id = $1`, a.ID).Scan(&agencyID); err != nil {
+		return err
+	}
+	units, err := queryUnits(ctx, q, `SELECT `+unitColumnsOf("u")+` FROM activity_units au JOIN units u ON u.id = au.unit_id WHERE au.activity_id = $1`, a.ID)
+	if err != nil {
+		return err
+	}
+	if !canWriteActivity(actor, agencyID, a.WholeProvince, units) {
+		return actor.Forbidden(fmt.Sprintf("change activity %d", a.ID))
+	}
+	return nil
+}
+
+// DeleteActivity moves an activity to the bin; RestoreActivity (coordinators
+// and admins) takes it back.
+func (s *Store) DeleteActivity(ctx context.Context, actor outreach.Actor, id int64) (err error) {
+	defer wrap(&err, "DeleteActivity(%d)", id)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.loadActivity(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkActivityWrite(ctx, tx, actor, a); err != nil {
+			return err
+		}
+		return s.softDelete(ctx, tx, actor, "activities", "activity", id, false)
+	})
+}
+
+// RestoreActivity takes an activity out of the bin. Coordinators and admins.
+func (s *Store) RestoreActivity(ctx context.Context, actor outreach.Actor, id int64) (err error) {
+	defer wrap(&err, "RestoreActivity(%d)", id)
+	if !actor.CanEditPlans() {
+		return actor.Forbidden("restore deleted records")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		return s.softDelete(ctx, tx, actor, "activities", "activity", id, true)
+	})
+}
+
+const activitySelect = `SELECT a.id, p.code, ag.code, ag.name, coalesce(t.clause, ''), coalesce(t.text, ''), ch.code, ch.name, a.title, a.description,
+	a.start_date, a.end_date, a.whole_province, a.aud_total, a.aud_women, a.aud_men, a.aud_children, a.aud_ethnic, a.cost, coalesce(f.code, ''),
+	a.links, a.notes, a.demo, a.created_at, a.created_by, a.updated_at, a.updated_by, coalesce(a.deleted_at, ''), coalesce(a.deleted_by, '')
+	FROM activities a JOIN plans p ON p.id = a.plan_id JOIN agencies ag ON ag.id = a.agency_id JOIN plan_channels ch ON ch.id = a.channel_id
+	LEFT JOIN plan_tasks t ON t.id = a.task_id LEFT JOIN funding_sources f ON f.id = a.funding_source_id `
+
+func scanActivity(r scanner) (*ActivityView, error) {
+	var v ActivityView
+	var links string
+	var tot, wom, men, chi, eth sql.NullInt64
+	err := r.Scan(&v.ID, &v.Plan, &v.Agency, &v.AgencyName, &v.Task, &v.TaskText, &v.Channel, &v.ChannelName, &v.Title, &v.Description,
+		&v.StartDate, &v.EndDate, &v.WholeProvince, &tot, &wom, &men, &chi, &eth, &v.Cost, &v.FundingSource,
+		&links, &v.Notes, &v.Demo, &v.CreatedAt, &v.CreatedBy, &v.UpdatedAt, &v.UpdatedBy, &v.DeletedAt, &v.DeletedBy)
+	if err != nil {
+		return nil, err
+	}
+	ptr := func(n sql.NullInt64) *int64 {
+		if !n.Valid {
+			return nil
+		}
+		return &n.Int64
+	}
+	v.Audience = outreach.Audience{Total: ptr(tot), Women: ptr(wom), Men: ptr(men), Children1416: ptr(chi), EthnicMinority: ptr(eth)}
+	if links != "" {
+		v.Links = strings.Split(links, "\n")
+	}
+	return &v, nil
+}
+
+// loadActivity reads one activity with its themes, units and quantities,
+// without checking who asks.
+func (s *Store) loadActivity(ctx context.Context, q querier, id int64) (*ActivityView, error) {
+	v, err := scanActivity(q.QueryRowContext(ctx, activitySelect+`WHERE a.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("activity %d: %w", id, outreach.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillActivities(ctx, q, []*ActivityView{v}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// fillActivities loads themes, units and quantities for a page of
+// activities in three queries.
+func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityView) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	byID := map[int64]*ActivityView{}
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		byID[v.ID] = v
+		v.Themes, v.Units, v.Quantities = []string{}, []string{}, []outreach.ActivityQuantity{}
+		v.UnitNames = map[string]string{}
+		ids[i] = fmt.Sprint(v.ID)
+	}
+	// The ids are integers formatted here, never user input.
+	in := "(" + strings.Join(ids, ",") + ")"
+	err := each(ctx, q, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id WHERE x.activity_id IN `+in+` ORDER BY t.position`, nil, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		byID[id].Themes = append(byID[id].Themes, c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, q, `SELECT x.activity_id, u.code, u.name FROM activity_units x JOIN units u ON u.id = x.unit_id WHERE x.activity_id IN `+in+` ORDER BY u.path`, nil, func(r *sql.Rows) error {
+		var id int64
+		var c, n string
+		err := r.Scan(&id, &c, &n)
+		byID[id].Units = append(byID[id].Units, c)
+		byID[id].UnitNames[c] = n
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, q, `SELECT x.activity_id, k.code, x.value FROM activity_quantities x JOIN quantity_kinds k ON k.id = x.kind_id WHERE x.activity_id IN `+in+` ORDER BY k.position`, nil, func(r *sql.Rows) error {
+		var id int64
+		var qt outreach.ActivityQuantity
+		err := r.Scan(&id, &qt.Kind, &qt.Value)
+		byID[id].Quantities = append(byID[id].Quantities, qt)
+		return err
+	})
+}
+
+// activityScope is the SQL condition limiting what an actor reads, with
+// its arguments numbered from n.
+func activityScope(actor outreach.Actor, n int) (string, []any) {
+	switch actor.Role {
+	case outreach.RoleAgencyReporter:
+		return fmt.Sprintf(`a.agency_id = $%d`, n), []any{actor.AgencyID}
+	case outreach.RoleUnitReporter:
+		cond, args := pathsCond("sn.path", actor.UnitPaths, n)
+		return `EXISTS (SELECT 1 FROM activity_units su JOIN units sn ON sn.id = su.unit_id WHERE su.activity_id = a.id AND ` + cond + `)`, args
+	}
+	return "", nil
+}
+
+// Activity returns one activity if the actor may read it.
+func (s *Store) Activity(ctx context.Context, actor outreach.Actor, id int64) (_ *ActivityView, err error) {
+	defer wrap(&err, "Activity(%d)", id)
+	cond, args := activityScope(actor, 2)
+	query := activitySelect + `WHERE a.id = $1`
+	if cond != "" {
+		query += " AND " + cond
+	}
+	v, err := scanActivity(s.db.QueryRowContext(ctx, query, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("activity %d: %w", id, outreach.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if v.Deleted() && !actor.CanEditPlans() {
+		return nil, fmt.Errorf("activity %d: %w", id, outreach.ErrNotFound)
+	}
+	if err := s.fillActivities(ctx, s.db, []*ActivityView{v}); err != nil {
+		return nil, err
+	}
+	v.Evidence, err = s.evidenceOf(ctx, "activity", id)
+	return v, err
+}
+
+// ActivityHistory returns the audit rows of an activity the actor may read.
+func (s *Store) ActivityHistory(ctx context.Context, actor outreach.Actor, id int64) ([]outreach.AuditEntry, error) {
+	if _, err := s.Activity(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.history(ctx, "activity", id)
+}
+
+// ActivityFilter selects activities.
+type ActivityFilter struct {
+	Plan    string
+	Agency  string
+	Channel string
+	Theme   string
+	Task    string
+	// Unit selects activities that reached a unit with this code, or any
+	// unit below it.
+	Unit string
+	// From and To select activities overlapping [From, To].
+	From, To string
+	// Q searches titles, descriptions and notes, ignoring diacritics.
+	Q string
+	// Sort is one of date, -date (default), title, agency, updated.
+	Sort string
+	// Deleted lists the bin instead (coordinators and admins).
+	Deleted       bool
+	Limit, Offset int
+}
+
+// ActivityPage is a page of activities and the total matching.
+type ActivityPage struct {
+	Items []*ActivityView `json:"items"`
+	Total int             `json:"total"`
+}
+
+var activitySorts = map[string]string{
+	"date":    "a.start_date, a.id",
+	"-date":   "a.start_date DESC, a.id DESC",
+	"title":   "a.title, a.id",
+	"agency":  "ag.name, a.start_date DESC, a.id",
+	"updated": "a.updated_at DESC, a.id DESC",
+}
+
+// Activities lists the activities the actor may read that match f.
+func (s *Store) Activities(ctx context.Context, actor outreach.Actor, f ActivityFilter) (_ ActivityPage, err error) {
+	defer wrap(&err, "Activities")
+	var page ActivityPage
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Deleted {
+		if !actor.CanEditPlans() {
+			return page, actor.Forbidden("see deleted records")
+		}
+		conds = append(conds, "a.deleted_at IS NOT NULL")
+	} else {
+		conds = append(conds, "a.deleted_at IS NULL")
+	}
+	if f.Plan != "" {
+		conds = append(conds, "p.code = "+arg(f.Plan))
+	}
+	if f.Agency != "" {
+		conds = append(conds, "ag.code = "+arg(f.Agency))
+	}
+	if f.Channel != "" {
+		conds = append(conds, "ch.code = "+arg(f.Channel))
+	}
+	if f.Task != "" {
+		conds = append(conds, "t.clause = "+arg(f.Task))
+	}
+	if f.Theme != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM activity_themes ft JOIN plan_themes th ON th.id = ft.theme_id WHERE ft.activity_id = a.id AND th.code = `+arg(f.Theme)+`)`)
+	}
+	if f.From != "" {
+		if !outreach.ValidDate(f.From) {
+			return page, outreach.Invalid("from", "expected a date YYYY-MM-DD, got %q", f.From)
+		}
+		conds = append(conds, "a.end_date >= "+arg(f.From))
+	}
+	if f.To != "" {
+		if !outreach.ValidDate(f.To) {
+			return page, outreach.Invalid("to", "expected a date YYYY-MM-DD, got %q", f.To)
+		}
+		conds = append(conds, "a.start_date <= "+arg(f.To))
+	}
+	if f.Unit != "" {
+		var paths []string
+		err := each(ctx, s.db, `SELECT path FROM units WHERE code = $1`, []any{f.Unit}, func(r *sql.Rows) error {
+			var p string
+			err := r.Scan(&p)
+			paths = append(paths, p)
+			return err
+		})
+		if err != nil {
+			return page, err
+		}
+		if len(paths) == 0 {
+			return page, outreach.Invalid("unit", "no unit has the code %q", f.Unit)
+		}
+		var or []string
+		for _, p := range paths {
+			or = append(or, "fu.path = "+arg(p)+" OR fu.path LIKE "+arg(p+"/%"))
+		}
+		conds = append(conds, `EXISTS (SELECT 1 FROM activity_units fx JOIN units fu ON fu.id = fx.unit_id WHERE fx.activity_id = a.id AND (`+strings.Join(or, " OR ")+`))`)
+	}
+	if q := tabular.Fold(f.Q); q != "" {
+		for _, word := range strings.Fields(q) {
+			conds = append(conds, `a.search LIKE `+arg(likePattern(word))+` ESCAPE '\'`)
+		}
+	}
+	if cond, sargs := activityScope(actor, len(args)+1); cond != "" {
+		conds = append(conds, cond)
+		args = append(args, sargs...)
+	}
+	where := " WHERE " + strings.Join(conds, " AND ")
+	from := ` FROM activities a JOIN plans p ON p.id = a.plan_id JOIN agencies ag ON ag.id = a.agency_id JOIN plan_channels ch ON ch.id = a.channel_id
+		LEFT JOIN plan_tasks t ON t.id = a.task_id `
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+	order, ok := activitySorts[f.Sort]
+	if !ok {
+		order = activitySorts["-date"]
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	query := activitySelect + where + " ORDER BY " + order + fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	err = each(ctx, s.db, query, args, func(r *sql.Rows) error {
+		v, err := scanActivity(r)
+		if err == nil {
+			page.Items = append(page.Items, v)
+		}
+		return err
+	})
+	if err != nil {
+		return page, err
+	}
+	if page.Items == nil {
+		page.Items = []*ActivityView{}
+	}
+	return page, s.fillActivities(ctx, s.db, page.Items)
+}
+
+// TaskDefaults returns what choosing a task proposes: its channels and
+// themes (the first channel is the proposal).
+func (s *Store) TaskDefaults(ctx context.Context, planCode, clause string) (channels, themes []string, err error) {
+	p, err := s.Plan(ctx, planCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(p.Tasks, func(t outreach.Task) bool { return t.Clause == clause })
+	if i < 0 {
+		return nil, nil, fmt.Errorf("task %s: %w", clause, outreach.ErrNotFound)
+	}
+	return p.Tasks[i].Channels, p.Tasks[i].Themes, nil
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"outreach/internal/outreach"
+)
+
+// ModelView is a prevention model with names and its stamp.
+type ModelView struct {
+	outreach.PreventionModel
+	UnitName   string         `json:"unit_name"`
+	AgencyName string         `json:"agency_name"`
+	Evidence   []EvidenceInfo `json:"evidence,omitempty"`
+	Stamp
+	unitPath string
+	agencyID int64
+}
+
+func canWriteModel(actor outreach.Actor, agencyID int64, unitPath string) bool {
+	return actor.CanWriteAgency(agencyID) || actor.CanWriteUnit(unitPath)
+}
+
+const modelSelect = `SELECT m.id, p.code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.established_on, m.description, m.demo,
+	m.created_at, m.created_by, m.updated_at, m.updated_by, coalesce(m.deleted_at, ''), coalesce(m.deleted_by, '')
+	FROM prevention_models m JOIN plans p ON p.id = m.plan_id JOIN units u ON u.id = m.unit_id JOIN agencies ag ON ag.id = m.agency_id `
+
+func scanModel(r scanner) (*ModelView, error) {
+	var m ModelView
+	err := r.Scan(&m.ID, &m.Plan, &m.Unit, &m.UnitName, &m.unitPath, &m.Agency, &m.AgencyName, &m.agencyID, &m.Name, &m.EstablishedOn, &m.Description, &m.Demo,
+		&m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy, &m.DeletedAt, &m.DeletedBy)
+	return &m, err
+}
+
+func (s *Store) fillModels(ctx context.Context, q querier, ms []*ModelView) error {
+	for _, m := range ms {
+		m.Statuses = []outreach.ModelStatus{}
+		err := each(ctx, q, `SELECT since, status FROM model_statuses WHERE model_id = $1 ORDER BY since`, []any{m.ID}, func(r *sql.Rows) error {
+			var st outreach.ModelStatus
+			err := r.Scan(&st.Since, &st.Status)
+			m.Statuses = append(m.Statuses, st)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// modelScope limits what an actor reads, like activities: a reporter sees
+// their agency's or their units' models.
+func modelScope(actor outreach.Actor, n int) (string, []any) {
+	switch actor.Role {
+	case outreach.RoleAgencyReporter:
+		return fmt.Sprintf(`m.agency_id = $%d`, n), []any{actor.AgencyID}
+	case outreach.RoleUnitReporter:
+		return pathsCond("u.path", actor.UnitPaths, n)
+	}
+	return "", nil
+}
+
+func (s *Store) resolveModel(ctx context.Context, q querier, actor outreach.Actor, m *outreach.PreventionModel) (planRef, int64, outreach.Unit, error) {
+	var u outreach.Unit
+	if err := m.Validate(); err != nil {
+		return planRef{}, 0, u, err
+	}
+	p, err := resolvePlan(ctx, q, m.Plan)
+	if err != nil {
+		return p, 0, u, err
+	}
+	agency, err := agencyID(ctx, q, p.id, m.Agency, "agency")
+	if err != nil {
+		return p, 0, u, err
+	}
+	u, err = unitAt(ctx, q, m.Unit, m.EstablishedOn, m.EstablishedOn)
+	if errors.Is(err, outreach.ErrNotFound) {
+		return p, 0, u, outreach.Invalid("unit", "no unit %s was in force on %s", m.Unit, m.EstablishedOn)
+	} else if err != nil {
+		return p, 0, u, err
+	}
+	if !u.IsCommune() || !p.inProvince(u.Path) {
+		return p, 0, u, outreach.Invalid("unit", "%s is not a commune of the plan's province", u.Name)
+	}
+	if !canWriteModel(actor, agency, u.Path) {
+		return p, 0, u, actor.Forbidden("record models for this agency or commune")
+	}
+	return p, agency, u, nil
+}
+
+func writeStatuses(ctx context.Context, tx *sql.Tx, id int64, sts []outreach.ModelStatus) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM model_statuses WHERE model_id = $1`, id); err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO model_statuses (model_id, since, status) VALUES ($1, $2, $3)`, id, st.Since, st.Status); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateModel registers an in-depth prevention model.
+func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreach.PreventionModel) (id int64, err error) {
+	defer wrap(&err, "CreateModel")
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		p, agency, u, err := s.resolveModel(ctx, tx, actor, &m)
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO prevention_models (plan_id, unit_id, agency_id, name, established_on, description, demo,
+			created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) RETURNING id`,
+			p.id, u.ID, agency, m.Name, m.EstablishedOn, m.Description, m.Demo, now, actor.Name()).Scan(&id); err != nil {
+			return err
+		}
+		if err := writeStatuses(ctx, tx, id, m.Statuses); err != nil {
+			return err
+		}
+		m.ID = id
+		return s.audit(ctx, tx, actor, "create", "model", fmt.Sprint(id), nil, m)
+	})
+	return id, err
+}
+
+func (s *Store) checkModelWrite(ctx context.Context, q querier, actor outreach.Actor, id int64) error {
+	m, err := scanModel(q.QueryRowContext(ctx, modelSelect+`WHERE m.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("model %d: %w", id, outreach.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	if !canWriteModel(actor, m.agencyID, m.unitPath) {
+		return actor.Forbidden(fmt.Sprintf("change model %d", id))
+	}
+	return nil
+}
+
+// UpdateModel replaces a model's content and status history.
+func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreach.PreventionModel) (err error) {
+	defer wrap(&err, "UpdateModel(%d)", m.ID)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanModel(tx.QueryRowContext(ctx, modelSelect+`WHERE m.id = $1`, m.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("model %d: %w", m.ID, outreach.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if old.DeletedAt != "" {
+			return fmt.Errorf("model %d is deleted: %w", m.ID, outreach.ErrConflict)
+		}
+		if !canWriteModel(actor, old.agencyID, old.unitPath) {
+			return actor.Forbidden(fmt.Sprintf("change model %d", m.ID))
+		}
+		if err := s.fillModels(ctx, tx, []*ModelView{old}); err != nil {
+			return err
+		}
+		p, agency, u, err := s.resolveModel(ctx, tx, actor, &m)
+		if err != nil {
+			return err
+		}
+		m.Demo = old.Demo
+		if _, err := tx.ExecContext(ctx, `UPDATE prevention_models SET plan_id = $1, unit_id = $2, agency_id = $3, name = $4, established_on = $5,
+			description = $6, updated_at = $7, updated_by = $8 WHERE id = $9`, p.id, u.ID, agency, m.Name, m.EstablishedOn, m.Description, s.stamp(), actor.Name(), m.ID); err != nil {
+			return err
+		}
+		if err := writeStatuses(ctx, tx, m.ID, m.Statuses); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "update", "model", fmt.Sprint(m.ID), old.PreventionModel, m)
+	})
+}
+
+// DeleteModel moves a model to the bin.
+func (s *Store) DeleteModel(ctx context.Context, actor outreach.Actor, id int64) (err error) {
+	defer wrap(&err, "DeleteModel(%d)", id)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkModelWrite(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		return s.softDelete(ctx, tx, actor, "prevention_models", "model", id, false)
+	})
+}
+
+// RestoreModel takes a model out of the bin (coordinators and admins).
+func (s *Store) RestoreModel(ctx context.Context, actor outreach.Actor, id int64) (err error) {
+	defer wrap(&err, "RestoreModel(%d)", id)
+	if !actor.CanEditPlans() {
+		return actor.Forbidden("restore deleted records")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.softDelete(ctx, tx, actor, "prevention_models", "model", id, true) })
+}
+
+// Model returns one model if the actor may read it.
+func (s *Store) Model(ctx context.Context, actor outreach.Actor, id int64) (_ *ModelView, err error) {
+	defer wrap(&err, "Model(%d)", id)
+	cond, args := modelScope(actor, 2)
+	query := modelSelect + `WHERE m.id = $1`
+	if cond != "" {
+		query += " AND " + cond
+	}
+	m, err := scanModel(s.db.QueryRowContext(ctx, query, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && m.DeletedAt != "" && !actor.CanEditPlans()) {
+		return nil, fmt.Errorf("model %d: %w", id, outreach.ErrNotFound)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.fillModels(ctx, s.db, []*ModelView{m}); err != nil {
+		return nil, err
+	}
+	m.Evidence, err = s.evidenceOf(ctx, "model", id)
+	return m, err
+}
+
+// ModelHistory returns the audit rows of a model the actor may read.
+func (s *Store) ModelHistory(ctx context.Context, actor outreach.Actor, id int64) ([]outreach.AuditEntry, error) {
+	if _, err := s.Model(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.history(ctx, "model", id)
+}
+
+// Models lists a plan's models the actor may read, by commune.
+func (s *Store) Models(ctx context.Context, actor outreach.Actor, plan string, deleted bool) (_ []*ModelView, err error) {
+	defer wrap(&err, "Models(%s)", plan)
+	if deleted && !actor.CanEditPlans() {
+		return nil, actor.Forbidden("see deleted records")
+	}
+	conds := []string{"p.code = $1", "m.deleted_at IS NULL"}
+	if deleted {
+		conds[1] = "m.deleted_at IS NOT NULL"
+	}
+	args := []any{plan}
+	if cond, a := modelScope(actor, 2); cond != "" {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	var ms []*ModelView
+	err = each(ctx, s.db, modelSelect+"WHERE "+strings.Join(conds, " AND ")+" ORDER BY u.path, m.established_on", args, func(r *sql.Rows) error {
+		m, err := scanModel(r)
+		ms = append(ms, m)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ms, s.fillModels(ctx, s.db, ms)
+}
