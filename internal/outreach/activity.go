@@ -63,104 +63,122 @@ type Activity struct {
 	Demo          bool     `json:"demo"`
 }
 
+// Problem codes of activity rules; i18n holds their wording.
+const (
+	ProbRequired     = "required"      // the field is required
+	ProbTooLong      = "too_long"      // args: max characters
+	ProbBadDate      = "bad_date"      // args: value
+	ProbDateOrder    = "date_order"    // args: the earlier date
+	ProbPlacesBoth   = "places_both"   // both whole province and units
+	ProbPlacesNone   = "places_none"   // neither
+	ProbTwice        = "twice"         // args: value
+	ProbUnknown      = "unknown"       // args: value
+	ProbNegative     = "negative"      // args: value
+	ProbExceedsTotal = "exceeds_total" // args: value, total
+	ProbNoSource     = "no_source"     // a cost without a funding source
+	ProbBadLink      = "bad_link"      // args: value
+	ProbOutOfPlan    = "out_of_plan"   // args: from year, to year
+	ProbGroup        = "group"         // args: agency code
+	ProbNoUnit       = "no_unit"       // args: code, from, to
+	ProbOutside      = "outside"       // args: unit name
+	ProbForbidden    = "forbidden"     // the actor may not record this
+)
+
 // Validate checks what an activity can get wrong on its own; the store
 // checks references (plan, agency, task, units) against the database.
 func (a *Activity) Validate(kinds []QuantityKind) error {
 	v := &ValidationError{}
-	if a.Plan == "" {
-		v.Add("plan", "is required")
-	}
-	if a.Agency == "" {
-		v.Add("agency", "is required")
-	}
-	if a.Channel == "" {
-		v.Add("channel", "is required")
+	for _, f := range []struct{ name, value string }{{"plan", a.Plan}, {"agency", a.Agency}, {"channel", a.Channel}} {
+		if f.value == "" {
+			v.AddCode(f.name, ProbRequired, "is required")
+		}
 	}
 	a.Title = strings.TrimSpace(a.Title)
 	switch n := utf8.RuneCountInString(a.Title); {
 	case n == 0:
-		v.Add("title", "is required")
+		v.AddCode("title", ProbRequired, "is required")
 	case n > 300:
-		v.Add("title", "must be at most 300 characters")
+		v.AddCode("title", ProbTooLong, "must be at most %d characters", 300)
 	}
-	if utf8.RuneCountInString(a.Description) > 10000 || utf8.RuneCountInString(a.Notes) > 10000 {
-		v.Add("description", "must be at most 10,000 characters")
+	if utf8.RuneCountInString(a.Description) > 10000 {
+		v.AddCode("description", ProbTooLong, "must be at most %d characters", 10000)
+	}
+	if utf8.RuneCountInString(a.Notes) > 10000 {
+		v.AddCode("notes", ProbTooLong, "must be at most %d characters", 10000)
 	}
 	if !ValidDate(a.StartDate) {
-		v.Add("start_date", "expected a date YYYY-MM-DD, got %q", a.StartDate)
+		v.AddCode("start_date", ProbBadDate, "expected a date YYYY-MM-DD, got %q", a.StartDate)
 	}
 	if a.EndDate == "" {
 		a.EndDate = a.StartDate
 	}
 	if !ValidDate(a.EndDate) {
-		v.Add("end_date", "expected a date YYYY-MM-DD, got %q", a.EndDate)
-	} else if a.EndDate < a.StartDate {
-		v.Add("end_date", "must not be before the start date %s", a.StartDate)
+		v.AddCode("end_date", ProbBadDate, "expected a date YYYY-MM-DD, got %q", a.EndDate)
+	} else if ValidDate(a.StartDate) && a.EndDate < a.StartDate {
+		v.AddCode("end_date", ProbDateOrder, "must not be before the start date %s", a.StartDate)
 	}
 	if a.WholeProvince && len(a.Units) > 0 {
-		v.Add("units", "either the whole province or a list of units, not both")
+		v.AddCode("units", ProbPlacesBoth, "either the whole province or a list of units, not both")
 	}
 	if !a.WholeProvince && len(a.Units) == 0 {
-		v.Add("units", "give the units reached, or mark the whole province")
+		v.AddCode("units", ProbPlacesNone, "give the units reached, or mark the whole province")
 	}
-	seenUnits := map[string]bool{}
-	for _, u := range a.Units {
-		if seenUnits[u] {
-			v.Add("units", "unit %s is listed twice", u)
+	twice := func(field string, xs []string) {
+		seen := map[string]bool{}
+		for _, x := range xs {
+			if seen[x] {
+				v.AddCode(field, ProbTwice, "%s is listed twice", x)
+			}
+			seen[x] = true
 		}
-		seenUnits[u] = true
 	}
-	seenThemes := map[string]bool{}
-	for _, t := range a.Themes {
-		if seenThemes[t] {
-			v.Add("themes", "theme %s is listed twice", t)
-		}
-		seenThemes[t] = true
-	}
+	twice("units", a.Units)
+	twice("themes", a.Themes)
 	seenKinds := map[string]bool{}
 	for i, q := range a.Quantities {
 		f := fmt.Sprintf("quantities[%d]", i)
 		if !slices.ContainsFunc(kinds, func(k QuantityKind) bool { return k.Code == q.Kind }) {
-			v.Add(f+".kind", "unknown quantity kind %q", q.Kind)
+			v.AddCode(f+".kind", ProbUnknown, "unknown quantity kind %q", q.Kind)
 		} else if seenKinds[q.Kind] {
-			v.Add(f+".kind", "%q is given twice", q.Kind)
+			v.AddCode(f+".kind", ProbTwice, "%s is listed twice", q.Kind)
 		}
 		seenKinds[q.Kind] = true
 		if q.Value < 0 {
-			v.Add(f+".value", "must not be negative, got %v", q.Value)
+			v.AddCode(f+".value", ProbNegative, "must not be negative, got %v", q.Value)
 		}
 	}
 	au := a.Audience
-	for _, f := range []struct {
+	parts := []struct {
 		name string
 		n    *int64
-	}{{"total", au.Total}, {"women", au.Women}, {"men", au.Men}, {"children_14_16", au.Children1416}, {"ethnic_minority", au.EthnicMinority}} {
+	}{{"women", au.Women}, {"men", au.Men}, {"children_14_16", au.Children1416}, {"ethnic_minority", au.EthnicMinority}}
+	if au.Total != nil && *au.Total < 0 {
+		v.AddCode("audience.total", ProbNegative, "must not be negative, got %v", *au.Total)
+	}
+	for _, f := range parts {
 		if f.n != nil && *f.n < 0 {
-			v.Add("audience."+f.name, "must not be negative")
+			v.AddCode("audience."+f.name, ProbNegative, "must not be negative, got %v", *f.n)
 		}
 	}
 	if au.Total != nil {
-		if au.Women != nil && au.Men != nil && *au.Women+*au.Men > *au.Total {
-			v.Add("audience.total", "women (%d) and men (%d) together exceed the total (%d)", *au.Women, *au.Men, *au.Total)
-		}
-		for _, f := range []struct {
-			name string
-			n    *int64
-		}{{"women", au.Women}, {"men", au.Men}, {"children_14_16", au.Children1416}, {"ethnic_minority", au.EthnicMinority}} {
+		for _, f := range parts {
 			if f.n != nil && *f.n > *au.Total {
-				v.Add("audience."+f.name, "exceeds the total (%d)", *au.Total)
+				v.AddCode("audience."+f.name, ProbExceedsTotal, "%d exceeds the total %d", *f.n, *au.Total)
 			}
+		}
+		if au.Women != nil && au.Men != nil && *au.Women <= *au.Total && *au.Men <= *au.Total && *au.Women+*au.Men > *au.Total {
+			v.AddCode("audience.total", ProbExceedsTotal, "women and men together (%d) exceed the total %d", *au.Women+*au.Men, *au.Total)
 		}
 	}
 	if a.Cost < 0 {
-		v.Add("cost", "must not be negative")
+		v.AddCode("cost", ProbNegative, "must not be negative, got %v", a.Cost)
 	}
 	if a.Cost > 0 && a.FundingSource == "" {
-		v.Add("funding_source", "say where the money came from when there is a cost")
+		v.AddCode("funding_source", ProbNoSource, "say where the money came from when there is a cost")
 	}
 	for i, l := range a.Links {
 		if !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
-			v.Add(fmt.Sprintf("links[%d]", i), "expected a web address starting with https://, got %q", l)
+			v.AddCode(fmt.Sprintf("links[%d]", i), ProbBadLink, "expected a web address starting with https://, got %q", l)
 		}
 	}
 	return v.Err()

@@ -28,6 +28,11 @@ type Problem struct {
 	Field    string `json:"field"`
 	Message  string `json:"message"`
 	Position string `json:"position,omitempty"`
+	// Code names the rule broken ("required", "unknown"…) so a user
+	// interface can say it in its own language with Args; Message is the
+	// English wording.
+	Code string `json:"code,omitempty"`
+	Args []any  `json:"-"`
 }
 
 func (p Problem) String() string {
@@ -53,6 +58,12 @@ type ValidationError struct {
 // Add records a problem.
 func (v *ValidationError) Add(field, format string, args ...any) {
 	v.Problems = append(v.Problems, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// AddCode records a problem with a rule code and its arguments; the
+// English message is format with args.
+func (v *ValidationError) AddCode(field, code, format string, args ...any) {
+	v.Problems = append(v.Problems, Problem{Field: field, Code: code, Args: args, Message: fmt.Sprintf(format, args...)})
 }
 
 // Err returns v when it holds problems, nil otherwise.

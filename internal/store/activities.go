@@ -81,84 +81,83 @@ type resolvedActivity struct {
 	kindIDs   map[string]int64
 }
 
-// resolveActivity checks an activity against the database and the actor's
-// rights, collecting every problem.
-func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+// refs looks up a plan's references, from the database one by one (a form)
+// or from maps loaded once (an import of thousands of rows).
+type refs interface {
+	plan() planRef
+	agency(code string) (id int64, group, ok bool)
+	task(clause string) (int64, bool)
+	channel(code string) (int64, bool)
+	theme(code string) (int64, bool)
+	funding(code string) (int64, bool)
+	kind(code string) (int64, bool)
+	// unit returns the version of the code in force at some time in
+	// [from, to].
+	unit(code, from, to string) (outreach.Unit, bool, error)
+}
+
+// resolveWith checks an activity against the plan's references and the
+// actor's rights, collecting every problem.
+func resolveWith(rf refs, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
 	if err := a.Validate(kinds); err != nil {
 		return nil, err
 	}
-	r := &resolvedActivity{kindIDs: map[string]int64{}}
+	p := rf.plan()
+	r := &resolvedActivity{plan: p, kindIDs: map[string]int64{}}
 	v := &outreach.ValidationError{}
-	add := func(err error) bool {
-		var ve *outreach.ValidationError
-		if errors.As(err, &ve) {
-			v.Problems = append(v.Problems, ve.Problems...)
-			return true
-		}
-		return err == nil
+	if a.StartDate[:4] < fmt.Sprint(p.from) || a.EndDate[:4] > fmt.Sprint(p.to) {
+		v.AddCode("start_date", outreach.ProbOutOfPlan, "the activity must fall within the plan's years %d–%d", p.from, p.to)
 	}
-	var err error
-	if r.plan, err = resolvePlan(ctx, q, a.Plan); !add(err) {
-		return nil, err
-	} else if err != nil {
-		return nil, v
-	}
-	if y := a.StartDate[:4]; y < fmt.Sprint(r.plan.from) || a.EndDate[:4] > fmt.Sprint(r.plan.to) {
-		v.Add("start_date", "the activity must fall within the plan's years %d–%d", r.plan.from, r.plan.to)
-	}
-	if r.agencyID, err = agencyID(ctx, q, r.plan.id, a.Agency, "agency"); !add(err) {
-		return nil, err
+	if id, group, ok := rf.agency(a.Agency); !ok {
+		v.AddCode("agency", outreach.ProbUnknown, "the plan names no agency %q", a.Agency)
+	} else if group {
+		v.AddCode("agency", outreach.ProbGroup, "%q is a group of agencies; record under one of its members", a.Agency)
+	} else {
+		r.agencyID = id
 	}
 	if a.Task != "" {
-		id, err := idByCode(ctx, q, "plan_tasks", "clause", r.plan.id, a.Task, "task", "task")
-		if !add(err) {
-			return nil, err
+		if id, ok := rf.task(a.Task); ok {
+			r.taskID = id
+		} else {
+			v.AddCode("task", outreach.ProbUnknown, "the plan has no task %q", a.Task)
 		}
-		r.taskID = id
 	}
-	if r.channelID, err = idByCode(ctx, q, "plan_channels", "code", r.plan.id, a.Channel, "channel", "channel"); !add(err) {
-		return nil, err
+	if id, ok := rf.channel(a.Channel); ok {
+		r.channelID = id
+	} else {
+		v.AddCode("channel", outreach.ProbUnknown, "the plan has no channel %q", a.Channel)
 	}
 	for _, t := range a.Themes {
-		id, err := idByCode(ctx, q, "plan_themes", "code", r.plan.id, t, "themes", "theme")
-		if !add(err) {
-			return nil, err
+		if id, ok := rf.theme(t); ok {
+			r.themeIDs = append(r.themeIDs, id)
+		} else {
+			v.AddCode("themes", outreach.ProbUnknown, "the plan has no theme %q", t)
 		}
-		r.themeIDs = append(r.themeIDs, id)
 	}
 	if a.FundingSource != "" {
-		id, err := idByCode(ctx, q, "funding_sources", "code", r.plan.id, a.FundingSource, "funding_source", "funding source")
-		if !add(err) {
-			return nil, err
+		if id, ok := rf.funding(a.FundingSource); ok {
+			r.fundingID = id
+		} else {
+			v.AddCode("funding_source", outreach.ProbUnknown, "the plan has no funding source %q", a.FundingSource)
 		}
-		r.fundingID = id
 	}
 	for _, code := range a.Units {
-		u, err := unitAt(ctx, q, code, a.StartDate, a.EndDate)
-		if errors.Is(err, outreach.ErrNotFound) {
-			v.Add("units", "no unit %s was in force between %s and %s", code, a.StartDate, a.EndDate)
-			continue
-		} else if err != nil {
+		u, ok, err := rf.unit(code, a.StartDate, a.EndDate)
+		if err != nil {
 			return nil, err
 		}
-		if !r.plan.inProvince(u.Path) {
-			v.Add("units", "%s (%s) is outside the plan's province", u.Name, code)
-			continue
+		switch {
+		case !ok:
+			v.AddCode("units", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", code, a.StartDate, a.EndDate)
+		case !p.inProvince(u.Path):
+			v.AddCode("units", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
+		default:
+			r.units = append(r.units, u)
 		}
-		r.units = append(r.units, u)
 	}
-	for _, k := range kinds {
-		r.kindIDs[k.Code] = 0
-	}
-	err = each(ctx, q, `SELECT code, id FROM quantity_kinds`, nil, func(rows *sql.Rows) error {
-		var c string
-		var id int64
-		err := rows.Scan(&c, &id)
-		r.kindIDs[c] = id
-		return err
-	})
-	if err != nil {
-		return nil, err
+	for _, q := range a.Quantities {
+		id, _ := rf.kind(q.Kind)
+		r.kindIDs[q.Kind] = id
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -167,6 +166,74 @@ func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.A
 		return nil, actor.Forbidden("record activities for this agency or these places")
 	}
 	return r, nil
+}
+
+// dbRefs looks references up in the database as they are asked for.
+type dbRefs struct {
+	ctx context.Context
+	q   querier
+	p   planRef
+	err error
+}
+
+func (d *dbRefs) plan() planRef { return d.p }
+
+func (d *dbRefs) id(query string, args ...any) (int64, bool) {
+	var id int64
+	err := d.q.QueryRowContext(d.ctx, query, args...).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) && d.err == nil {
+		d.err = err
+	}
+	return id, err == nil
+}
+
+func (d *dbRefs) agency(code string) (int64, bool, bool) {
+	var id int64
+	var typ string
+	err := d.q.QueryRowContext(d.ctx, `SELECT a.id, a.type FROM agencies a JOIN plan_agencies pa ON pa.agency_id = a.id
+		WHERE pa.plan_id = $1 AND a.code = $2`, d.p.id, code).Scan(&id, &typ)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) && d.err == nil {
+		d.err = err
+	}
+	return id, typ == outreach.AgencyGroup, err == nil
+}
+
+func (d *dbRefs) task(c string) (int64, bool) {
+	return d.id(`SELECT id FROM plan_tasks WHERE plan_id = $1 AND clause = $2`, d.p.id, c)
+}
+func (d *dbRefs) channel(c string) (int64, bool) {
+	return d.id(`SELECT id FROM plan_channels WHERE plan_id = $1 AND code = $2`, d.p.id, c)
+}
+func (d *dbRefs) theme(c string) (int64, bool) {
+	return d.id(`SELECT id FROM plan_themes WHERE plan_id = $1 AND code = $2`, d.p.id, c)
+}
+func (d *dbRefs) funding(c string) (int64, bool) {
+	return d.id(`SELECT id FROM funding_sources WHERE plan_id = $1 AND code = $2`, d.p.id, c)
+}
+func (d *dbRefs) kind(c string) (int64, bool) { return d.id(`SELECT id FROM quantity_kinds WHERE code = $1`, c) }
+func (d *dbRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
+	u, err := unitAt(d.ctx, d.q, code, from, to)
+	if errors.Is(err, outreach.ErrNotFound) {
+		return u, false, nil
+	}
+	return u, err == nil, err
+}
+
+// resolveActivity resolves one activity against the database.
+func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+	if err := a.Validate(kinds); err != nil {
+		return nil, err
+	}
+	p, err := resolvePlan(ctx, q, a.Plan)
+	if err != nil {
+		return nil, err
+	}
+	d := &dbRefs{ctx: ctx, q: q, p: p}
+	r, err := resolveWith(d, actor, a, kinds)
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, err
 }
 
 // canWriteActivity: admins and coordinators anything; an agency reporter
