@@ -40,6 +40,7 @@ func New(s *store.Store, auth Authenticator, log *slog.Logger) *API {
 	a.mux.HandleFunc("GET /api/v1/units/{code}/history", a.wrap(a.unitHistory))
 	a.mux.HandleFunc("GET /api/v1/agencies", a.wrap(a.agencies))
 	a.mux.HandleFunc("PUT /api/v1/agencies/{code}/contact", a.wrap(a.updateContact))
+	a.recordRoutes()
 	a.mux.HandleFunc("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
 		return errNotFound
 	}))

@@ -100,6 +100,16 @@ var hanoi = func() *time.Location {
 func Number(v any) string {
 	var s string
 	switch n := v.(type) {
+	case *int64:
+		if n == nil {
+			return ""
+		}
+		return Number(*n)
+	case *float64:
+		if n == nil {
+			return ""
+		}
+		return Number(*n)
 	case int:
 		s = strconv.Itoa(n)
 	case int64:

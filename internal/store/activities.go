@@ -210,7 +210,9 @@ func (d *dbRefs) theme(c string) (int64, bool) {
 func (d *dbRefs) funding(c string) (int64, bool) {
 	return d.id(`SELECT id FROM funding_sources WHERE plan_id = $1 AND code = $2`, d.p.id, c)
 }
-func (d *dbRefs) kind(c string) (int64, bool) { return d.id(`SELECT id FROM quantity_kinds WHERE code = $1`, c) }
+func (d *dbRefs) kind(c string) (int64, bool) {
+	return d.id(`SELECT id FROM quantity_kinds WHERE code = $1`, c)
+}
 func (d *dbRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
 	u, err := unitAt(d.ctx, d.q, code, from, to)
 	if errors.Is(err, outreach.ErrNotFound) {

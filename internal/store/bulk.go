@@ -376,3 +376,127 @@ func nullActor(a outreach.Actor) any {
 	return a.UserID
 }
 
+// DistributionRow is a distribution read from a file: one or more lines
+// (one per commune) sharing the material, the sender and the date.
+type DistributionRow struct {
+	Lines []int
+	outreach.Distribution
+}
+
+// ImportDistributions writes every distribution of a file with its
+// communes and their confirmations, or nothing when any line is wrong or
+// the file was imported before.
+func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []DistributionRow) (n int, err error) {
+	defer wrap(&err, "ImportDistributions(%s)", f.Name)
+	if len(rows) == 0 {
+		return 0, outreach.Invalid("file", "the file has no rows")
+	}
+	if err := s.checkImported(ctx, "distributions", f); err != nil {
+		return 0, err
+	}
+	refs, err := s.loadRefs(ctx, plan)
+	if err != nil {
+		return 0, err
+	}
+	materials := map[int64]bool{}
+	err = each(ctx, s.db, `SELECT id FROM materials WHERE plan_id = $1 AND deleted_at IS NULL`, []any{refs.p.id}, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		materials[id] = true
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	problems := &outreach.ValidationError{}
+	type resolvedDist struct {
+		from  int64
+		units []outreach.Unit
+	}
+	resolved := make([]resolvedDist, len(rows))
+	for i := range rows {
+		d := &rows[i].Distribution
+		d.Plan = plan
+		at := func(k int) string { return fmt.Sprintf("%s:%d", f.Name, rows[i].Lines[min(k, len(rows[i].Lines)-1)]) }
+		add := func(k int, field, code, format string, args ...any) {
+			p := outreach.Problem{Position: at(k), Field: field, Code: code, Args: args, Message: fmt.Sprintf(format, args...)}
+			problems.Problems = append(problems.Problems, p)
+		}
+		if err := d.Validate(); err != nil {
+			var v *outreach.ValidationError
+			errors.As(err, &v)
+			for _, p := range v.Problems {
+				p.Position = at(0)
+				problems.Problems = append(problems.Problems, p)
+			}
+			continue
+		}
+		if !materials[d.Material] {
+			add(0, "material", outreach.ProbUnknown, "no material %d in the plan's catalogue", d.Material)
+		}
+		id, group, ok := refs.agency(d.FromAgency)
+		switch {
+		case !ok:
+			add(0, "from_agency", outreach.ProbUnknown, "the plan names no agency %q", d.FromAgency)
+		case group:
+			add(0, "from_agency", outreach.ProbGroup, "%q is a group of agencies; record under one of its members", d.FromAgency)
+		case !actor.CanWriteAgency(id):
+			add(0, "from_agency", outreach.ProbForbidden, "%s may not record distributions for %s", actor, d.FromAgency)
+		}
+		resolved[i].from = id
+		for k, x := range d.Deliveries {
+			u, ok, _ := refs.unit(x.Unit, d.Date, d.Date)
+			switch {
+			case !ok:
+				add(k, "unit", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", x.Unit, d.Date, d.Date)
+				continue
+			case !u.IsCommune() || !refs.p.inProvince(u.Path):
+				add(k, "unit", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
+				continue
+			}
+			if err := outreach.ValidateConfirmation(d.Date, x.ReceivedOn, x.DeployedOn, x.How); err != nil {
+				var v *outreach.ValidationError
+				errors.As(err, &v)
+				for _, p := range v.Problems {
+					p.Position = at(k)
+					problems.Problems = append(problems.Problems, p)
+				}
+			}
+			resolved[i].units = append(resolved[i].units, u)
+		}
+		if len(problems.Problems) >= maxImportProblems {
+			break
+		}
+	}
+	if err := problems.Err(); err != nil {
+		return 0, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		importID, err := s.recordImport(ctx, tx, actor, "distributions", f, len(rows))
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		for i := range rows {
+			d, r := &rows[i].Distribution, resolved[i]
+			var id int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO distributions (material_id, from_agency_id, date, notes, demo, import_id, created_at, created_by, updated_at, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8) RETURNING id`, d.Material, r.from, d.Date, d.Notes, d.Demo, importID, now, actor.Name()).Scan(&id); err != nil {
+				return err
+			}
+			for k, u := range r.units {
+				x := d.Deliveries[k]
+				var at, by any
+				if x.ReceivedOn != "" {
+					at, by = now, actor.Name()
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO distribution_units (distribution_id, unit_id, quantity, received_on, deployed_on, deployed_how, confirmed_at, confirmed_by)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, u.ID, x.Quantity, nullable(x.ReceivedOn), nullable(x.DeployedOn), joinList(x.How), at, by); err != nil {
+					return err
+				}
+			}
+		}
+		return s.audit(ctx, tx, actor, "import", "distributions", fmt.Sprint(importID), nil, map[string]any{"file": f.Name, "sha256": f.SHA256, "distributions": len(rows)})
+	})
+	return len(rows), err
+}

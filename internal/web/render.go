@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"percent":  func(v float64) string { return i18n.Number(v) + " %" },
 	"add":      func(a, b int) int { return a + b },
+	"list":     func(xs ...string) []string { return xs },
 	"query":    url.QueryEscape,
 	"dash":     DashOrdinal,
 	"cmp": func(c string) string {
@@ -263,4 +264,29 @@ func (p Page) PopGroup(g string) string {
 		}
 	}
 	return g
+}
+
+// fieldProblems maps validation problems to messages per form field in
+// the user's language: a rule's wording from the catalogue when it has a
+// code, the form's own wording, or the store's message.
+func fieldProblems(l i18n.Lang, v *outreach.ValidationError) map[string]string {
+	out := map[string]string{}
+	if v == nil {
+		return out
+	}
+	for _, p := range v.Problems {
+		msg := p.Message
+		if p.Code != "" && i18n.Has("problem."+p.Code) {
+			msg = l.T("problem."+p.Code, p.Args...)
+		}
+		field := p.Field
+		if i := strings.IndexAny(field, "[."); i > 0 && !strings.HasPrefix(field, "audience.") {
+			field = field[:i]
+		}
+		if prev, ok := out[field]; ok {
+			msg = prev + " " + msg
+		}
+		out[field] = msg
+	}
+	return out
 }

@@ -22,6 +22,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /plans/{code}/key-areas", s.auth(s.setKeyArea))
 	mux.HandleFunc("POST /plans/{code}/key-areas/remove", s.auth(s.removeKeyArea))
 
+	mux.HandleFunc("GET /activities", s.auth(s.activitiesPage))
+	mux.HandleFunc("GET /activities/new", s.auth(s.newActivity))
+	mux.HandleFunc("POST /activities", s.auth(s.saveActivity))
+	mux.HandleFunc("GET /activities/{id}", s.auth(s.activityPage))
+	mux.HandleFunc("GET /activities/{id}/edit", s.auth(s.editActivity))
+	mux.HandleFunc("POST /activities/{id}", s.auth(s.saveActivity))
+	mux.HandleFunc("POST /activities/{id}/delete", s.auth(s.deleteActivity))
+	mux.HandleFunc("POST /activities/{id}/restore", s.auth(s.restoreActivity))
+	mux.HandleFunc("POST /activities/{id}/evidence", s.auth(s.uploadEvidence("activity")))
+	mux.HandleFunc("GET /evidence/{id}", s.auth(s.downloadEvidence))
+	mux.HandleFunc("POST /evidence/{id}/delete", s.auth(s.deleteEvidence))
+
 	mux.HandleFunc("GET /units", s.auth(s.unitsPage))
 	mux.HandleFunc("GET /units/{code}", s.auth(s.unitPage))
 
