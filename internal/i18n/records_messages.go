@@ -94,7 +94,22 @@ var recordMessages = map[string][2]string{
 	"demo.tag":        {"dữ liệu mẫu", "demo data"},
 }
 
+// Evidence rules (outreach.SniffEvidence).
+var evidenceMessages = map[string][2]string{
+	"problem.file_empty":      {"Tệp rỗng.", "The file is empty."},
+	"problem.file_none":       {"Chưa chọn tệp.", "No file was sent."},
+	"problem.file_too_big":    {"Tệp nặng %.1f MB, vượt giới hạn %d MB.", "The file is %.1f MB; the limit is %d MB."},
+	"problem.file_zip":        {"Không nhận tệp nén ZIP; hãy gửi ảnh, PDF hoặc văn bản Word/Excel.", "ZIP archives are not accepted."},
+	"problem.file_damaged":    {"Tệp %s bị hỏng.", "The %s file is damaged."},
+	"problem.file_not_office": {"Tệp mang đuôi %s nhưng không phải văn bản Word/Excel.", "The file is named %s but is not an office document."},
+	"problem.file_program":    {"Tệp %s là một chương trình máy tính, không nhận làm minh chứng; hãy gửi ảnh (JPEG, PNG), PDF hoặc văn bản.", "%s is a program, not accepted as evidence."},
+	"problem.file_type":       {"Tệp %s có định dạng %s, không nhận làm minh chứng; hãy gửi ảnh (JPEG, PNG), PDF hoặc văn bản.", "%s is %s, not accepted as evidence."},
+}
+
 func init() {
+	for k, v := range evidenceMessages {
+		messages[k] = v
+	}
 	for k, v := range recordMessages {
 		messages[k] = v
 	}

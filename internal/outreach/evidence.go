@@ -3,7 +3,6 @@ package outreach
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -35,11 +34,14 @@ var oleOffice = map[string]string{
 // or an office document — and returns the type to serve it with. An
 // executable renamed photo.jpg is refused.
 func SniffEvidence(name string, data []byte) (string, error) {
+	v := &ValidationError{}
 	if len(data) == 0 {
-		return "", Invalid("file", "the file is empty")
+		v.AddCode("file", "file_empty", "the file is empty")
+		return "", v
 	}
 	if len(data) > MaxEvidenceSize {
-		return "", Invalid("file", "the file is %.1f MB; the limit is %d MB", float64(len(data))/(1<<20), MaxEvidenceSize>>20)
+		v.AddCode("file", "file_too_big", "the file is %.1f MB; the limit is %d MB", float64(len(data))/(1<<20), MaxEvidenceSize>>20)
+		return "", v
 	}
 	ext := strings.ToLower(path.Ext(name))
 	sniffed := http.DetectContentType(data)
@@ -49,27 +51,31 @@ func SniffEvidence(name string, data []byte) (string, error) {
 	case "application/zip":
 		ct, ok := zipOffice[ext]
 		if !ok {
-			return "", Invalid("file", "a ZIP archive is not accepted; send photos, PDFs or office documents")
+			v.AddCode("file", "file_zip", "a ZIP archive is not accepted; send photos, PDFs or office documents")
+			return "", v
 		}
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
-			return "", Invalid("file", "the %s file is damaged", ext)
+			v.AddCode("file", "file_damaged", "the %s file is damaged", ext)
+			return "", v
 		}
 		for _, f := range zr.File {
 			if f.Name == "[Content_Types].xml" || f.Name == "mimetype" {
 				return ct, nil
 			}
 		}
-		return "", Invalid("file", "the file is named %s but is not an office document", ext)
+		v.AddCode("file", "file_not_office", "the file is named %s but is not an office document", ext)
+		return "", v
 	}
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
 		if ct, ok := oleOffice[ext]; ok {
 			return ct, nil
 		}
 	}
-	what := "this kind of file"
 	if bytes.HasPrefix(data, []byte("MZ")) || bytes.HasPrefix(data, []byte("\x7fELF")) {
-		what = "a program"
+		v.AddCode("file", "file_program", "%s is a program, not accepted as evidence; send a photo (JPEG, PNG), a PDF or an office document", name)
+		return "", v
 	}
-	return "", Invalid("file", "%s is %s (%s), not accepted as evidence; send a photo (JPEG, PNG), a PDF or an office document", name, what, fmt.Sprint(sniffed))
+	v.AddCode("file", "file_type", "%s is %s, not accepted as evidence; send a photo (JPEG, PNG), a PDF or an office document", name, sniffed)
+	return "", v
 }

@@ -32,9 +32,13 @@ func (s *Server) uploadEvidence(ownerType string) handler {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig) || len(data) > outreach.MaxEvidenceSize:
-			err = outreach.Invalid("file", "the file is larger than %d MB", outreach.MaxEvidenceSize>>20)
+			v := &outreach.ValidationError{}
+			v.AddCode("file", "file_too_big", "the file is %.1f MB; the limit is %d MB", float64(max(int64(len(data)), r.ContentLength))/(1<<20), outreach.MaxEvidenceSize>>20)
+			err = v
 		case err != nil:
-			err = outreach.Invalid("file", "no file was sent")
+			v := &outreach.ValidationError{}
+			v.AddCode("file", "file_none", "no file was sent")
+			err = v
 		default:
 			_, err = s.store.AddEvidence(r.Context(), currentActor(r), ownerType, id, name, data)
 		}
@@ -46,8 +50,7 @@ func (s *Server) uploadEvidence(ownerType string) handler {
 			return err
 		}
 		l := langOf(r)
-		msg := l.T("evidence.refused") + " " + v.Problems[0].Message
-		return seeOther(w, r, back, msg)
+		return seeOther(w, r, back, l.T("evidence.refused")+" "+fieldProblems(l, v)["file"])
 	}
 }
 
