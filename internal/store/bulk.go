@@ -168,38 +168,8 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 	if err := s.checkImported(ctx, "activities", f); err != nil {
 		return 0, err
 	}
-	kinds, err := s.QuantityKinds(ctx)
+	resolved, err := s.resolveRows(ctx, actor, plan, f, rows)
 	if err != nil {
-		return 0, err
-	}
-	refs, err := s.loadRefs(ctx, plan)
-	if err != nil {
-		return 0, err
-	}
-	resolved := make([]*resolvedActivity, len(rows))
-	problems := &outreach.ValidationError{}
-	for i := range rows {
-		rows[i].Plan = plan
-		r, err := resolveWith(refs, actor, &rows[i].Activity, kinds)
-		var v *outreach.ValidationError
-		switch {
-		case errors.As(err, &v):
-			for _, p := range v.Problems {
-				p.Position = fmt.Sprintf("%s:%d", f.Name, rows[i].Line)
-				problems.Problems = append(problems.Problems, p)
-			}
-		case errors.Is(err, outreach.ErrForbidden):
-			problems.Problems = append(problems.Problems, outreach.Problem{Position: fmt.Sprintf("%s:%d", f.Name, rows[i].Line), Field: "agency",
-				Code: outreach.ProbForbidden, Message: err.Error()})
-		case err != nil:
-			return 0, err
-		}
-		if len(problems.Problems) >= maxImportProblems {
-			break
-		}
-		resolved[i] = r
-	}
-	if err := problems.Err(); err != nil {
 		return 0, err
 	}
 	if s.engine == Postgres {
@@ -262,6 +232,57 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 		return s.audit(ctx, tx, actor, "import", "activities", fmt.Sprint(importID), nil, map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
 	})
 	return len(rows), err
+}
+
+// CheckActivities checks a file's rows as ImportActivities would, without
+// writing anything: the preview of an import.
+func (s *Store) CheckActivities(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []ActivityRow) (err error) {
+	defer wrap(&err, "CheckActivities(%s)", f.Name)
+	if len(rows) == 0 {
+		return outreach.Invalid("file", "the file has no rows")
+	}
+	if err := s.checkImported(ctx, "activities", f); err != nil {
+		return err
+	}
+	_, err = s.resolveRows(ctx, actor, plan, f, rows)
+	return err
+}
+
+// resolveRows resolves every row against the plan's references in memory,
+// collecting the problems of all rows (up to maxImportProblems).
+func (s *Store) resolveRows(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []ActivityRow) ([]*resolvedActivity, error) {
+	kinds, err := s.QuantityKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.loadRefs(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	resolved := make([]*resolvedActivity, len(rows))
+	problems := &outreach.ValidationError{}
+	for i := range rows {
+		rows[i].Plan = plan
+		r, err := resolveWith(refs, actor, &rows[i].Activity, kinds)
+		var v *outreach.ValidationError
+		switch {
+		case errors.As(err, &v):
+			for _, p := range v.Problems {
+				p.Position = fmt.Sprintf("%s:%d", f.Name, rows[i].Line)
+				problems.Problems = append(problems.Problems, p)
+			}
+		case errors.Is(err, outreach.ErrForbidden):
+			problems.Problems = append(problems.Problems, outreach.Problem{Position: fmt.Sprintf("%s:%d", f.Name, rows[i].Line), Field: "agency",
+				Code: outreach.ProbForbidden, Message: err.Error()})
+		case err != nil:
+			return nil, err
+		}
+		if len(problems.Problems) >= maxImportProblems {
+			break
+		}
+		resolved[i] = r
+	}
+	return resolved, problems.Err()
 }
 
 func (s *Store) recordImport(ctx context.Context, tx *sql.Tx, actor outreach.Actor, kind string, f ImportFile, rows int) (int64, error) {
