@@ -706,3 +706,11 @@ func (s *Store) TaskDefaults(ctx context.Context, planCode, clause string) (chan
 	}
 	return p.Tasks[i].Channels, p.Tasks[i].Themes, nil
 }
+
+// HasDemoData reports whether the database holds demo records (outreach
+// demo, serve --demo), so every page can say so.
+func (s *Store) HasDemoData(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM activities WHERE demo LIMIT 1) x`).Scan(&n)
+	return n > 0, err
+}

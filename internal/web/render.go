@@ -82,6 +82,8 @@ type Page struct {
 	Path    string
 	Flash   string
 	Version string
+	// Demo is set when the database holds demo records.
+	Demo bool
 }
 
 // T translates a key into the page's language.
@@ -111,6 +113,9 @@ func (p Page) Can(what string) bool {
 
 func (s *Server) page(r *http.Request, title, nav string) Page {
 	p := Page{Lang: langOf(r), User: currentUser(r), Nav: nav, Path: r.URL.RequestURI(), Version: s.version}
+	if p.User != nil {
+		p.Demo, _ = s.store.HasDemoData(r.Context())
+	}
 	p.Title = p.T(title)
 	if c, err := r.Cookie("flash"); err == nil {
 		if v, err := url.QueryUnescape(c.Value); err == nil {
