@@ -19,6 +19,7 @@ func cmdServe(ctx context.Context, e env) error {
 	addr := fs.String("addr", ":8080", "address to listen on")
 	dir := fs.String("data", "./data", "directory of the SQLite database (ignored when OUTREACH_DATABASE_URL is set)")
 	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take client addresses from X-Forwarded-For")
+	demoData := fs.Bool("demo", false, "fill the built-in plan with demo data of 2017–2020 unless it already holds activities")
 	if err := parse(fs, e.args); err != nil {
 		return err
 	}
@@ -41,6 +42,11 @@ func cmdServe(ctx context.Context, e env) error {
 		where = "PostgreSQL"
 	}
 	log.Info("database ready", "engine", s.Engine(), "where", where, "schema", res.SchemaVersion)
+	if *demoData {
+		if err := serveDemo(ctx, s, log, e.stdout); err != nil {
+			return err
+		}
+	}
 
 	h, err := web.New(s, web.Options{Logger: log, Version: versionString(), TrustProxy: *trustProxy})
 	if err != nil {

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"outreach/internal/demo"
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+// cmdDemo fills the built-in plan with a demo history of 2017–2020.
+func cmdDemo(ctx context.Context, e env) error {
+	fs := newFlags(e, "demo")
+	open := dataFlag(e, fs)
+	seed := fs.Int64("seed", 1368, "random seed: the same seed gives the same history")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments %v", fs.Args())
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	sum, err := demo.Fill(ctx, s, outreach.SystemActor("demo"), *seed)
+	if err != nil {
+		return err
+	}
+	printDemoSummary(e.stdout, sum, *seed, time.Since(start))
+	return nil
+}
+
+func printDemoSummary(w io.Writer, sum demo.Summary, seed int64, took time.Duration) {
+	fmt.Fprintf(w, `Demo data written into plan %s (seed %d) in %v:
+  activities     %d
+  materials      %d
+  distributions  %d (%d deliveries to communes: %d confirmed received, %d deployed)
+  key areas      %d (commune-years)
+  models         %d
+  budget lines   %d
+Every record is marked as demo data.
+`, demo.PlanCode, seed, took.Round(time.Millisecond), sum.Activities, sum.Materials, sum.Distributions, sum.Deliveries,
+		sum.Confirmed, sum.Deployed, sum.KeyAreas, sum.Models, sum.BudgetLines)
+}
+
+// serveDemo fills the built-in plan with demo data when it holds no
+// activities yet (serve --demo), and only logs when it does.
+func serveDemo(ctx context.Context, s *store.Store, log *slog.Logger, out io.Writer) error {
+	actor := outreach.SystemActor("demo")
+	has, err := demo.HasActivities(ctx, s, actor)
+	if err != nil {
+		return err
+	}
+	if has {
+		log.Info("demo data not written: the plan already holds activities", "plan", demo.PlanCode)
+		return nil
+	}
+	start := time.Now()
+	sum, err := demo.Fill(ctx, s, actor, 1368)
+	if errors.Is(err, demo.ErrNotEmpty) {
+		log.Info("demo data not written: the plan already holds activities", "plan", demo.PlanCode)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	printDemoSummary(out, sum, 1368, time.Since(start))
+	return nil
+}
