@@ -439,27 +439,18 @@ func nullActor(a outreach.Actor) any {
 	return a.UserID
 }
 
-// DistributionRow is a distribution read from a file: one or more lines
-// (one per commune) sharing the material, the sender and the date.
-type DistributionRow struct {
-	Lines []int
-	outreach.Distribution
+// resolvedDist is a distribution's sender and communes, resolved.
+type resolvedDist struct {
+	from  int64
+	units []outreach.Unit
 }
 
-// ImportDistributions writes every distribution of a file with its
-// communes and their confirmations, or nothing when any line is wrong or
-// the file was imported before.
-func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []DistributionRow) (n int, err error) {
-	defer wrap(&err, "ImportDistributions(%s)", f.Name)
-	if len(rows) == 0 {
-		return 0, outreach.Invalid("file", "the file has no rows")
-	}
-	if err := s.checkImported(ctx, "distributions", f); err != nil {
-		return 0, err
-	}
+// resolveDistributionRows checks every distribution of a file in memory,
+// collecting the problems of all lines.
+func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []DistributionRow) ([]resolvedDist, error) {
 	refs, err := s.loadRefs(ctx, plan)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	materials := map[int64]bool{}
 	err = each(ctx, s.db, `SELECT id FROM materials WHERE plan_id = $1 AND deleted_at IS NULL`, []any{refs.p.id}, func(r *sql.Rows) error {
@@ -469,13 +460,9 @@ func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, p
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	problems := &outreach.ValidationError{}
-	type resolvedDist struct {
-		from  int64
-		units []outreach.Unit
-	}
 	resolved := make([]resolvedDist, len(rows))
 	for i := range rows {
 		d := &rows[i].Distribution
@@ -531,7 +518,43 @@ func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, p
 			break
 		}
 	}
-	if err := problems.Err(); err != nil {
+	return resolved, problems.Err()
+}
+
+// CheckDistributions checks a file's distributions as ImportDistributions
+// would, without writing: the preview of an import.
+func (s *Store) CheckDistributions(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []DistributionRow) (err error) {
+	defer wrap(&err, "CheckDistributions(%s)", f.Name)
+	if len(rows) == 0 {
+		return outreach.Invalid("file", "the file has no rows")
+	}
+	if err := s.checkImported(ctx, "distributions", f); err != nil {
+		return err
+	}
+	_, err = s.resolveDistributionRows(ctx, actor, plan, f, rows)
+	return err
+}
+
+// DistributionRow is a distribution read from a file: one or more lines
+// (one per commune) sharing the material, the sender and the date.
+type DistributionRow struct {
+	Lines []int
+	outreach.Distribution
+}
+
+// ImportDistributions writes every distribution of a file with its
+// communes and their confirmations, or nothing when any line is wrong or
+// the file was imported before.
+func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, plan string, f ImportFile, rows []DistributionRow) (n int, err error) {
+	defer wrap(&err, "ImportDistributions(%s)", f.Name)
+	if len(rows) == 0 {
+		return 0, outreach.Invalid("file", "the file has no rows")
+	}
+	if err := s.checkImported(ctx, "distributions", f); err != nil {
+		return 0, err
+	}
+	resolved, err := s.resolveDistributionRows(ctx, actor, plan, f, rows)
+	if err != nil {
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {

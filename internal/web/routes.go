@@ -24,6 +24,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /activities", s.auth(s.activitiesPage))
 	mux.HandleFunc("GET /activities/new", s.auth(s.newActivity))
+	for _, kind := range []string{"activities", "distributions"} {
+		mux.HandleFunc("GET /"+kind+"/import", s.auth(s.importForm(kind)))
+		mux.HandleFunc("POST /"+kind+"/import", s.auth(s.uploadImport(kind)))
+		mux.HandleFunc("POST /"+kind+"/import/confirm", s.auth(s.confirmImport(kind)))
+		mux.HandleFunc("GET /"+kind+"/export", s.auth(s.exportRecords(kind)))
+		mux.HandleFunc("GET /"+kind+"/template", s.auth(s.importTemplate(kind)))
+	}
 	mux.HandleFunc("POST /activities", s.auth(s.saveActivity))
 	mux.HandleFunc("GET /activities/{id}", s.auth(s.activityPage))
 	mux.HandleFunc("GET /activities/{id}/edit", s.auth(s.editActivity))

@@ -36,6 +36,7 @@ type Server struct {
 	// hashSlots bounds concurrent password checks.
 	hashSlots  chan struct{}
 	trustProxy bool
+	pending    pendingImports
 	handler    http.Handler
 }
 
