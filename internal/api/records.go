@@ -22,6 +22,7 @@ func (a *API) recordRoutes() {
 	m.HandleFunc("POST /api/v1/activities/{id}/restore", a.wrap(a.restoreActivity))
 	m.HandleFunc("GET /api/v1/activities/{id}/history", a.wrap(a.activityHistory))
 	m.HandleFunc("GET /api/v1/quantity-kinds", a.wrap(a.quantityKinds))
+	m.HandleFunc("POST /api/v1/quantity-kinds", a.wrap(a.addQuantityKind))
 
 	m.HandleFunc("GET /api/v1/materials", a.wrap(a.listMaterials))
 	m.HandleFunc("POST /api/v1/materials", a.wrap(a.saveMaterial))
@@ -402,4 +403,15 @@ func (a *API) setBudget(w http.ResponseWriter, r *http.Request, actor outreach.A
 		return err
 	}
 	return writeJSON(w, http.StatusOK, in)
+}
+
+func (a *API) addQuantityKind(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
+	var in outreach.QuantityKind
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := a.store.AddQuantityKind(r.Context(), actor, in); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, in)
 }

@@ -26,6 +26,14 @@ var importMessages = map[string][2]string{
 	"import.cancel":             {"Hủy", "Cancel"},
 	"import.expired":            {"Phiên nhập tệp đã hết hạn; vui lòng tải tệp lên lại.", "The import expired; upload the file again."},
 	"import.done.activities":    {"Đã nhập %d hoạt động.", "%d activities imported."},
+	"kinds.title":               {"Danh mục số liệu hoạt động", "Quantity vocabulary"},
+	"kinds.intro":               {"Các loại số liệu ghi cho hoạt động (số buổi, số người, số bản…). Cơ quan tổng hợp có thể bổ sung.", "What activities count in; coordinators may add kinds."},
+	"kinds.code":                {"Mã", "Code"},
+	"kinds.name":                {"Tên", "Name"},
+	"kinds.name_en":             {"Tên tiếng Anh", "English name"},
+	"kinds.unit":                {"Đơn vị tính", "Unit"},
+	"kinds.add":                 {"Thêm loại số liệu", "Add a kind"},
+	"kinds.saved":               {"Đã thêm loại số liệu.", "Kind added."},
 	"import.done.distributions": {"Đã nhập %d đợt gửi tài liệu.", "%d distributions imported."},
 }
 

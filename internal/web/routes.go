@@ -50,6 +50,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /models/{id}", s.auth(s.saveModel))
 	mux.HandleFunc("POST /models/{id}/delete", s.auth(s.deleteModel))
 	mux.HandleFunc("POST /models/{id}/evidence", s.auth(s.uploadEvidence("model")))
+	mux.HandleFunc("GET /quantity-kinds", s.auth(s.kindsPage))
+	mux.HandleFunc("POST /quantity-kinds", s.auth(s.addKind))
 	mux.HandleFunc("GET /budget", s.auth(s.budgetPage))
 	mux.HandleFunc("POST /budget", s.auth(s.setBudget))
 	mux.HandleFunc("GET /evidence/{id}", s.auth(s.downloadEvidence))

@@ -44,6 +44,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 		{Username: "admin", Name: "Quản trị", Role: outreach.RoleAdmin},
 		{Username: "coord", Name: "Sở TT&TT", Role: outreach.RoleCoordinator},
 		{Username: "police", Name: "Công an tỉnh", Role: outreach.RoleAgencyReporter, AgencyCode: "bk-ca"},
+		{Username: "union", Name: "Hội LHPN tỉnh", Role: outreach.RoleAgencyReporter, AgencyCode: "bk-hlhpn"},
 		{Username: "commune", Name: "UBND phường Đức Xuân", Role: outreach.RoleUnitReporter, UnitCode: "01840"},
 		{Username: "viewer", Name: "Lãnh đạo", Role: outreach.RoleViewer},
 	} {
