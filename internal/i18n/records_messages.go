@@ -14,6 +14,7 @@ var recordMessages = map[string][2]string{
 	"action.restore": {"Khôi phục", "Restore"},
 	"form.fix":       {"Vui lòng sửa các mục được đánh dấu bên dưới.", "Please fix the marked fields below."},
 
+	"filter.more":    {"Lọc theo cơ quan, hình thức, nội dung, địa bàn, thời gian…", "Filter by agency, channel, theme, place, dates…"},
 	"filter.all":     {"Tất cả", "All"},
 	"filter.clear":   {"Bỏ lọc", "Clear"},
 	"filter.deleted": {"Thùng rác (đã xóa)", "Bin (deleted)"},

@@ -513,3 +513,10 @@ func (s *Server) restoreActivity(w http.ResponseWriter, r *http.Request) error {
 	}
 	return seeOther(w, r, "/activities/"+strconv.FormatInt(id, 10), langOf(r).T("activity.restored"))
 }
+
+// Filtered reports whether a filter other than the search is in use, to
+// show the filters open.
+func (p activitiesPage) Filtered() bool {
+	f := p.Filter
+	return f.Agency != "" || f.Channel != "" || f.Theme != "" || f.Task != "" || f.Unit != "" || f.From != "" || f.To != "" || f.Deleted || (f.Sort != "" && f.Sort != "-date")
+}
