@@ -89,8 +89,25 @@ func loadUnits(t *testing.T) []unit {
 func loadChanges(t *testing.T) []change {
 	t.Helper()
 	var cs []change
-	for _, r := range readCSV(t, "units/unit_changes.csv", "date", "kind", "old_code", "new_code", "portion", "basis", "note") {
+	shares := map[string]float64{}
+	for _, r := range readCSV(t, "units/unit_changes.csv", "date", "kind", "old_code", "new_code", "portion", "basis", "note", "share") {
 		cs = append(cs, change{r[0], r[1], r[2], r[3], r[4], r[5], r[6]})
+		if (r[4] == "partial") != (r[7] != "") {
+			t.Errorf("change %s %s→%s: portion %s with share %q", r[0], r[2], r[3], r[4], r[7])
+		}
+		if r[7] != "" {
+			v, err := strconv.ParseFloat(r[7], 64)
+			if err != nil || v <= 0 || v > 1 {
+				t.Errorf("change %s %s→%s: share %q", r[0], r[2], r[3], r[7])
+			}
+			shares[r[0]+"|"+r[2]] += v
+		}
+	}
+	// The partial links of a split unit share all of it.
+	for k, v := range shares {
+		if v < 0.9999 || v > 1.0001 {
+			t.Errorf("shares of %s sum to %v", k, v)
+		}
 	}
 	return cs
 }
@@ -408,7 +425,8 @@ func TestPopulation(t *testing.T) {
 	seen := map[string]bool{}
 	values := map[string]map[string]int{}
 	for _, p := range ps {
-		if p.refDate != census || p.source != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
+		estimate := p.group == "age_14_16" || p.group == "female"
+		if p.refDate != census || (!estimate && p.source != "Tổng điều tra dân số và nhà ở 2019 (TCTK)") || (estimate && !strings.HasPrefix(p.source, "Ước tính")) {
 			t.Errorf("%s %s: ref_date %q source %q", p.code, p.group, p.refDate, p.source)
 		}
 		key := p.code + "|" + p.refDate + "|" + p.group
@@ -444,6 +462,7 @@ func TestPopulation(t *testing.T) {
 		case p.group == "ethnic_minority":
 			published = p.value
 		case p.group == "urban" || p.group == "rural" || strings.HasPrefix(p.group, "age_") && lvl < 3:
+		case p.group == "female" && lvl == 1:
 		default:
 			t.Errorf("%s: unexpected group %q", p.code, p.group)
 		}

@@ -369,20 +369,24 @@ func (s *Store) ImportUnits(ctx context.Context, actor outreach.Actor, d *unitfi
 				newID = n.ID
 			}
 			var id int64
+			var share any
+			if c.Share > 0 {
+				share = c.Share
+			}
 			err := tx.QueryRowContext(ctx, `SELECT id FROM unit_changes WHERE date = $1 AND old_unit_id = $2 AND coalesce(new_unit_id, 0) = coalesce($3, 0)`,
 				c.Date, old.ID, newID).Scan(&id)
 			switch {
 			case err == sql.ErrNoRows:
-				if _, err := tx.ExecContext(ctx, `INSERT INTO unit_changes (date, kind, old_unit_id, new_unit_id, portion, basis, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-					c.Date, c.Kind, old.ID, newID, c.Portion, c.Basis, c.Note); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO unit_changes (date, kind, old_unit_id, new_unit_id, portion, basis, note, share) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+					c.Date, c.Kind, old.ID, newID, c.Portion, c.Basis, c.Note, share); err != nil {
 					return err
 				}
 				res.ChangesAdded++
 			case err != nil:
 				return err
 			default:
-				r, err := tx.ExecContext(ctx, `UPDATE unit_changes SET kind = $1, portion = $2, basis = $3, note = $4 WHERE id = $5
-					AND (kind <> $1 OR portion <> $2 OR basis <> $3 OR note <> $4)`, c.Kind, c.Portion, c.Basis, c.Note, id)
+				r, err := tx.ExecContext(ctx, `UPDATE unit_changes SET kind = $1, portion = $2, basis = $3, note = $4, share = $6 WHERE id = $5
+					AND (kind <> $1 OR portion <> $2 OR basis <> $3 OR note <> $4 OR share IS DISTINCT FROM CAST($6 AS DOUBLE PRECISION))`, c.Kind, c.Portion, c.Basis, c.Note, id, share)
 				if err != nil {
 					return err
 				}

@@ -30,9 +30,13 @@ const (
 
 var headers = map[Kind][]string{
 	KindUnits:      {"code", "name", "type", "level", "parent_code", "valid_from", "valid_to"},
-	KindChanges:    {"date", "kind", "old_code", "new_code", "portion", "basis", "note"},
+	KindChanges:    {"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share"},
 	KindPopulation: {"code", "ref_date", "group", "value", "source"},
 }
+
+// A changes file may leave out the share column (every partial link of a
+// unit then splits it equally).
+var changesWithoutShare = []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note"}
 
 // Change is a row of a changes file: a link from the version of OldCode in
 // force the day before Date to the version of NewCode in force on Date.
@@ -45,6 +49,9 @@ type Change struct {
 	Portion string
 	Basis   string
 	Note    string
+	// Share is the part of the old unit a partial link moves (0 < Share ≤
+	// 1); 0 when the file does not say.
+	Share float64
 }
 
 // Data is what one or more unit files hold. Row numbers are kept so the
@@ -86,6 +93,9 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 		if slices.Equal(h, header) {
 			kind = k
 		}
+	}
+	if slices.Equal(header, changesWithoutShare) {
+		kind = KindChanges
 	}
 	if kind == "" {
 		return "", nil, outreach.Invalid(name+":1", "unknown header %q: expected one of %q, %q or %q",
@@ -151,6 +161,16 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 			d.Units = append(d.Units, UnitRow{u, fmt.Sprintf("%s:%d", name, row)})
 		case KindChanges:
 			c := Change{Ref: fmt.Sprintf("%s:%d", name, row), Date: rec[0], Kind: rec[1], OldCode: rec[2], NewCode: rec[3], Portion: rec[4], Basis: rec[5], Note: rec[6]}
+			if len(rec) > 7 && rec[7] != "" {
+				sh, err := strconv.ParseFloat(rec[7], 64)
+				if err != nil || sh <= 0 || sh > 1 {
+					v.Add(at("share"), "expected a share between 0 and 1 (e.g. 0.8036), got %q", rec[7])
+				}
+				if c.Portion != outreach.PortionPartial {
+					v.Add(at("share"), "only a partial link has a share")
+				}
+				c.Share = sh
+			}
 			date("date", c.Date, false)
 			if c.Kind == "" {
 				v.Add(at("kind"), "is required")

@@ -33,6 +33,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,6 +83,9 @@ func (v *version) String() string {
 // link is one row of unit_changes.csv.
 type link struct {
 	date, kind, oldCode, newCode, portion, basis, note string
+	// share is the part of the old unit's people the link moves, for
+	// partial links ("0.8036"); empty for full ones.
+	share string
 }
 
 // popRow is one row of population.csv; rank orders groups within a code.
@@ -89,6 +93,44 @@ type popRow struct {
 	code, refDate, group string
 	value                int
 	level, rank          int
+	// source is set for estimates; census figures leave it empty.
+	source string
+}
+
+// Estimates the indicators need and the census tables lack, each with its
+// method in the source column.
+const (
+	sourceAge1416 = "Ước tính: 1/5 nhóm 10–14 tuổi + 2/5 nhóm 15–19 tuổi (TĐTDS 2019)"
+	sourceFemale  = "Ước tính từ tỷ số giới tính 104,1 nam/100 nữ năm 2019 (TCTK)"
+	sexRatio2019  = 104.1
+)
+
+// addEstimates derives children aged 14–16 from the five-year age groups
+// (province and districts) and women from the 2019 sex ratio (province).
+func addEstimates(rows []popRow) []popRow {
+	byCode := map[string]map[string]popRow{}
+	var codes []string
+	for _, r := range rows {
+		if byCode[r.code] == nil {
+			byCode[r.code] = map[string]popRow{}
+			codes = append(codes, r.code)
+		}
+		byCode[r.code][r.group] = r
+	}
+	for _, c := range codes {
+		g := byCode[c]
+		a, okA := g["age_10_14"]
+		b, okB := g["age_15_19"]
+		if okA && okB {
+			n := int(float64(a.value)/5 + float64(b.value)*2/5 + 0.5)
+			rows = append(rows, popRow{code: c, refDate: censusDate, group: "age_14_16", value: n, level: a.level, rank: 900, source: sourceAge1416})
+		}
+		if t, ok := g["total"]; ok && t.level == 1 {
+			n := int(float64(t.value)*100/(100+sexRatio2019) + 0.5)
+			rows = append(rows, popRow{code: c, refDate: censusDate, group: "female", value: n, level: 1, rank: 901, source: sourceFemale})
+		}
+	}
+	return rows
 }
 
 // table is a CSV file read into rows keyed by column name.
@@ -571,6 +613,9 @@ func buildLinks(units []*version, tChanges *table) ([]link, error) {
 			return nil, fmt.Errorf("version without predecessor link: %s", v)
 		}
 	}
+	if err := partialShares(links); err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(links, func(a, b link) int {
 		return cmpStrings(a.date, b.date, a.oldCode, b.oldCode, a.newCode, b.newCode)
 	})
@@ -809,18 +854,58 @@ func writeUnits(path string, units []*version) error {
 	return writeCSV(path, []string{"code", "name", "type", "level", "parent_code", "valid_from", "valid_to"}, rows)
 }
 
+// peopleMoved reads "1.461 người" from a change note.
+var peopleMoved = regexp.MustCompile(`([0-9][0-9.]*) người`)
+
+// partialShares sets each partial link's share of the old unit from the
+// people the resolution moves (the note says "… 653 người vào xã …"): the
+// split an indicator uses to carry a split commune's figures forward.
+func partialShares(links []link) error {
+	people := map[string][]int{} // date|old → indexes of partial links
+	for i, l := range links {
+		if l.portion == "partial" {
+			people[l.date+"|"+l.oldCode] = append(people[l.date+"|"+l.oldCode], i)
+		}
+	}
+	for key, idx := range people {
+		counts := make([]int, len(idx))
+		total := 0
+		for k, i := range idx {
+			m := peopleMoved.FindStringSubmatch(links[i].note)
+			if m == nil {
+				return fmt.Errorf("partial link %s → %s: no people count in %q", key, links[i].newCode, links[i].note)
+			}
+			n, err := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+			if err != nil {
+				return err
+			}
+			counts[k] = n
+			total += n
+		}
+		for k, i := range idx {
+			links[i].share = strconv.FormatFloat(float64(counts[k])/float64(total), 'f', 4, 64)
+		}
+	}
+	return nil
+}
+
 func writeLinks(path string, links []link) error {
 	rows := make([][]string, 0, len(links))
 	for _, l := range links {
-		rows = append(rows, []string{l.date, l.kind, l.oldCode, l.newCode, l.portion, l.basis, l.note})
+		rows = append(rows, []string{l.date, l.kind, l.oldCode, l.newCode, l.portion, l.basis, l.note, l.share})
 	}
-	return writeCSV(path, []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note"}, rows)
+	return writeCSV(path, []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share"}, rows)
 }
 
 func writePopulation(path string, pop []popRow) error {
+	pop = addEstimates(pop)
 	rows := make([][]string, 0, len(pop))
 	for _, p := range pop {
-		rows = append(rows, []string{p.code, p.refDate, p.group, strconv.Itoa(p.value), censusSource})
+		src := p.source
+		if src == "" {
+			src = censusSource
+		}
+		rows = append(rows, []string{p.code, p.refDate, p.group, strconv.Itoa(p.value), src})
 	}
 	return writeCSV(path, []string{"code", "ref_date", "group", "value", "source"}, rows)
 }

@@ -1,0 +1,9 @@
+-- Indicators: the share of a split unit each partial link carries (for
+-- moving recorded figures onto successors), and boundaries to draw maps.
+ALTER TABLE unit_changes ADD COLUMN share DOUBLE PRECISION;
+
+CREATE TABLE unit_boundaries (
+    unit_id  BIGINT PRIMARY KEY REFERENCES units (id),
+    geometry TEXT NOT NULL,
+    source   TEXT NOT NULL DEFAULT ''
+);
