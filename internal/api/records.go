@@ -39,6 +39,7 @@ func (a *API) recordRoutes() {
 	m.HandleFunc("PUT /api/v1/models/{id}", a.wrap(a.updateModel))
 	m.HandleFunc("DELETE /api/v1/models/{id}", a.wrap(a.deleteModel))
 
+	m.HandleFunc("GET /api/v1/indicators", a.wrap(a.indicators))
 	m.HandleFunc("GET /api/v1/budget", a.wrap(a.budget))
 	m.HandleFunc("PUT /api/v1/budget", a.wrap(a.setBudget))
 }
@@ -414,4 +415,21 @@ func (a *API) addQuantityKind(w http.ResponseWriter, r *http.Request, actor outr
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, in)
+}
+
+// indicators computes a plan's targets for a year, a unit and a tree date.
+func (a *API) indicators(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
+	q := r.URL.Query()
+	if q.Get("plan") == "" {
+		return outreach.Invalid("plan", "is required")
+	}
+	year, err := queryInt(r, "year")
+	if err != nil {
+		return err
+	}
+	set, err := a.store.Indicators(r.Context(), store.IndicatorQuery{Plan: q.Get("plan"), Year: year, Unit: q.Get("unit"), AsOf: q.Get("as_of")})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, set)
 }

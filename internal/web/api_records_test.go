@@ -126,3 +126,43 @@ func TestAPIRecords(t *testing.T) {
 		}
 	})
 }
+
+func TestAPIIndicators(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	tok := w.token("viewer")
+	var set struct {
+		AsOf       string `json:"as_of"`
+		Indicators []struct {
+			Code        string   `json:"code"`
+			Value       *float64 `json:"value"`
+			Numerator   float64  `json:"numerator"`
+			Denominator float64  `json:"denominator"`
+			Milestone   *struct {
+				Year       int     `json:"year"`
+				Comparator string  `json:"comparator"`
+				Value      float64 `json:"value"`
+			} `json:"milestone"`
+			Status string `json:"status"`
+		} `json:"indicators"`
+	}
+	if status := w.call(tok, "GET", "/api/v1/indicators?plan=bk-1368-2017&year=2018&unit=066&as_of=2018-12-31", "", &set); status != 200 {
+		t.Fatalf("indicators: %d", status)
+	}
+	if len(set.Indicators) != 7 || set.AsOf != "2018-12-31" {
+		t.Fatalf("indicators: %+v", set)
+	}
+	first := set.Indicators[0]
+	if first.Code != "II.2.1" || first.Denominator != 22 || first.Milestone == nil || first.Milestone.Year != 2018 || first.Milestone.Value != 75 || first.Status != "behind" {
+		t.Errorf("II.2.1 for Na Rì with no records: %+v", first)
+	}
+	if ka := set.Indicators[1]; ka.Value != nil || ka.Status != "not_applicable" {
+		t.Errorf("key areas with none marked: %+v", ka)
+	}
+	var e apiError
+	if status := w.call(tok, "GET", "/api/v1/indicators?plan=bk-1368-2017&year=2030", "", &e); status != 400 || e.Error.Field != "year" {
+		t.Errorf("year outside the plan: %d %+v", status, e)
+	}
+	if status := w.call(tok, "GET", "/api/v1/indicators?year=2018", "", &e); status != 400 || e.Error.Field != "plan" {
+		t.Errorf("no plan: %d", status)
+	}
+}
