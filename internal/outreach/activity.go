@@ -82,7 +82,26 @@ const (
 	ProbNoUnit       = "no_unit"       // args: code, from, to
 	ProbOutside      = "outside"       // args: unit name
 	ProbForbidden    = "forbidden"     // the actor may not record this
+	ProbBadText      = "bad_text"      // text that is not valid UTF-8 or holds control characters
+	ProbTooLarge     = "too_large"     // args: value, maximum
 )
+
+// Upper bounds on figures, far above anything real, so that sums cannot
+// overflow and a typo of extra zeros is caught.
+const (
+	MaxAmount   = 1_000_000_000_000_000 // đồng (10^15)
+	MaxQuantity = 1_000_000_000_000     // of any quantity kind (10^12)
+	MaxPeople   = 1_000_000_000         // people-times reached (10^9)
+)
+
+// CheckText reports text that a database would refuse or mangle: invalid
+// UTF-8 or a NUL or other control character (tabs and line breaks are
+// fine).
+func CheckText(v *ValidationError, field, s string) {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }) {
+		v.AddCode(field, ProbBadText, "contains characters that are not text")
+	}
+}
 
 // Validate checks what an activity can get wrong on its own; the store
 // checks references (plan, agency, task, units) against the database.
@@ -172,6 +191,31 @@ func (a *Activity) Validate(kinds []QuantityKind) error {
 	}
 	if a.Cost < 0 {
 		v.AddCode("cost", ProbNegative, "must not be negative, got %v", a.Cost)
+	} else if a.Cost > MaxAmount {
+		v.AddCode("cost", ProbTooLarge, "%v is larger than %v", a.Cost, int64(MaxAmount))
+	}
+	for i, q := range a.Quantities {
+		if q.Value > MaxQuantity {
+			v.AddCode(fmt.Sprintf("quantities[%d].value", i), ProbTooLarge, "%v is larger than %v", q.Value, int64(MaxQuantity))
+		}
+	}
+	for _, f := range append(parts, struct {
+		name string
+		n    *int64
+	}{"total", au.Total}) {
+		if f.n != nil && *f.n > MaxPeople {
+			v.AddCode("audience."+f.name, ProbTooLarge, "%v is larger than %v", *f.n, int64(MaxPeople))
+		}
+	}
+	for _, f := range []struct{ name, s string }{{"title", a.Title}, {"description", a.Description}, {"notes", a.Notes},
+		{"plan", a.Plan}, {"agency", a.Agency}, {"task", a.Task}, {"channel", a.Channel}, {"funding_source", a.FundingSource}} {
+		CheckText(v, f.name, f.s)
+	}
+	for i, l := range a.Links {
+		CheckText(v, fmt.Sprintf("links[%d]", i), l)
+	}
+	for _, s := range append(append([]string{}, a.Units...), a.Themes...) {
+		CheckText(v, "units", s)
 	}
 	if a.Cost > 0 && a.FundingSource == "" {
 		v.AddCode("funding_source", ProbNoSource, "say where the money came from when there is a cost")

@@ -70,6 +70,9 @@ func (m *PreventionModel) Validate() error {
 	if !ValidDate(m.EstablishedOn) {
 		v.Add("established_on", "expected a date YYYY-MM-DD, got %q", m.EstablishedOn)
 	}
+	for _, f := range []struct{ name, s string }{{"name", m.Name}, {"description", m.Description}, {"unit", m.Unit}, {"agency", m.Agency}, {"plan", m.Plan}} {
+		CheckText(v, f.name, f.s)
+	}
 	prev := m.EstablishedOn
 	for i, s := range m.Statuses {
 		if !slices.Contains(ModelStatuses, s.Status) {
@@ -120,6 +123,11 @@ func (m *Material) Validate() error {
 	}
 	if m.Copies < 0 {
 		v.Add("copies", "must not be negative")
+	} else if m.Copies > MaxQuantity {
+		v.AddCode("copies", ProbTooLarge, "%v is larger than %v", m.Copies, int64(MaxQuantity))
+	}
+	for _, f := range []struct{ name, s string }{{"title", m.Title}, {"notes", m.Notes}, {"agency", m.Agency}, {"plan", m.Plan}} {
+		CheckText(v, f.name, f.s)
 	}
 	return v.Err()
 }
@@ -167,6 +175,8 @@ func (d *Distribution) Validate() error {
 	if len(d.Deliveries) == 0 {
 		v.Add("deliveries", "send to at least one commune")
 	}
+	CheckText(v, "notes", d.Notes)
+	CheckText(v, "from_agency", d.FromAgency)
 	seen := map[string]bool{}
 	for _, dl := range d.Deliveries {
 		if seen[dl.Unit] {
@@ -175,7 +185,10 @@ func (d *Distribution) Validate() error {
 		seen[dl.Unit] = true
 		if dl.Quantity < 0 {
 			v.Add("deliveries", "the quantity for %s must not be negative", dl.Unit)
+		} else if dl.Quantity > MaxQuantity {
+			v.AddCode("deliveries", ProbTooLarge, "%v is larger than %v", dl.Quantity, int64(MaxQuantity))
 		}
+		CheckText(v, "deliveries", dl.Unit)
 	}
 	return v.Err()
 }

@@ -334,6 +334,9 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockRow(ctx, tx, "activities", a.ID); err != nil {
+			return err
+		}
 		old, err := s.loadActivity(ctx, tx, a.ID)
 		if err != nil {
 			return err
@@ -343,6 +346,16 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		}
 		if err := s.checkActivityWrite(ctx, tx, actor, old); err != nil {
 			return err
+		}
+		// A unit reporter may correct an activity in their communes, but
+		// not move it to another agency or change what it cost: that is
+		// the agency's to say.
+		var oldAgency int64
+		if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM activities WHERE id = $1`, a.ID).Scan(&oldAgency); err != nil {
+			return err
+		}
+		if !actor.CanWriteAgency(oldAgency) && (a.Agency != old.Agency || a.Cost != old.Cost || a.FundingSource != old.FundingSource) {
+			return actor.Forbidden("change the agency, cost or funding of another agency's activity")
 		}
 		a.Demo = old.Demo
 		r, err := s.resolveActivity(ctx, tx, actor, &a, kinds)
@@ -392,6 +405,9 @@ func (s *Store) checkActivityWrite(ctx context.Context, q querier, actor outreac
 func (s *Store) DeleteActivity(ctx context.Context, actor outreach.Actor, id int64) (err error) {
 	defer wrap(&err, "DeleteActivity(%d)", id)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockRow(ctx, tx, "activities", id); err != nil {
+			return err
+		}
 		a, err := s.loadActivity(ctx, tx, id)
 		if err != nil {
 			return err
@@ -595,6 +611,14 @@ func (s *Store) Activities(ctx context.Context, actor outreach.Actor, f Activity
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
+	}
+	tv := &outreach.ValidationError{}
+	for _, x := range []struct{ name, s string }{{"plan", f.Plan}, {"agency", f.Agency}, {"channel", f.Channel}, {"theme", f.Theme},
+		{"task", f.Task}, {"unit", f.Unit}, {"q", f.Q}, {"sort", f.Sort}} {
+		outreach.CheckText(tv, x.name, x.s)
+	}
+	if err := tv.Err(); err != nil {
+		return page, err
 	}
 	if f.Deleted {
 		if !actor.CanEditPlans() {

@@ -24,8 +24,8 @@ type BudgetLine struct {
 // admins may.
 func (s *Store) SetBudgetEstimate(ctx context.Context, actor outreach.Actor, plan, agency string, year int, source string, amount int64) (err error) {
 	defer wrap(&err, "SetBudgetEstimate(%s, %s, %d, %s)", plan, agency, year, source)
-	if amount < 0 {
-		return outreach.Invalid("amount", "must not be negative")
+	if amount < 0 || amount > outreach.MaxAmount {
+		return outreach.Invalid("amount", "expected an amount between 0 and %d đồng, got %d", int64(outreach.MaxAmount), amount)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := resolvePlan(ctx, tx, plan)

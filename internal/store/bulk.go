@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -420,11 +421,15 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 				continue
 			}
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
-				return fmt.Errorf("copy %s: %w", c.table, err)
+				return fmt.Errorf("copy %s: %w", c.table, translate(err))
 			}
 		}
+		after, err := json.Marshal(map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
+		if err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after) VALUES ($1, $2, $3, 'import', 'activities', $4, '', $5)`,
-			now, nullActor(actor), by, fmt.Sprint(importID), fmt.Sprintf(`{"file":%q,"sha256":%q,"rows":%d}`, f.Name, f.SHA256, len(rows)))
+			now, nullActor(actor), by, fmt.Sprint(importID), string(after))
 		if err != nil {
 			return err
 		}
@@ -511,6 +516,9 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 					p.Position = at(k)
 					problems.Problems = append(problems.Problems, p)
 				}
+			}
+			if (x.ReceivedOn != "" || x.DeployedOn != "" || len(x.How) > 0) && !actor.CanWriteUnit(u.Path) {
+				add(k, "received_on", outreach.ProbForbidden, "%s may not confirm receipt for %s: that is the commune's to confirm", actor, u.Name)
 			}
 			resolved[i].units = append(resolved[i].units, u)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,6 +60,9 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 			}
 			m.ID = id
 			return s.audit(ctx, tx, actor, "create", "material", fmt.Sprint(id), nil, m)
+		}
+		if err := s.lockRow(ctx, tx, "materials", m.ID); err != nil {
+			return err
 		}
 		old, err := scanMaterial(tx.QueryRowContext(ctx, materialSelect+`WHERE m.id = $1`, m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -251,6 +255,10 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 		if err := outreach.ValidateConfirmation(d.Date, x.ReceivedOn, x.DeployedOn, x.How); err != nil {
 			return 0, err
 		}
+		// A confirmation is the commune's word: the sender may not give it.
+		if (x.ReceivedOn != "" || x.DeployedOn != "" || len(x.How) > 0) && !actor.CanWriteUnit(u.Path) {
+			return 0, actor.Forbidden("confirm receipt for " + u.Name)
+		}
 		var confirmedAt, confirmedBy any
 		if x.ReceivedOn != "" {
 			confirmedAt, confirmedBy = now, actor.Name()
@@ -269,6 +277,9 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionID int64, unitCode, receivedOn, deployedOn string, how []string) (err error) {
 	defer wrap(&err, "Confirm(%d, %s)", distributionID, unitCode)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockRow(ctx, tx, "distributions", distributionID); err != nil {
+			return err
+		}
 		d, err := scanDistribution(tx.QueryRowContext(ctx, distributionSelect+`WHERE d.id = $1 AND d.deleted_at IS NULL`, distributionID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("distribution %d: %w", distributionID, outreach.ErrNotFound)
@@ -312,6 +323,9 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 func (s *Store) DeleteDistribution(ctx context.Context, actor outreach.Actor, id int64) (err error) {
 	defer wrap(&err, "DeleteDistribution(%d)", id)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockRow(ctx, tx, "distributions", id); err != nil {
+			return err
+		}
 		d, err := scanDistribution(tx.QueryRowContext(ctx, distributionSelect+`WHERE d.id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("distribution %d: %w", id, outreach.ErrNotFound)
@@ -371,12 +385,37 @@ func (s *Store) Distribution(ctx context.Context, actor outreach.Actor, id int64
 	return d, s.fillDeliveries(ctx, s.db, []*DistributionView{d}, deliveryPaths(actor))
 }
 
-// DistributionHistory returns the audit rows of a distribution.
+// DistributionHistory returns the audit rows of a distribution. A unit
+// reporter sees the confirmations of their own communes in full and the
+// other rows without their content (which names other communes).
 func (s *Store) DistributionHistory(ctx context.Context, actor outreach.Actor, id int64) ([]outreach.AuditEntry, error) {
-	if _, err := s.Distribution(ctx, actor, id); err != nil {
+	d, err := s.Distribution(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.history(ctx, "distribution", id)
+	h, err := s.history(ctx, "distribution", id)
+	if err != nil || actor.Role != outreach.RoleUnitReporter {
+		return h, err
+	}
+	own := map[string]bool{}
+	for _, x := range d.Deliveries {
+		own[x.Unit] = true
+	}
+	var out []outreach.AuditEntry
+	for _, e := range h {
+		if e.Action == "confirm" {
+			var after struct {
+				Unit string `json:"unit"`
+			}
+			if json.Unmarshal([]byte(e.After), &after) != nil || !own[after.Unit] {
+				continue
+			}
+		} else {
+			e.Before, e.After = "", ""
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // DistributionFilter selects distributions.
@@ -399,6 +438,13 @@ func (s *Store) Distributions(ctx context.Context, actor outreach.Actor, f Distr
 	var conds []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	tv := &outreach.ValidationError{}
+	for _, x := range []struct{ name, s string }{{"plan", f.Plan}, {"agency", f.Agency}, {"unit", f.Unit}} {
+		outreach.CheckText(tv, x.name, x.s)
+	}
+	if err := tv.Err(); err != nil {
+		return page, err
+	}
 	if f.Deleted {
 		if !actor.CanEditPlans() {
 			return page, actor.Forbidden("see deleted records")

@@ -46,11 +46,16 @@ func cleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	if !utf8.ValidString(name) || name == "" || name == "." {
-		name = "tep-dinh-kem"
-	}
 	if len(name) > 200 {
-		name = name[:200]
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut]
+	}
+	name = strings.ToValidUTF8(name, "")
+	if name == "" || name == "." {
+		name = "tep-dinh-kem"
 	}
 	return name
 }
@@ -64,7 +69,13 @@ func (s *Store) checkOwnerWrite(ctx context.Context, q querier, actor outreach.A
 		if err != nil {
 			return err
 		}
-		return s.checkActivityWrite(ctx, q, actor, a)
+		if err := s.checkActivityWrite(ctx, q, actor, a); err != nil {
+			return err
+		}
+		if a.Deleted() {
+			return fmt.Errorf("activity %d is deleted; restore it first: %w", ownerID, outreach.ErrConflict)
+		}
+		return nil
 	case "model":
 		return s.checkModelWrite(ctx, q, actor, ownerID)
 	}

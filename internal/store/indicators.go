@@ -36,7 +36,8 @@ type IndicatorSet struct {
 // and behaviour-change materials in any form; "other" does not count.
 func materialCounts(t string) bool { return t != "other" }
 
-// engine holds one computation's inputs.
+// engine holds one computation's inputs; the tree and the census figures
+// are loaded once and reused for every year and unit asked of it.
 type engine struct {
 	s      *Store
 	ctx    context.Context
@@ -47,13 +48,65 @@ type engine struct {
 	scope  outreach.Unit
 	from   string // first day of the plan's data
 	to     string // last day of the year
+	pop    map[string]map[int64]float64
+	popSrc map[string]string
+}
+
+// newEngine loads what computing a plan's indicators on the tree of asOf
+// needs.
+func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engine, error) {
+	p, planID, err := loadPlan(ctx, s.db, plan)
+	if err != nil {
+		return nil, err
+	}
+	if !outreach.ValidDate(asOf) {
+		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", asOf)
+	}
+	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, q: IndicatorQuery{Plan: plan, AsOf: asOf},
+		from: fmt.Sprintf("%d-01-01", p.Period.From), pop: map[string]map[int64]float64{}, popSrc: map[string]string{}}
+	if e.tree, err = s.loadTree(ctx, asOf); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// compute computes every target and quantified task for a year over a
+// unit in force on the engine's date.
+func (e *engine) compute(year int, scope outreach.Unit) ([]outreach.Indicator, error) {
+	p := e.plan
+	if year < p.Period.From || year > p.Period.To {
+		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	}
+	e.q.Year, e.scope, e.to = year, scope, fmt.Sprintf("%d-12-31", year)
+	var out []outreach.Indicator
+	for _, t := range p.Targets {
+		inds, err := e.target(t)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.Code, err)
+		}
+		out = append(out, inds...)
+	}
+	for _, t := range p.Tasks {
+		if t.Quantity == nil {
+			continue
+		}
+		ind, err := e.task(t)
+		if err != nil {
+			return nil, fmt.Errorf("task %s: %w", t.Clause, err)
+		}
+		out = append(out, ind)
+	}
+	for i := range out {
+		out[i].Judge(p.Period.From)
+	}
+	return out, nil
 }
 
 // Indicators computes every target of the plan and every task with a
 // quantified goal, live from the records, for the query.
 func (s *Store) Indicators(ctx context.Context, q IndicatorQuery) (_ *IndicatorSet, err error) {
 	defer wrap(&err, "Indicators(%s, %d, %s, %s)", q.Plan, q.Year, q.Unit, q.AsOf)
-	p, planID, err := loadPlan(ctx, s.db, q.Plan)
+	p, _, err := loadPlan(ctx, s.db, q.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -66,38 +119,19 @@ func (s *Store) Indicators(ctx context.Context, q IndicatorQuery) (_ *IndicatorS
 	if q.AsOf == "" {
 		q.AsOf = fmt.Sprintf("%d-12-31", q.Year)
 	}
-	if !outreach.ValidDate(q.AsOf) {
-		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", q.AsOf)
-	}
-	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, q: q, from: fmt.Sprintf("%d-01-01", p.Period.From), to: fmt.Sprintf("%d-12-31", q.Year)}
-	if e.tree, err = s.loadTree(ctx, q.AsOf); err != nil {
+	e, err := s.newEngine(ctx, q.Plan, q.AsOf)
+	if err != nil {
 		return nil, err
 	}
+	e.q.Unit = q.Unit
 	if err := e.pickScope(); err != nil {
 		return nil, err
 	}
-	set := &IndicatorSet{Plan: p.Code, Year: q.Year, Unit: e.scope, AsOf: q.AsOf, DataFrom: e.from, DataTo: e.to}
-	for _, t := range p.Targets {
-		inds, err := e.target(t)
-		if err != nil {
-			return nil, fmt.Errorf("target %s: %w", t.Code, err)
-		}
-		set.Indicators = append(set.Indicators, inds...)
+	inds, err := e.compute(q.Year, e.scope)
+	if err != nil {
+		return nil, err
 	}
-	for _, t := range p.Tasks {
-		if t.Quantity == nil {
-			continue
-		}
-		ind, err := e.task(t)
-		if err != nil {
-			return nil, fmt.Errorf("task %s: %w", t.Clause, err)
-		}
-		set.Indicators = append(set.Indicators, ind)
-	}
-	for i := range set.Indicators {
-		set.Indicators[i].Judge(p.Period.From)
-	}
-	return set, nil
+	return &IndicatorSet{Plan: p.Code, Year: q.Year, Unit: e.scope, AsOf: q.AsOf, DataFrom: e.from, DataTo: e.to, Indicators: inds}, nil
 }
 
 // pickScope finds the unit computed over: the query's, or the plan's
@@ -367,29 +401,30 @@ func (e *engine) scopeShareOfProvince() float64 {
 // the unit's own (carried from its predecessors when it changed), else
 // the sum over its children, recursively.
 func (e *engine) populationOf(group string, u outreach.Unit) (float64, string) {
-	figures := map[int64]float64{}
-	sources := map[int64]string{}
-	err := each(e.ctx, e.s.db, `SELECT unit_id, value, source FROM unit_populations WHERE grp = $1`, []any{group}, func(r *sql.Rows) error {
-		var id int64
-		var v float64
-		var src string
-		err := r.Scan(&id, &v, &src)
-		figures[id] += v
-		sources[id] = src
-		return err
-	})
-	if err != nil {
-		return 0, ""
-	}
-	mapped := map[int64]float64{}
-	source := ""
-	for id, v := range figures {
-		for _, w := range e.tree.weights(id, false) {
-			mapped[w.id] += v * w.w
+	mapped, ok := e.pop[group]
+	if !ok {
+		figures := map[int64]float64{}
+		err := each(e.ctx, e.s.db, `SELECT unit_id, value, source FROM unit_populations WHERE grp = $1`, []any{group}, func(r *sql.Rows) error {
+			var id int64
+			var v float64
+			var src string
+			err := r.Scan(&id, &v, &src)
+			figures[id] += v
+			if e.popSrc[group] == "" || src != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
+				e.popSrc[group] = src
+			}
+			return err
+		})
+		if err != nil {
+			return 0, ""
 		}
-		if source == "" || sources[id] != source {
-			source = sources[id]
+		mapped = map[int64]float64{}
+		for id, v := range figures {
+			for _, w := range e.tree.weights(id, false) {
+				mapped[w.id] += v * w.w
+			}
 		}
+		e.pop[group] = mapped
 	}
 	var sum func(u outreach.Unit) float64
 	sum = func(u outreach.Unit) float64 {
@@ -404,7 +439,7 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string) {
 		}
 		return total
 	}
-	return sum(u), source
+	return sum(u), e.popSrc[group]
 }
 
 var audienceColumn = map[outreach.PopulationGroup]string{

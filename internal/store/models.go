@@ -137,6 +137,9 @@ func (s *Store) checkModelWrite(ctx context.Context, q querier, actor outreach.A
 	if !canWriteModel(actor, m.agencyID, m.unitPath) {
 		return actor.Forbidden(fmt.Sprintf("change model %d", id))
 	}
+	if m.DeletedAt != "" {
+		return fmt.Errorf("model %d is deleted; restore it first: %w", id, outreach.ErrConflict)
+	}
 	return nil
 }
 
@@ -144,6 +147,9 @@ func (s *Store) checkModelWrite(ctx context.Context, q querier, actor outreach.A
 func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreach.PreventionModel) (err error) {
 	defer wrap(&err, "UpdateModel(%d)", m.ID)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockRow(ctx, tx, "prevention_models", m.ID); err != nil {
+			return err
+		}
 		old, err := scanModel(tx.QueryRowContext(ctx, modelSelect+`WHERE m.id = $1`, m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("model %d: %w", m.ID, outreach.ErrNotFound)

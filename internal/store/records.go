@@ -139,3 +139,16 @@ func pathsCond(col string, paths []string, n int) (string, []any) {
 	}
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
+
+// lockRow takes the row's write lock before its permission is checked, so
+// that a concurrent change cannot slip between the check and the write.
+// SQLite needs nothing: its transactions take the database's write lock at
+// BEGIN (_txlock=immediate). PostgreSQL runs READ COMMITTED, where a plain
+// SELECT would read a row another transaction is changing.
+func (s *Store) lockRow(ctx context.Context, tx *sql.Tx, table string, id int64) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id)
+	return err
+}

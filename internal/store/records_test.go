@@ -3,7 +3,9 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"outreach/internal/outreach"
 	"outreach/internal/store"
@@ -250,6 +252,91 @@ func TestEvidence(t *testing.T) {
 		}
 		if err := s.DeleteEvidence(ctx, as["police"], e.ID); err != nil {
 			t.Error(err)
+		}
+	})
+}
+
+func TestReviewFindings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		as := actors(t, s)
+		mid, err := s.SaveMaterial(ctx, as["coord"], outreach.Material{Plan: "bk-1368-2017", Type: "leaflet", Title: "Tờ gấp", Agency: "bk-ca", Year: 2018})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The sender cannot confirm for the commune.
+		withConfirmation := outreach.Distribution{Material: mid, FromAgency: "bk-ca", Date: "2018-03-01",
+			Deliveries: []outreach.Delivery{{Unit: "01834", Quantity: 5, ReceivedOn: "2018-03-02", DeployedOn: "2018-03-03", How: []string{"loudspeaker"}}}}
+		if _, err := s.CreateDistribution(ctx, as["police"], withConfirmation); !errors.Is(err, outreach.ErrForbidden) {
+			t.Errorf("the sender confirms: %v", err)
+		}
+		rows := []store.DistributionRow{{Lines: []int{2}, Distribution: withConfirmation}}
+		if _, err := s.ImportDistributions(ctx, as["police"], "bk-1368-2017", store.ImportFile{Name: "d.csv", SHA256: "d"}, rows); !errors.Is(err, outreach.ErrInvalid) || !strings.Contains(err.Error(), "commune's to confirm") {
+			t.Errorf("the sender confirms in a file: %v", err)
+		}
+		plain := withConfirmation
+		plain.Deliveries = []outreach.Delivery{{Unit: "01834", Quantity: 5}, {Unit: "01837", Quantity: 5}}
+		did, err := s.CreateDistribution(ctx, as["police"], plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Confirm(ctx, as["coord"], did, "01837", "2018-03-05", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		// Đức Xuân's reporter does not see Sông Cầu's confirmation in the history.
+		h, err := s.DistributionHistory(ctx, as["ducxuan"], did)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h {
+			if strings.Contains(e.Before+e.After, "01837") {
+				t.Errorf("history shows another commune: %+v", e)
+			}
+		}
+		// A unit reporter may correct places but not the agency or the cost.
+		a := sampleActivity()
+		a.Units = []string{"01840"}
+		id, err := s.CreateActivity(ctx, as["police"], a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := a
+		b.ID, b.Agency, b.Task = id, "bk-hlhpn", ""
+		if err := s.UpdateActivity(ctx, as["ducxuan"], b); !errors.Is(err, outreach.ErrForbidden) {
+			t.Errorf("a unit reporter moves the activity to another agency: %v", err)
+		}
+		b = a
+		b.ID, b.Title = id, "Tên đã sửa"
+		if err := s.UpdateActivity(ctx, as["ducxuan"], b); err != nil {
+			t.Errorf("a unit reporter corrects the title: %v", err)
+		}
+		// No evidence on a deleted record.
+		if err := s.DeleteActivity(ctx, as["police"], id); err != nil {
+			t.Fatal(err)
+		}
+		pdf := []byte("%PDF-1.4\n" + strings.Repeat("x", 50))
+		if _, err := s.AddEvidence(ctx, as["police"], "activity", id, "a.pdf", pdf); !errors.Is(err, outreach.ErrConflict) {
+			t.Errorf("evidence on a deleted activity: %v", err)
+		}
+		// A long Vietnamese file name is cut on a letter, not inside one.
+		id2, _ := s.CreateActivity(ctx, as["police"], sampleActivity())
+		e, err := s.AddEvidence(ctx, as["police"], "activity", id2, "a"+strings.Repeat("ệ", 80)+".pdf", pdf)
+		if err != nil || !utf8.ValidString(e.Name) {
+			t.Errorf("long name: %q %v", e.Name, err)
+		}
+		// Text that is not text, and absurd figures, are refused.
+		bad := sampleActivity()
+		bad.Title = "Tập huấn\x00"
+		if _, err := s.CreateActivity(ctx, as["police"], bad); !errors.Is(err, outreach.ErrInvalid) {
+			t.Errorf("NUL in a title: %v", err)
+		}
+		bad = sampleActivity()
+		bad.Cost = 5_000_000_000_000_000_000
+		if _, err := s.CreateActivity(ctx, as["police"], bad); !errors.Is(err, outreach.ErrInvalid) {
+			t.Errorf("a cost of 5×10^18: %v", err)
+		}
+		if _, err := s.Activities(ctx, as["viewer"], store.ActivityFilter{Agency: "\xff"}); !errors.Is(err, outreach.ErrInvalid) {
+			t.Errorf("a filter that is not UTF-8: %v", err)
 		}
 	})
 }

@@ -227,6 +227,12 @@ func (s *Server) uploadImport(kind string) handler {
 }
 
 func cleanName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
 	name = strings.ReplaceAll(name, `\`, "/")
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]

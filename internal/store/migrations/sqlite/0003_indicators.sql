@@ -7,3 +7,6 @@ CREATE TABLE unit_boundaries (
     geometry TEXT NOT NULL,
     source   TEXT NOT NULL DEFAULT ''
 );
+
+-- Every record page reads its history by entity and key.
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_key);

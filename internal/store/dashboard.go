@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+
+	"outreach/internal/outreach"
+)
+
+// Dashboard is everything the plan's dashboard shows for a year, a unit
+// and a tree date, computed live.
+type Dashboard struct {
+	Plan       *outreach.Plan
+	Year       int
+	AsOf       string
+	Unit       outreach.Unit
+	Indicators []outreach.Indicator
+	// Trend holds each indicator code's values for every year of the plan.
+	Trend    map[string][]outreach.Indicator
+	Children []ChildRow
+	// Attention lists the scope's communes with something missing.
+	Attention  []Attention
+	Activities int
+	ByChannel  []Tally
+	ByTheme    []Tally
+	ByAgency   []Tally
+	ByMonth    []Tally
+	Spending   []Tally
+}
+
+// ChildRow is a unit directly under the scope with its indicators.
+type ChildRow struct {
+	Unit       outreach.Unit
+	Indicators map[string]outreach.Indicator
+	Communes   int
+}
+
+// Attention is a commune that needs attention, and why.
+type Attention struct {
+	Unit            outreach.Unit
+	District        string
+	NoMaterials     bool
+	NotDeployed     bool
+	KeyWithoutModel bool
+}
+
+// Tally is a count or an amount under a code and a name.
+type Tally struct {
+	Code  string
+	Name  string
+	Count int
+	Sum   int64
+}
+
+// Dashboard computes the dashboard.
+func (s *Store) Dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, err error) {
+	defer wrap(&err, "Dashboard(%s, %d, %s, %s)", q.Plan, q.Year, q.Unit, q.AsOf)
+	p, _, err := loadPlan(ctx, s.db, q.Plan)
+	if err != nil {
+		return nil, err
+	}
+	if q.Year == 0 {
+		q.Year = p.Period.To
+	}
+	if q.AsOf == "" {
+		q.AsOf = fmt.Sprintf("%d-12-31", q.Year)
+	}
+	e, err := s.newEngine(ctx, q.Plan, q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	e.q.Unit = q.Unit
+	if err := e.pickScope(); err != nil {
+		return nil, err
+	}
+	scope := e.scope
+	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, Unit: scope, Trend: map[string][]outreach.Indicator{}}
+	for _, y := range p.Period.Years() {
+		inds, err := e.compute(y, scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, ind := range inds {
+			d.Trend[ind.Code] = append(d.Trend[ind.Code], ind)
+		}
+		if y == q.Year {
+			d.Indicators = inds
+		}
+	}
+	var children []outreach.Unit
+	for id := range e.tree.current {
+		if u := e.tree.units[id]; u.ParentCode == scope.Code && u.ID != scope.ID {
+			children = append(children, u)
+		}
+	}
+	sort.Slice(children, func(i, j int) bool { return children[i].Path < children[j].Path })
+	for _, c := range children {
+		inds, err := e.compute(q.Year, c)
+		if err != nil {
+			return nil, err
+		}
+		row := ChildRow{Unit: c, Indicators: map[string]outreach.Indicator{}}
+		for _, ind := range inds {
+			row.Indicators[ind.Code] = ind
+		}
+		e.scope = c
+		row.Communes = len(e.communes())
+		d.Children = append(d.Children, row)
+	}
+	e.q.Year, e.scope, e.to = q.Year, scope, fmt.Sprintf("%d-12-31", q.Year)
+	if d.Attention, err = e.attention(); err != nil {
+		return nil, err
+	}
+	if err := e.activityFigures(d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// attention finds the scope's communes that received no material, did
+// not deploy what they received, or are key areas without an active model.
+func (e *engine) attention() ([]Attention, error) {
+	received, err := e.ids(`SELECT DISTINCT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+		JOIN materials m ON m.id = d.material_id WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
+		AND du.received_on IS NOT NULL AND du.received_on <= $2`, e.planID, e.to)
+	if err != nil {
+		return nil, err
+	}
+	deployed, err := e.ids(`SELECT DISTINCT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+		JOIN materials m ON m.id = d.material_id WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
+		AND du.deployed_on IS NOT NULL AND du.deployed_on <= $2`, e.planID, e.to)
+	if err != nil {
+		return nil, err
+	}
+	key, err := e.keyAreas()
+	if err != nil {
+		return nil, err
+	}
+	var ind outreach.Indicator
+	withModel := map[int64]bool{}
+	// Reuse the model rule: a key commune counts when a model is active.
+	active, err := e.activeModelUnits()
+	if err != nil {
+		return nil, err
+	}
+	withModel = e.mapIDs(active)
+	_ = ind
+	rec, dep := e.mapIDs(received), e.mapIDs(deployed)
+	var out []Attention
+	for id := range e.communes() {
+		a := Attention{Unit: e.tree.units[id], NoMaterials: !rec[id], NotDeployed: rec[id] && !dep[id], KeyWithoutModel: key[id] && !withModel[id]}
+		if a.NoMaterials || a.NotDeployed || a.KeyWithoutModel {
+			if p, ok := e.tree.version(a.Unit.ParentCode); ok && p.Level == outreach.LevelDistrict {
+				a.District = p.Name
+			}
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Unit.Path < out[j].Unit.Path })
+	return out, nil
+}
+
+// activeModelUnits lists the units of models active at the end of the year.
+func (e *engine) activeModelUnits() ([]int64, error) {
+	type model struct {
+		unit        int64
+		established string
+		statuses    []outreach.ModelStatus
+	}
+	ms := map[int64]*model{}
+	err := each(e.ctx, e.s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, []any{e.planID}, func(r *sql.Rows) error {
+		var id int64
+		m := &model{}
+		err := r.Scan(&id, &m.unit, &m.established)
+		ms[id] = m
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(e.ctx, e.s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
+		WHERE m.plan_id = $1 ORDER BY s.since`, []any{e.planID}, func(r *sql.Rows) error {
+		var id int64
+		var st outreach.ModelStatus
+		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
+			return err
+		}
+		if m := ms[id]; m != nil {
+			m.statuses = append(m.statuses, st)
+		}
+		return nil
+	})
+	var out []int64
+	for _, m := range ms {
+		if (outreach.PreventionModel{EstablishedOn: m.established, Statuses: m.statuses}).StatusOn(e.to) == outreach.ModelActive {
+			out = append(out, m.unit)
+		}
+	}
+	return out, err
+}
+
+// activityFigures tallies the year's activities in the scope by channel,
+// theme, agency and month, and their spending by funding source.
+func (e *engine) activityFigures(d *Dashboard) error {
+	from := fmt.Sprintf("%d-01-01", e.q.Year)
+	type act struct {
+		channel, agency, source, month string
+		whole                          bool
+		cost                           int64
+		in                             bool
+	}
+	acts := map[int64]*act{}
+	err := each(e.ctx, e.s.db, `SELECT a.id, ch.code, ag.code, coalesce(f.code, ''), a.start_date, a.whole_province, a.cost
+		FROM activities a JOIN plan_channels ch ON ch.id = a.channel_id JOIN agencies ag ON ag.id = a.agency_id
+		LEFT JOIN funding_sources f ON f.id = a.funding_source_id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		var id int64
+		a := &act{}
+		var start string
+		if err := r.Scan(&id, &a.channel, &a.agency, &a.source, &start, &a.whole, &a.cost); err != nil {
+			return err
+		}
+		a.month = start[5:7]
+		a.in = a.whole && e.scope.Level == outreach.LevelProvince
+		acts[id] = a
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(e.ctx, e.s.db, `SELECT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		var id, unit int64
+		if err := r.Scan(&id, &unit); err != nil {
+			return err
+		}
+		if a := acts[id]; a != nil && !a.in {
+			for _, w := range e.tree.weights(unit, true) {
+				if w.w > 0 && e.tree.inScope(w.id, e.scope) {
+					a.in = true
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	themes := map[int64][]string{}
+	err = each(e.ctx, e.s.db, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id JOIN activities a ON a.id = x.activity_id
+		WHERE a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		themes[id] = append(themes[id], c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	channels, agencies, sources, months, th := map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}
+	bump := func(m map[string]*Tally, code string, cost int64) {
+		t := m[code]
+		if t == nil {
+			t = &Tally{Code: code}
+			m[code] = t
+		}
+		t.Count++
+		t.Sum += cost
+	}
+	for id, a := range acts {
+		if !a.in {
+			continue
+		}
+		d.Activities++
+		bump(channels, a.channel, a.cost)
+		bump(agencies, a.agency, a.cost)
+		bump(months, a.month, a.cost)
+		if a.cost > 0 {
+			bump(sources, a.source, a.cost)
+		}
+		for _, t := range themes[id] {
+			bump(th, t, 0)
+		}
+	}
+	names := map[string]string{}
+	for _, c := range d.Plan.Channels {
+		names["c:"+c.Code] = c.Name
+	}
+	for _, t := range d.Plan.Themes {
+		names["t:"+t.Code] = t.Name
+	}
+	for _, a := range d.Plan.Agencies {
+		names["a:"+a.Code] = a.ShortName
+		if a.ShortName == "" {
+			names["a:"+a.Code] = a.Name
+		}
+	}
+	for _, f := range d.Plan.Funding.Sources {
+		names["f:"+f.Code] = f.Name
+	}
+	list := func(m map[string]*Tally, prefix string, byCode bool) []Tally {
+		var out []Tally
+		for _, t := range m {
+			t.Name = names[prefix+t.Code]
+			out = append(out, *t)
+		}
+		sort.Slice(out, func(i, j int) bool {
+			if byCode || out[i].Count == out[j].Count {
+				return out[i].Code < out[j].Code
+			}
+			return out[i].Count > out[j].Count
+		})
+		return out
+	}
+	d.ByChannel, d.ByTheme, d.ByAgency, d.Spending = list(channels, "c:", true), list(th, "t:", true), list(agencies, "a:", false), list(sources, "f:", true)
+	for m := 1; m <= 12; m++ {
+		code := fmt.Sprintf("%02d", m)
+		t := Tally{Code: code, Name: fmt.Sprintf("%d", m)}
+		if x := months[code]; x != nil {
+			t.Count, t.Sum = x.Count, x.Sum
+		}
+		d.ByMonth = append(d.ByMonth, t)
+	}
+	return nil
+}
