@@ -68,6 +68,7 @@ func commands() []command {
 		{"plan import", "create or update a plan from a file: plan import FILE", cmdPlanImport},
 		{"plan export", "write a plan back as a file: plan export CODE [-o FILE]", cmdPlanExport},
 		{"units import", "load units, unit changes or census figures from CSV: units import FILE...", cmdUnitsImport},
+		{"units boundaries", "import unit boundaries for the dashboard's map: units boundaries FILE.geojson [--as-of DATE]", cmdUnitsBoundaries},
 		{"import activities", "import activities from CSV/XLSX, all or nothing: import activities FILE --plan CODE [--agency CODE]", cmdImportActivities},
 		{"import distributions", "import material distributions from CSV/XLSX: import distributions FILE --plan CODE", cmdImportDistributions},
 		{"export activities", "write a plan's activities: export activities --plan CODE [--format csv|xlsx] [-o FILE]", cmdExportActivities},

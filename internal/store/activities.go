@@ -295,11 +295,11 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.A
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
 		whole_province, aud_total, aud_women, aud_men, aud_children, aud_ethnic, cost, funding_source_id, links, notes, search, demo, import_id,
-		created_at, created_by, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $22, $23) RETURNING id`,
+		created_at, created_by, updated_at, updated_by, n_units)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $22, $23, $24) RETURNING id`,
 		r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate,
 		a.WholeProvince, nullInt(au.Total), nullInt(au.Women), nullInt(au.Men), nullInt(au.Children1416), nullInt(au.EthnicMinority),
-		a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, actor.Name()).Scan(&id)
+		a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, actor.Name(), len(r.units)).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -365,10 +365,10 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		au := a.Audience
 		_, err = tx.ExecContext(ctx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
 			start_date = $7, end_date = $8, whole_province = $9, aud_total = $10, aud_women = $11, aud_men = $12, aud_children = $13, aud_ethnic = $14,
-			cost = $15, funding_source_id = $16, links = $17, notes = $18, search = $19, updated_at = $20, updated_by = $21 WHERE id = $22`,
+			cost = $15, funding_source_id = $16, links = $17, notes = $18, search = $19, updated_at = $20, updated_by = $21, n_units = $23 WHERE id = $22`,
 			r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate, a.WholeProvince,
 			nullInt(au.Total), nullInt(au.Women), nullInt(au.Men), nullInt(au.Children1416), nullInt(au.EthnicMinority),
-			a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(&a), s.stamp(), actor.Name(), a.ID)
+			a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(&a), s.stamp(), actor.Name(), a.ID, len(r.units))
 		if err != nil {
 			return err
 		}

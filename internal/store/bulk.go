@@ -196,7 +196,7 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 			au := a.Audience
 			acts = append(acts, []any{id, r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate,
 				a.WholeProvince, nullInt(au.Total), nullInt(au.Women), nullInt(au.Men), nullInt(au.Children1416), nullInt(au.EthnicMinority),
-				a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, by, now, by})
+				a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, by, now, by, len(r.units)})
 			for _, t := range r.themeIDs {
 				themes = append(themes, []any{id, t})
 			}
@@ -228,7 +228,7 @@ func activityBatches(acts, themes, units, quants [][]any) []batch {
 	return []batch{
 		{"activities", []string{"id", "plan_id", "agency_id", "task_id", "channel_id", "title", "description", "start_date", "end_date",
 			"whole_province", "aud_total", "aud_women", "aud_men", "aud_children", "aud_ethnic", "cost", "funding_source_id", "links", "notes",
-			"search", "demo", "import_id", "created_at", "created_by", "updated_at", "updated_by"}, acts},
+			"search", "demo", "import_id", "created_at", "created_by", "updated_at", "updated_by", "n_units"}, acts},
 		{"activity_themes", []string{"activity_id", "theme_id"}, themes},
 		{"activity_units", []string{"activity_id", "unit_id"}, units},
 		{"activity_quantities", []string{"activity_id", "kind_id", "value"}, quants},
@@ -405,7 +405,7 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 			au := a.Audience
 			acts = append(acts, []any{id, r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate,
 				a.WholeProvince, ptr(au.Total), ptr(au.Women), ptr(au.Men), ptr(au.Children1416), ptr(au.EthnicMinority),
-				a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, by, now, by})
+				a.Cost, r.fundingID, strings.Join(a.Links, "\n"), a.Notes, activitySearch(a), a.Demo, importID, now, by, now, by, len(r.units)})
 			for _, t := range r.themeIDs {
 				themes = append(themes, []any{id, t})
 			}

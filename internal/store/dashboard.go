@@ -122,31 +122,19 @@ func (s *Store) Dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 // attention finds the scope's communes that received no material, did
 // not deploy what they received, or are key areas without an active model.
 func (e *engine) attention() ([]Attention, error) {
-	received, err := e.ids(`SELECT DISTINCT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-		JOIN materials m ON m.id = d.material_id WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
-		AND du.received_on IS NOT NULL AND du.received_on <= $2`, e.planID, e.to)
-	if err != nil {
-		return nil, err
+	var received, deployed []int64
+	for id, d := range e.facts.firstReceived {
+		if d <= e.to {
+			received = append(received, id)
+		}
 	}
-	deployed, err := e.ids(`SELECT DISTINCT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-		JOIN materials m ON m.id = d.material_id WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
-		AND du.deployed_on IS NOT NULL AND du.deployed_on <= $2`, e.planID, e.to)
-	if err != nil {
-		return nil, err
+	for id, d := range e.facts.firstDeployed {
+		if d <= e.to {
+			deployed = append(deployed, id)
+		}
 	}
-	key, err := e.keyAreas()
-	if err != nil {
-		return nil, err
-	}
-	var ind outreach.Indicator
-	withModel := map[int64]bool{}
-	// Reuse the model rule: a key commune counts when a model is active.
-	active, err := e.activeModelUnits()
-	if err != nil {
-		return nil, err
-	}
-	withModel = e.mapIDs(active)
-	_ = ind
+	key := e.keyAreas()
+	withModel := e.mapIDs(e.activeModelUnits())
 	rec, dep := e.mapIDs(received), e.mapIDs(deployed)
 	var out []Attention
 	for id := range e.communes() {
@@ -160,45 +148,6 @@ func (e *engine) attention() ([]Attention, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Unit.Path < out[j].Unit.Path })
 	return out, nil
-}
-
-// activeModelUnits lists the units of models active at the end of the year.
-func (e *engine) activeModelUnits() ([]int64, error) {
-	type model struct {
-		unit        int64
-		established string
-		statuses    []outreach.ModelStatus
-	}
-	ms := map[int64]*model{}
-	err := each(e.ctx, e.s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, []any{e.planID}, func(r *sql.Rows) error {
-		var id int64
-		m := &model{}
-		err := r.Scan(&id, &m.unit, &m.established)
-		ms[id] = m
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = each(e.ctx, e.s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
-		WHERE m.plan_id = $1 ORDER BY s.since`, []any{e.planID}, func(r *sql.Rows) error {
-		var id int64
-		var st outreach.ModelStatus
-		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
-			return err
-		}
-		if m := ms[id]; m != nil {
-			m.statuses = append(m.statuses, st)
-		}
-		return nil
-	})
-	var out []int64
-	for _, m := range ms {
-		if (outreach.PreventionModel{EstablishedOn: m.established, Statuses: m.statuses}).StatusOn(e.to) == outreach.ModelActive {
-			out = append(out, m.unit)
-		}
-	}
-	return out, err
 }
 
 // activityFigures tallies the year's activities in the scope by channel,

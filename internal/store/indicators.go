@@ -50,6 +50,44 @@ type engine struct {
 	to     string // last day of the year
 	pop    map[string]map[int64]float64
 	popSrc map[string]string
+	facts  *facts
+}
+
+// facts are the plan's records reduced once per engine to what indicators
+// need, per unit version and year, so that computing many years and units
+// costs no further query.
+type facts struct {
+	// firstReceived and firstDeployed are the earliest dates a unit
+	// received and deployed a material that counts.
+	firstReceived, firstDeployed map[int64]string
+	keyAreas                     map[int][]int64 // year → units
+	models                       []modelFact
+	// reach[group][year][unit] and wholeReach[group][year]: people reached.
+	reach      map[string]map[int]map[int64]float64
+	wholeReach map[string]map[int]float64
+	quantities []quantityFact
+	// months[kind] lists (month, unit or 0 for the whole province).
+	months       map[string][]monthFact
+	monthsLoaded bool
+}
+
+type modelFact struct {
+	unit int64
+	m    outreach.PreventionModel
+}
+
+type quantityFact struct {
+	year  int
+	whole bool
+	unit  int64
+	kind  string
+	task  string
+	value float64
+}
+
+type monthFact struct {
+	month string
+	unit  int64
 }
 
 // newEngine loads what computing a plan's indicators on the tree of asOf
@@ -67,7 +105,184 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 	if e.tree, err = s.loadTree(ctx, asOf); err != nil {
 		return nil, err
 	}
+	if e.facts, err = s.loadFacts(ctx, planID, measures(p)); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// measures lists the quantity kinds the plan's targets and tasks count.
+func measures(p *outreach.Plan) []string {
+	var out []string
+	add := func(m string) {
+		if m != "" && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	for _, t := range p.Targets {
+		if t.Kind == outreach.KindCount {
+			add(t.Measure)
+		}
+	}
+	for _, t := range p.Tasks {
+		if t.Quantity != nil {
+			add(t.Quantity.Measure)
+		}
+	}
+	return out
+}
+
+// loadFacts reduces the plan's records with a handful of grouped queries;
+// quantities only of the kinds the plan counts.
+func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*facts, error) {
+	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
+		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}}
+	err := each(ctx, s.db, `SELECT du.unit_id, min(du.received_on), min(du.deployed_on) FROM distribution_units du
+		JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+		WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other' AND du.received_on IS NOT NULL
+		GROUP BY du.unit_id`, []any{planID}, func(r *sql.Rows) error {
+		var id int64
+		var rec string
+		var dep sql.NullString
+		if err := r.Scan(&id, &rec, &dep); err != nil {
+			return err
+		}
+		f.firstReceived[id] = rec
+		if dep.Valid {
+			f.firstDeployed[id] = dep.String
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+		var y int
+		var id int64
+		err := r.Scan(&y, &id)
+		f.keyAreas[y] = append(f.keyAreas[y], id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	models := map[int64]*modelFact{}
+	var order []int64
+	err = each(ctx, s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, []any{planID}, func(r *sql.Rows) error {
+		var id int64
+		m := &modelFact{}
+		err := r.Scan(&id, &m.unit, &m.m.EstablishedOn)
+		models[id] = m
+		order = append(order, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
+		WHERE m.plan_id = $1 ORDER BY s.since`, []any{planID}, func(r *sql.Rows) error {
+		var id int64
+		var st outreach.ModelStatus
+		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
+			return err
+		}
+		if m := models[id]; m != nil {
+			m.m.Statuses = append(m.m.Statuses, st)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range order {
+		f.models = append(f.models, *models[id])
+	}
+	groups := []string{"aud_total", "aud_women", "aud_children"}
+	for _, g := range groups {
+		f.reach[g], f.wholeReach[g] = map[int]map[int64]float64{}, map[int]float64{}
+	}
+	// An activity's reach is split equally between the units it lists.
+	err = each(ctx, s.db, `SELECT au.unit_id, substr(a.start_date, 1, 4), sum(1.0 * a.aud_total / a.n_units), sum(1.0 * a.aud_women / a.n_units),
+		sum(1.0 * a.aud_children / a.n_units)
+		FROM activities a JOIN activity_units au ON au.activity_id = a.id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.n_units > 0
+		GROUP BY au.unit_id, substr(a.start_date, 1, 4)`, []any{planID}, func(r *sql.Rows) error {
+		var id int64
+		var ys string
+		var v [3]sql.NullFloat64
+		if err := r.Scan(&id, &ys, &v[0], &v[1], &v[2]); err != nil {
+			return err
+		}
+		y, _ := strconv.Atoi(ys)
+		for i, g := range groups {
+			if f.reach[g][y] == nil {
+				f.reach[g][y] = map[int64]float64{}
+			}
+			f.reach[g][y][id] += v[i].Float64
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT substr(start_date, 1, 4), sum(1.0 * aud_total), sum(1.0 * aud_women), sum(1.0 * aud_children) FROM activities
+		WHERE plan_id = $1 AND deleted_at IS NULL AND whole_province GROUP BY substr(start_date, 1, 4)`, []any{planID}, func(r *sql.Rows) error {
+		var ys string
+		var v [3]sql.NullFloat64
+		if err := r.Scan(&ys, &v[0], &v[1], &v[2]); err != nil {
+			return err
+		}
+		y, _ := strconv.Atoi(ys)
+		for i, g := range groups {
+			f.wholeReach[g][y] += v[i].Float64
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, kind := range kinds {
+		err = each(ctx, s.db, `SELECT substr(a.start_date, 1, 4), a.whole_province, coalesce(au.unit_id, 0), k.code, coalesce(t.clause, ''), sum(q.value / coalesce(nullif(a.n_units, 0), 1))
+		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
+		LEFT JOIN plan_tasks t ON t.id = a.task_id
+		LEFT JOIN activity_units au ON au.activity_id = a.id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = $2
+		GROUP BY substr(a.start_date, 1, 4), a.whole_province, coalesce(au.unit_id, 0), k.code, coalesce(t.clause, '')`, []any{planID, kind}, func(r *sql.Rows) error {
+			var q quantityFact
+			var ys string
+			if err := r.Scan(&ys, &q.whole, &q.unit, &q.kind, &q.task, &q.value); err != nil {
+				return err
+			}
+			q.year, _ = strconv.Atoi(ys)
+			f.quantities = append(f.quantities, q)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return f, err
+}
+
+// loadMonths reads, for frequency targets only (they are rare, and the
+// query is the costliest), the months in which each kind was counted.
+func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts) error {
+	if f.monthsLoaded {
+		return nil
+	}
+	f.monthsLoaded = true
+	return each(ctx, s.db, `SELECT DISTINCT k.code, substr(a.start_date, 1, 7), CASE WHEN a.whole_province THEN 0 ELSE coalesce(au.unit_id, 0) END
+		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
+		LEFT JOIN activity_units au ON au.activity_id = a.id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND q.value > 0`, []any{planID}, func(r *sql.Rows) error {
+		var kind string
+		var m monthFact
+		if err := r.Scan(&kind, &m.month, &m.unit); err != nil {
+			return err
+		}
+		f.months[kind] = append(f.months[kind], m)
+		return nil
+	})
 }
 
 // compute computes every target and quantified task for a year over a
@@ -244,32 +459,18 @@ func (e *engine) mapIDs(ids []int64) map[int64]bool {
 	return out
 }
 
-func (e *engine) ids(query string, args ...any) ([]int64, error) {
-	var out []int64
-	err := each(e.ctx, e.s.db, query, args, func(r *sql.Rows) error {
-		var id int64
-		err := r.Scan(&id)
-		out = append(out, id)
-		return err
-	})
-	return out, err
-}
-
 // materials: communes of the scope that received and deployed a material
 // by the end of the year (cumulative from the plan's start).
 func (e *engine) materials(ind *outreach.Indicator, set outreach.UnitSet) error {
-	ids, err := e.ids(`SELECT DISTINCT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-		JOIN materials m ON m.id = d.material_id
-		WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
-		AND du.received_on IS NOT NULL AND du.received_on <= $2 AND du.deployed_on IS NOT NULL AND du.deployed_on <= $2`, e.planID, e.to)
-	if err != nil {
-		return err
+	var ids []int64
+	for id, d := range e.facts.firstDeployed {
+		if d <= e.to {
+			ids = append(ids, id)
+		}
 	}
 	denom := e.communes()
 	if set == outreach.SetKeyAreaCommunes {
-		if denom, err = e.keyAreas(); err != nil {
-			return err
-		}
+		denom = e.keyAreas()
 	}
 	met := e.mapIDs(ids)
 	n := 0
@@ -288,64 +489,29 @@ func (e *engine) materials(ind *outreach.Indicator, set outreach.UnitSet) error 
 }
 
 // keyAreas: the year's key-area communes, carried onto the tree.
-func (e *engine) keyAreas() (map[int64]bool, error) {
-	ids, err := e.ids(`SELECT unit_id FROM key_areas WHERE plan_id = $1 AND year = $2`, e.planID, e.q.Year)
-	if err != nil {
-		return nil, err
+func (e *engine) keyAreas() map[int64]bool {
+	return e.mapIDs(e.facts.keyAreas[e.q.Year])
+}
+
+// activeModelUnits lists the units of models active at the end of the year.
+func (e *engine) activeModelUnits() []int64 {
+	var out []int64
+	for _, m := range e.facts.models {
+		if m.m.StatusOn(e.to) == outreach.ModelActive {
+			out = append(out, m.unit)
+		}
 	}
-	return e.mapIDs(ids), nil
+	return out
 }
 
 // models: key-area communes (of the year) with an in-depth model active at
 // the end of the year.
 func (e *engine) models(ind *outreach.Indicator, set outreach.UnitSet) error {
 	denom := e.communes()
-	var err error
 	if set == outreach.SetKeyAreaCommunes {
-		if denom, err = e.keyAreas(); err != nil {
-			return err
-		}
+		denom = e.keyAreas()
 	}
-	type model struct {
-		unit        int64
-		established string
-		statuses    []outreach.ModelStatus
-	}
-	ms := map[int64]*model{}
-	err = each(e.ctx, e.s.db, `SELECT m.id, m.unit_id, m.established_on FROM prevention_models m WHERE m.plan_id = $1 AND m.deleted_at IS NULL`,
-		[]any{e.planID}, func(r *sql.Rows) error {
-			var id int64
-			m := &model{}
-			err := r.Scan(&id, &m.unit, &m.established)
-			ms[id] = m
-			return err
-		})
-	if err != nil {
-		return err
-	}
-	err = each(e.ctx, e.s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
-		WHERE m.plan_id = $1 ORDER BY s.since`, []any{e.planID}, func(r *sql.Rows) error {
-		var id int64
-		var st outreach.ModelStatus
-		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
-			return err
-		}
-		if m := ms[id]; m != nil {
-			m.statuses = append(m.statuses, st)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	var active []int64
-	for _, m := range ms {
-		pm := outreach.PreventionModel{EstablishedOn: m.established, Statuses: m.statuses}
-		if pm.StatusOn(e.to) == outreach.ModelActive {
-			active = append(active, m.unit)
-		}
-	}
-	with := e.mapIDs(active)
+	with := e.mapIDs(e.activeModelUnits())
 	n := 0
 	for id := range denom {
 		if with[id] {
@@ -459,27 +625,14 @@ var populationGroup = map[outreach.PopulationGroup]string{
 func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) error {
 	col := audienceColumn[g]
 	per := map[int64]float64{}
-	// An activity's reach is split equally between the units it lists.
-	err := each(e.ctx, e.s.db, `SELECT au.unit_id, sum(1.0 * a.`+col+` / c.n) FROM activities a
-		JOIN activity_units au ON au.activity_id = a.id
-		JOIN (SELECT activity_id, count(*) AS n FROM activity_units GROUP BY activity_id) c ON c.activity_id = a.id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.`+col+` IS NOT NULL AND a.start_date >= $2 AND a.start_date <= $3
-		GROUP BY au.unit_id`, []any{e.planID, e.from, e.to}, func(r *sql.Rows) error {
-		var id int64
-		var v float64
-		err := r.Scan(&id, &v)
-		per[id] = v
-		return err
-	})
-	if err != nil {
-		return err
+	whole := 0.0
+	for y := e.plan.Period.From; y <= e.q.Year; y++ {
+		for id, v := range e.facts.reach[col][y] {
+			per[id] += v
+		}
+		whole += e.facts.wholeReach[col][y]
 	}
-	var whole sql.NullFloat64
-	if err := e.s.db.QueryRowContext(e.ctx, `SELECT sum(1.0 * `+col+`) FROM activities WHERE plan_id = $1 AND deleted_at IS NULL AND whole_province
-		AND start_date >= $2 AND start_date <= $3`, e.planID, e.from, e.to).Scan(&whole); err != nil {
-		return err
-	}
-	ind.Numerator = e.attributed(per) + whole.Float64*e.scopeShareOfProvince()
+	ind.Numerator = e.attributed(per) + whole*e.scopeShareOfProvince()
 	var source string
 	ind.Denominator, source = e.populationOf(populationGroup[g], e.scope)
 	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
@@ -496,44 +649,18 @@ func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) erro
 // quantity sums a quantity kind over the plan's activities in the scope:
 // those of a task when clause is set, in the given years when years are.
 func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
-	cond, args := `a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = $2 AND a.start_date >= $3 AND a.start_date <= $4`, []any{e.planID, kind, e.from, e.to}
-	if clause != "" {
-		cond += ` AND a.task_id = (SELECT id FROM plan_tasks WHERE plan_id = $1 AND clause = $5)`
-		args = append(args, clause)
-	}
-	inYears := func(d string) bool {
-		if len(years) == 0 {
-			return true
-		}
-		y, _ := strconv.Atoi(d[:4])
-		return slices.Contains(years, y)
-	}
 	per := map[int64]float64{}
 	whole := 0.0
-	err := each(e.ctx, e.s.db, `SELECT a.start_date, a.whole_province, coalesce(au.unit_id, 0), q.value / coalesce(c.n, 1)
-		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
-		LEFT JOIN activity_units au ON au.activity_id = a.id
-		LEFT JOIN (SELECT activity_id, count(*) AS n FROM activity_units GROUP BY activity_id) c ON c.activity_id = a.id
-		WHERE `+cond, args, func(r *sql.Rows) error {
-		var d string
-		var wp bool
-		var id int64
-		var v float64
-		if err := r.Scan(&d, &wp, &id, &v); err != nil {
-			return err
+	for _, q := range e.facts.quantities {
+		if q.kind != kind || q.year < e.plan.Period.From || q.year > e.q.Year || (clause != "" && q.task != clause) ||
+			(len(years) > 0 && !slices.Contains(years, q.year)) {
+			continue
 		}
-		if !inYears(d) {
-			return nil
-		}
-		if wp || id == 0 {
-			whole += v
+		if q.whole || q.unit == 0 {
+			whole += q.value
 		} else {
-			per[id] += v
+			per[q.unit] += q.value
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
 	}
 	// Counts done for the whole province belong to the province only.
 	total := e.attributed(per)
@@ -544,39 +671,31 @@ func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
 }
 
 // frequency: the share of periods (months, quarters, years) from the
-// plan's first month to the end of the year, or to the tree's date if
-// earlier, in which at least one activity of the scope counted the kind.
+// plan's first month to the end of the year in which at least one
+// activity of the scope counted the kind.
 func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
-	end := e.to
-	first := e.plan.Decision.Date[:7]
-	months := map[string]bool{}
-	err := each(e.ctx, e.s.db, `SELECT a.start_date, a.whole_province, coalesce(au.unit_id, 0)
-		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
-		LEFT JOIN activity_units au ON au.activity_id = a.id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = $2 AND q.value > 0 AND a.start_date <= $3`,
-		[]any{e.planID, kind, end}, func(r *sql.Rows) error {
-			var d string
-			var wp bool
-			var id int64
-			if err := r.Scan(&d, &wp, &id); err != nil {
-				return err
-			}
-			in := wp
-			if !in {
-				for _, w := range e.tree.weights(id, true) {
-					in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
-				}
-			}
-			if in {
-				months[periodOf(d, per)] = true
-			}
-			return nil
-		})
-	if err != nil {
+	if err := e.s.loadMonths(e.ctx, e.planID, e.facts); err != nil {
 		return err
 	}
+	first := e.plan.Decision.Date[:7]
+	end := e.to[:7]
+	hit := map[string]bool{}
+	for _, m := range e.facts.months[kind] {
+		if m.month < first || m.month > end {
+			continue
+		}
+		in := m.unit == 0
+		if !in {
+			for _, w := range e.tree.weights(m.unit, true) {
+				in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
+			}
+		}
+		if in {
+			hit[periodOf(m.month+"-01", per)] = true
+		}
+	}
 	var periods []string
-	for m := first; m <= end[:7]; m = nextMonth(m) {
+	for m := first; m <= end; m = nextMonth(m) {
 		p := periodOf(m+"-01", per)
 		if len(periods) == 0 || periods[len(periods)-1] != p {
 			periods = append(periods, p)
@@ -584,7 +703,7 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 	}
 	n := 0
 	for _, p := range periods {
-		if months[p] {
+		if hit[p] {
 			n++
 		}
 	}

@@ -19,6 +19,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.auth(s.home))
 	mux.HandleFunc("GET /plans/{code}", s.auth(s.planPage))
 	mux.HandleFunc("GET /plans/{code}/key-areas", s.auth(s.keyAreasPage))
+	mux.HandleFunc("GET /plans/{code}/dashboard", s.auth(s.dashboardPage))
+	mux.HandleFunc("GET /docs/indicators", s.auth(s.indicatorsDoc))
 	mux.HandleFunc("POST /plans/{code}/key-areas", s.auth(s.setKeyArea))
 	mux.HandleFunc("POST /plans/{code}/key-areas/remove", s.auth(s.removeKeyArea))
 

@@ -30,12 +30,12 @@ const password = "mật khẩu thử nghiệm"
 
 // world is a seeded store with one user per role, served over HTTP.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	srv   *httptest.Server
 }
 
-func newWorld(t *testing.T, s *store.Store) *world {
+func newWorld(t testing.TB, s *store.Store) *world {
 	t.Helper()
 	if _, _, err := setup.Seed(ctx, s, outreach.SystemActor("test")); err != nil {
 		t.Fatal(err)

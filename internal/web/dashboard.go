@@ -1,0 +1,280 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"outreach/internal/geo"
+	"outreach/internal/i18n"
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+type dashboardPage struct {
+	Page
+	D         *store.Dashboard
+	Years     []int
+	Trend     []trendChart
+	Rows      []store.ChildRow
+	Sort      string
+	Map       template.HTML
+	MapNote   string
+	Channel   template.HTML
+	Theme     template.HTML
+	Agency    template.HTML
+	Month     template.HTML
+	Spending  template.HTML
+	Query     string
+	Attention []store.Attention
+	More      int
+	ChildCode string // the code of the main indicators in the table
+}
+
+type trendChart struct {
+	Code  string
+	Title string
+	Chart template.HTML
+}
+
+// Key indicator codes shown in the table by unit.
+const (
+	codeMaterials = "II.2.1"
+	codeModels    = "II.2.2"
+	codeReach     = "II.2.3/everyone"
+)
+
+// Value formats an indicator's value for the page.
+func (p dashboardPage) Value(ind outreach.Indicator) string {
+	if ind.Value == nil {
+		return p.T("status.not_applicable")
+	}
+	if ind.Kind == outreach.KindCount {
+		return i18n.Number(math.Round(*ind.Value*10) / 10)
+	}
+	return i18n.Number(math.Round(*ind.Value*10)/10) + " %"
+}
+
+// Goal formats a milestone.
+func (p dashboardPage) Goal(ind outreach.Indicator) string {
+	m := ind.Milestone
+	if m == nil {
+		return ""
+	}
+	unit := " %"
+	if ind.Kind == outreach.KindCount {
+		unit = " " + p.T("measure."+ind.Measure)
+	}
+	c := strings.NewReplacer(">=", "≥", "<=", "≤").Replace(m.Comparator)
+	return p.T("dashboard.goal", c+" "+i18n.Number(m.Value)+unit, m.Year)
+}
+
+// Cell is an indicator of a row of the table by unit.
+func (p dashboardPage) Cell(row store.ChildRow, code string) outreach.Indicator {
+	return row.Indicators[code]
+}
+
+// Link is where a figure's records are listed.
+func (p dashboardPage) Link(ind outreach.Indicator) string {
+	d := p.D
+	q := url.Values{"plan": {d.Plan.Code}, "from": {fmt.Sprintf("%d-01-01", d.Plan.Period.From)}, "to": {fmt.Sprintf("%d-12-31", d.Year)}}
+	switch {
+	case strings.HasPrefix(ind.Code, "II.2.1"):
+		return "/distributions?plan=" + d.Plan.Code
+	case strings.HasPrefix(ind.Code, "II.2.2"):
+		return fmt.Sprintf("/plans/%s/key-areas?year=%d", d.Plan.Code, d.Year)
+	case strings.HasPrefix(ind.Code, "V."):
+		q.Set("task", ind.Code)
+	}
+	if d.Unit.Level != outreach.LevelProvince {
+		q.Set("unit", d.Unit.Code)
+	}
+	return "/activities?" + q.Encode()
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	q := r.URL.Query()
+	year, _ := strconv.Atoi(q.Get("year"))
+	p, err := s.store.Plan(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	if year == 0 {
+		year = min(p.Period.To, max(p.Period.From, s.now().Year()))
+	}
+	d, err := s.store.Dashboard(r.Context(), store.IndicatorQuery{Plan: code, Year: year, Unit: q.Get("unit"), AsOf: q.Get("as_of")})
+	if err != nil {
+		return err
+	}
+	pg := dashboardPage{Page: s.page(r, "dashboard.title", "plans"), D: d, Years: p.Period.Years(), Sort: q.Get("sort"), Rows: d.Children}
+	pg.Title = pg.T("dashboard.title") + " · " + d.Unit.Name + " · " + strconv.Itoa(year)
+	base := url.Values{"year": {strconv.Itoa(year)}}
+	if q.Get("as_of") != "" {
+		base.Set("as_of", q.Get("as_of"))
+	}
+	pg.Query = base.Encode()
+
+	// Trend: one small chart per target indicator, the year's bar and the
+	// milestone line.
+	for _, ind := range d.Indicators {
+		var bars []bar
+		for _, t := range d.Trend[ind.Code] {
+			v := 0.0
+			text := "—"
+			if t.Value != nil {
+				v, text = *t.Value, strings.TrimSuffix(pg.Value(t), " %")
+			}
+			bars = append(bars, bar{Label: strconv.Itoa(t.Year), Value: v, Text: text, Class: "st-" + string(t.Status),
+				Href: "?" + withYear(base, t.Year, d.Unit)})
+		}
+		var goal *float64
+		label := ""
+		if m := ind.Milestone; m != nil {
+			goal, label = &m.Value, pg.Goal(ind)
+		}
+		pg.Trend = append(pg.Trend, trendChart{Code: ind.Code, Title: ind.Code, Chart: columns(bars, 320, 150, goal, label)})
+	}
+
+	// The table by unit, sortable.
+	sortRows(pg.Rows, pg.Sort)
+
+	// Activity figures, each bar a link to the records.
+	from, to := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
+	link := func(k, v string) string {
+		u := url.Values{"plan": {code}, "from": {from}, "to": {to}}
+		if k != "" {
+			u.Set(k, v)
+		}
+		if d.Unit.Level == outreach.LevelDistrict {
+			u.Set("unit", d.Unit.Code)
+		}
+		return "/activities?" + u.Encode()
+	}
+	tally := func(ts []store.Tally, key string, sum bool) template.HTML {
+		var bars []bar
+		for _, t := range ts {
+			b := bar{Label: strings.TrimSpace(t.Code + " " + t.Name), Value: float64(t.Count), Href: link(key, t.Code)}
+			if key == "agency" {
+				b.Label = t.Name
+			}
+			if sum {
+				b.Value, b.Text, b.Label, b.Href = float64(t.Sum), i18n.Number(t.Sum)+" đ", t.Name, ""
+			}
+			bars = append(bars, b)
+		}
+		return hbars(bars, 560)
+	}
+	pg.Channel, pg.Theme, pg.Agency, pg.Spending = tally(d.ByChannel, "channel", false), tally(d.ByTheme, "theme", false), tally(d.ByAgency, "agency", false), tally(d.Spending, "", true)
+	var months []bar
+	for i, t := range d.ByMonth {
+		mf, mt := fmt.Sprintf("%d-%02d-01", year, i+1), fmt.Sprintf("%d-%02d-31", year, i+1)
+		u := url.Values{"plan": {code}, "from": {mf}, "to": {mt}}
+		months = append(months, bar{Label: t.Name, Value: float64(t.Count), Href: "/activities?" + u.Encode()})
+	}
+	pg.Month = columns(months, 560, 160, nil, "")
+
+	pg.Attention = d.Attention
+	if len(pg.Attention) > 60 {
+		pg.More = len(pg.Attention) - 60
+		pg.Attention = pg.Attention[:60]
+	}
+	if err := s.dashboardMap(r, &pg); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "dashboard", pg)
+}
+
+func withYear(base url.Values, y int, u outreach.Unit) string {
+	q := url.Values{}
+	for k, v := range base {
+		q[k] = v
+	}
+	q.Set("year", strconv.Itoa(y))
+	if u.Level != outreach.LevelProvince {
+		q.Set("unit", u.Code)
+	}
+	return q.Encode()
+}
+
+func sortRows(rows []store.ChildRow, by string) {
+	val := func(r store.ChildRow, code string) float64 {
+		if v := r.Indicators[code].Value; v != nil {
+			return *v
+		}
+		return -1
+	}
+	less := map[string]func(a, b store.ChildRow) bool{
+		"communes":  func(a, b store.ChildRow) bool { return a.Communes > b.Communes },
+		"materials": func(a, b store.ChildRow) bool { return val(a, codeMaterials) < val(b, codeMaterials) },
+		"models":    func(a, b store.ChildRow) bool { return val(a, codeModels) < val(b, codeModels) },
+		"reach":     func(a, b store.ChildRow) bool { return val(a, codeReach) < val(b, codeReach) },
+	}[by]
+	if less != nil {
+		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+	}
+}
+
+// dashboardMap draws the units under the scope, coloured by the share of
+// their communes that received and deployed materials, when boundaries
+// have been imported.
+func (s *Server) dashboardMap(r *http.Request, pg *dashboardPage) error {
+	d := pg.D
+	var ids []int64
+	byID := map[int64]store.ChildRow{}
+	for _, row := range d.Children {
+		ids = append(ids, row.Unit.ID)
+		byID[row.Unit.ID] = row
+	}
+	geoms, err := s.store.Boundaries(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	if len(geoms) == 0 {
+		pg.MapNote = pg.T("dashboard.map_none")
+		return nil
+	}
+	keyed := map[string]json.RawMessage{}
+	for id, g := range geoms {
+		keyed[strconv.FormatInt(id, 10)] = g
+	}
+	paths, height, err := geo.Paths(keyed, 560)
+	if err != nil {
+		pg.MapNote = err.Error()
+		return nil
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="map" viewBox="0 0 560 %d" width="100%%" role="img" xmlns="http://www.w3.org/2000/svg">`, height)
+	keys := make([]string, 0, len(paths))
+	for k := range paths {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		id, _ := strconv.ParseInt(k, 10, 64)
+		row := byID[id]
+		ind := row.Indicators[codeMaterials]
+		cls, text := "q-none", pg.T("status.not_applicable")
+		if ind.Value != nil {
+			v := *ind.Value
+			cls = "q" + strconv.Itoa(min(4, int(v/25)))
+			text = pg.Value(ind)
+		}
+		u := url.Values{"year": {strconv.Itoa(d.Year)}, "unit": {row.Unit.Code}}
+		if d.AsOf != fmt.Sprintf("%d-12-31", d.Year) {
+			u.Set("as_of", d.AsOf)
+		}
+		fmt.Fprintf(&sb, `<a href="?%s"><path d="%s" class="%s"><title>%s: %s</title></path></a>`, html.EscapeString(u.Encode()), paths[k], cls,
+			html.EscapeString(row.Unit.Name), html.EscapeString(text))
+	}
+	sb.WriteString(`</svg>`)
+	pg.Map = template.HTML(sb.String())
+	return nil
+}
