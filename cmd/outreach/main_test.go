@@ -181,3 +181,20 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Errorf("a file named like a flag after --: %d", code)
 	}
 }
+
+func TestUnitsBoundaries(t *testing.T) {
+	c := cli{t: t, env: map[string]string{}}
+	data := t.TempDir()
+	file, _ := filepath.Abs("../../../shared/data/bac-kan-communes-2025.geojson")
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("reference data not here: %v", err)
+	}
+	if code, out, errs := c.run("", "units", "boundaries", file, "--data", data); code != exitOK || !strings.Contains(out, "37 units") {
+		t.Errorf("communes 2025: %d %q %s", code, out, errs)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.geojson")
+	os.WriteFile(bad, []byte(`{"type":"FeatureCollection","features":[{"properties":{"code":"77777"},"geometry":{"type":"Polygon","coordinates":[[[105,22],[106,22],[106,23],[105,22]]]}}]}`), 0o644)
+	if code, _, errs := c.run("", "units", "boundaries", bad, "--data", data); code != exitInvalid || !strings.Contains(errs, "77777") {
+		t.Errorf("unknown code: %d %s", code, errs)
+	}
+}

@@ -62,6 +62,10 @@ func (p dashboardPage) Value(ind outreach.Indicator) string {
 	return i18n.Number(math.Round(*ind.Value*10)/10) + " %"
 }
 
+// Round formats a numerator or denominator: people-times are split between
+// places, so they are shown to the nearest whole.
+func (p dashboardPage) Round(v float64) string { return i18n.Number(math.Round(v)) }
+
 // Goal formats a milestone.
 func (p dashboardPage) Goal(ind outreach.Indicator) string {
 	m := ind.Milestone
