@@ -79,6 +79,8 @@ func commands() []command {
 		{"user passwd", "set a user's password: user passwd --username U --password-stdin", cmdUserPasswd},
 		{"demo", "fill the built-in plan with a realistic demo history of 2017–2020: demo [--seed N]", cmdDemo},
 		{"token create", "print a new API token for a user: token create --username U", cmdTokenCreate},
+		{"bench generate", "build a synthetic country for measuring indicators at national scale: bench generate [--activities N] …", cmdBenchGenerate},
+		{"bench indicators", "time every target for the country and one province beside plain SQL aggregates: bench indicators [--runs N]", cmdBenchIndicators},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -733,3 +733,42 @@ func nextMonth(m string) string {
 	}
 	return fmt.Sprintf("%04d-%02d", y, mo)
 }
+
+// PlainAggregates runs the plain SQL aggregates a plan's targets rest on —
+// communes that deployed materials, people reached, schools counted, key
+// areas and models — over the units under path, without the crosswalk:
+// the yardstick the indicator engine is measured against.
+func (s *Store) PlainAggregates(ctx context.Context, plan, to, path string) error {
+	var planID int64
+	if err := s.db.QueryRowContext(ctx, `SELECT id FROM plans WHERE code = $1`, plan).Scan(&planID); err != nil {
+		return err
+	}
+	like := path + "/%"
+	queries := []string{
+		`SELECT count(DISTINCT du.unit_id) FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+			JOIN materials m ON m.id = d.material_id JOIN units u ON u.id = du.unit_id
+			WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND du.deployed_on <= $2 AND u.path LIKE $3`,
+		`SELECT sum(1.0 * a.aud_total / a.n_units), sum(1.0 * a.aud_women / a.n_units), sum(1.0 * a.aud_children / a.n_units)
+			FROM activities a JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id
+			WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date <= $2 AND u.path LIKE $3`,
+		`SELECT sum(q.value) FROM activity_quantities q JOIN activities a ON a.id = q.activity_id JOIN quantity_kinds k ON k.id = q.kind_id
+			JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id
+			WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = 'schools' AND a.start_date <= $2 AND u.path LIKE $3`,
+		`SELECT count(*) FROM key_areas k JOIN units u ON u.id = k.unit_id WHERE k.plan_id = $1 AND k.year = CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
+		`SELECT count(*) FROM prevention_models m JOIN units u ON u.id = m.unit_id WHERE m.plan_id = $1 AND m.established_on <= $2 AND u.path LIKE $3`,
+	}
+	for _, q := range queries {
+		rows, err := s.db.QueryContext(ctx, q, planID, to, like)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
+		}
+		rows.Close()
+	}
+	return nil
+}

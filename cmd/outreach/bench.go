@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"outreach/internal/bench"
+)
+
+func cmdBenchGenerate(ctx context.Context, e env) error {
+	fs := newFlags(e, "bench generate")
+	open := dataFlag(e, fs)
+	provinces := fs.Int("provinces", 63, "provinces")
+	communes := fs.Int("communes", 160, "communes per province (until 2025; merged in groups of 2–4 on 2025-07-01)")
+	activities := fs.Int("activities", 5_000_000, "activities")
+	distributions := fs.Int("distributions", 200_000, "distributions")
+	deliveries := fs.Int("deliveries", 5, "communes per distribution")
+	seed := fs.Uint64("seed", 1, "random seed")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := bench.Generate(ctx, s, bench.Config{Provinces: *provinces, CommunesPerProvince: *communes, Activities: *activities,
+		Distributions: *distributions, DeliveriesPer: *deliveries, Seed: *seed, Progress: e.stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "synthetic country written in %s: %d units, %d communes after 2025, %d activities, %d distributions (%d deliveries), %d key areas, %d models\n",
+		sum.Took.Round(1e9), sum.Units, sum.Communes2025, sum.Activities, sum.Distributions, sum.Deliveries, sum.KeyAreas, sum.Models)
+	return nil
+}
+
+func cmdBenchIndicators(ctx context.Context, e env) error {
+	fs := newFlags(e, "bench indicators")
+	open := dataFlag(e, fs)
+	runs := fs.Int("runs", 20, "runs of each measurement")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ts, err := bench.Measure(ctx, s, *runs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "engine %s\n", s.Engine())
+	for i, t := range ts {
+		fmt.Fprintln(e.stdout, t)
+		if i%2 == 1 {
+			fmt.Fprintf(e.stdout, "  ratio engine / plain SQL (p95): %.1f×\n", float64(ts[i-1].P95)/float64(t.P95))
+		}
+	}
+	return nil
+}
