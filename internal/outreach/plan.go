@@ -1,5 +1,7 @@
 package outreach
 
+import "math"
+
 // Plan is a communication plan as its decision approves it: the decision
 // itself, purposes (section I), objectives and measurable targets (II),
 // themes (III), channels or forms (IV), agencies and their tasks (V),
@@ -165,19 +167,21 @@ type Milestone struct {
 	Value      float64 `yaml:"value" json:"value"`
 }
 
-// Met reports whether value satisfies the milestone.
+// Met reports whether value satisfies the milestone. Targets are
+// cumulative ("by 2020, 100 %"; "in 02 districts"), so "=" is reached once
+// the value gets there: going beyond it meets it too. Comparisons allow for
+// the rounding of figures split between places (3.9999999999 schools).
 func (m Milestone) Met(value float64) bool {
+	eps := 1e-9 * math.Max(1, math.Abs(m.Value))
 	switch m.Comparator {
-	case ">=":
-		return value >= m.Value
+	case ">=", "=":
+		return value >= m.Value-eps
 	case ">":
-		return value > m.Value
-	case "=":
-		return value == m.Value
+		return value > m.Value+eps
 	case "<=":
-		return value <= m.Value
+		return value <= m.Value+eps
 	case "<":
-		return value < m.Value
+		return value < m.Value-eps
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"outreach/internal/outreach"
 )
@@ -29,9 +30,11 @@ type tree struct {
 	current  map[int64]bool // versions in force on asOf
 	succ     map[int64][]link
 	pred     map[int64][]link
-	pop      map[int64]float64 // 2019 total population by version
+	pop      map[int64]float64 // total population by version, latest figure on or before asOf
+	popMemo  map[int64]float64
 	memo     map[memoKey][]weight
 	visiting map[int64]bool
+	children map[string][]int64 // versions in force on asOf by parent code
 }
 
 type link struct {
@@ -55,7 +58,8 @@ type memoKey struct {
 // crosswalk to the versions in force on asOf.
 func (s *Store) loadTree(ctx context.Context, asOf string) (*tree, error) {
 	t := &tree{asOf: asOf, units: map[int64]outreach.Unit{}, byCode: map[string][]int64{}, current: map[int64]bool{},
-		succ: map[int64][]link{}, pred: map[int64][]link{}, pop: map[int64]float64{}, memo: map[memoKey][]weight{}, visiting: map[int64]bool{}}
+		succ: map[int64][]link{}, pred: map[int64][]link{}, pop: map[int64]float64{}, popMemo: map[int64]float64{}, memo: map[memoKey][]weight{},
+		visiting: map[int64]bool{}, children: map[string][]int64{}}
 	us, err := queryUnits(ctx, s.db, `SELECT `+unitColumns+` FROM units`)
 	if err != nil {
 		return nil, err
@@ -65,6 +69,9 @@ func (s *Store) loadTree(ctx context.Context, asOf string) (*tree, error) {
 		t.byCode[u.Code] = append(t.byCode[u.Code], u.ID)
 		if u.ValidAt(asOf) {
 			t.current[u.ID] = true
+			if u.ParentCode != "" {
+				t.children[u.ParentCode] = append(t.children[u.ParentCode], u.ID)
+			}
 		}
 	}
 	err = each(ctx, s.db, `SELECT old_unit_id, new_unit_id, date, portion, coalesce(share, 0) FROM unit_changes WHERE new_unit_id IS NOT NULL`, nil, func(r *sql.Rows) error {
@@ -82,14 +89,84 @@ func (s *Store) loadTree(ctx context.Context, asOf string) (*tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT unit_id, value FROM unit_populations WHERE grp = 'total'`, nil, func(r *sql.Rows) error {
+	// The latest total on or before the tree's date (the 2019 census, or
+	// a later figure a user imported), else the earliest there is.
+	err = each(ctx, s.db, `SELECT unit_id, value, ref_date FROM unit_populations WHERE grp = 'total' ORDER BY unit_id, ref_date`, nil, func(r *sql.Rows) error {
 		var id int64
 		var v float64
-		err := r.Scan(&id, &v)
-		t.pop[id] = v
-		return err
+		var d string
+		if err := r.Scan(&id, &v, &d); err != nil {
+			return err
+		}
+		if _, seen := t.pop[id]; !seen || d <= asOf {
+			t.pop[id] = v
+		}
+		return nil
 	})
 	return t, err
+}
+
+// share is the part of old's figures a link to a successor carries: its
+// share for a partial link (equal parts among the partial links when not
+// given), an equal part of the full links otherwise; the parts of a
+// version's links always sum to one.
+func (t *tree) shares(links []link) []float64 {
+	out := make([]float64, len(links))
+	partial, full, given := 0, 0, 0.0
+	for _, l := range links {
+		if l.portion == outreach.PortionPartial {
+			partial++
+			given += l.share
+		} else {
+			full++
+		}
+	}
+	total := 0.0
+	for i, l := range links {
+		switch {
+		case l.portion != outreach.PortionPartial:
+			out[i] = 1
+		case l.share > 0:
+			out[i] = l.share
+		default:
+			out[i] = math.Max(0, 1-given) / float64(partial)
+			if given == 0 {
+				out[i] = 1 / float64(partial)
+			}
+		}
+		total += out[i]
+	}
+	for i := range out {
+		if total > 0 {
+			out[i] /= total
+		}
+	}
+	return out
+}
+
+// popOf is a version's population: its own figure, or what its
+// predecessors gave it (a unit formed after the census has none of its
+// own).
+func (t *tree) popOf(id int64) float64 {
+	if v, ok := t.pop[id]; ok {
+		return v
+	}
+	if v, ok := t.popMemo[id]; ok {
+		return v
+	}
+	t.popMemo[id] = 0 // guards against cycles in the records
+	total := 0.0
+	for _, l := range t.pred[id] {
+		links := t.succ[l.other]
+		parts := t.shares(links)
+		for i, sl := range links {
+			if sl.other == id {
+				total += t.popOf(l.other) * parts[i]
+			}
+		}
+	}
+	t.popMemo[id] = total
+	return total
 }
 
 // version returns the version of code in force on asOf.
@@ -126,49 +203,32 @@ func (t *tree) weights(id int64, fallback bool) []weight {
 	switch {
 	case u.ValidTo != "" && u.ValidTo <= t.asOf:
 		links := t.succ[id]
-		partial := 0
-		for _, l := range links {
-			if l.portion == outreach.PortionPartial {
-				partial++
-			}
-		}
-		full := len(links) - partial
-		for _, l := range links {
-			f := 1.0
-			switch {
-			case l.portion == outreach.PortionPartial && l.share > 0:
-				f = l.share
-			case l.portion == outreach.PortionPartial:
-				f = 1 / float64(partial)
-			case full > 1:
-				f = 1 / float64(full)
-			}
-			add(t.weights(l.other, fallback), f)
+		for i, f := range t.shares(links) {
+			add(t.weights(links[i].other, fallback), f)
 		}
 		if len(links) == 0 && fallback {
 			add(t.ancestor(u), 1)
 		}
 	case u.ValidFrom != "" && u.ValidFrom > t.asOf:
+		// Each predecessor gave this version its share of its people.
 		links := t.pred[id]
 		total := 0.0
 		parts := make([]float64, len(links))
 		for i, l := range links {
-			share := 1.0
-			if l.portion == outreach.PortionPartial {
-				share = l.share
-				if share == 0 {
-					share = 0.5
+			fw := t.succ[l.other]
+			for j, f := range t.shares(fw) {
+				if fw[j].other == id {
+					parts[i] += t.popOf(l.other) * f
 				}
 			}
-			p := t.pop[l.other]
-			if p == 0 {
-				p = 1
-			}
-			parts[i] = p * share
 			total += parts[i]
 		}
 		for i, l := range links {
-			add(t.weights(l.other, fallback), parts[i]/total)
+			f := 1 / float64(len(links))
+			if total > 0 {
+				f = parts[i] / total
+			}
+			add(t.weights(l.other, fallback), f)
 		}
 		if len(links) == 0 && fallback {
 			add(t.ancestor(u), 1)

@@ -105,7 +105,7 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 	if e.tree, err = s.loadTree(ctx, asOf); err != nil {
 		return nil, err
 	}
-	if e.facts, err = s.loadFacts(ctx, planID, measures(p)); err != nil {
+	if e.facts, err = s.loadFacts(ctx, planID, measures(p), e.from); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -134,13 +134,16 @@ func measures(p *outreach.Plan) []string {
 
 // loadFacts reduces the plan's records with a handful of grouped queries;
 // quantities only of the kinds the plan counts.
-func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*facts, error) {
+func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, from string) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
 		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}}
+	// Only what happened within the plan counts: from 1 January of its
+	// first year.
 	err := each(ctx, s.db, `SELECT du.unit_id, min(du.received_on), min(du.deployed_on) FROM distribution_units du
 		JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
 		WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other' AND du.received_on IS NOT NULL
-		GROUP BY du.unit_id`, []any{planID}, func(r *sql.Rows) error {
+		AND du.received_on >= $2
+		GROUP BY du.unit_id`, []any{planID, from}, func(r *sql.Rows) error {
 		var id int64
 		var rec string
 		var dep sql.NullString
@@ -352,17 +355,20 @@ func (s *Store) Indicators(ctx context.Context, q IndicatorQuery) (_ *IndicatorS
 // pickScope finds the unit computed over: the query's, or the plan's
 // province (or what it became) as it stood on AsOf.
 func (e *engine) pickScope() error {
+	pr, err := resolvePlan(e.ctx, e.s.db, e.plan.Code)
+	if err != nil {
+		return err
+	}
 	if e.q.Unit != "" {
 		u, ok := e.tree.version(e.q.Unit)
 		if !ok {
 			return outreach.Invalid("unit", "no unit %s was in force on %s", e.q.Unit, e.q.AsOf)
 		}
+		if !pr.inProvince(u.Path) {
+			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
+		}
 		e.scope = u
 		return nil
-	}
-	pr, err := resolvePlan(e.ctx, e.s.db, e.plan.Code)
-	if err != nil {
-		return err
 	}
 	for _, c := range pr.provinces {
 		if u, ok := e.tree.version(c); ok {
@@ -548,7 +554,7 @@ func (e *engine) scopeShareOfProvince() float64 {
 	if e.scope.Level == outreach.LevelProvince {
 		return 1
 	}
-	p, _ := e.populationOf("total", e.scope)
+	p, _, _ := e.populationOf("total", e.scope)
 	var prov outreach.Unit
 	for id := range e.tree.current {
 		u := e.tree.units[id]
@@ -556,7 +562,7 @@ func (e *engine) scopeShareOfProvince() float64 {
 			prov = u
 		}
 	}
-	total, _ := e.populationOf("total", prov)
+	total, _, _ := e.populationOf("total", prov)
 	if total == 0 {
 		return 0
 	}
@@ -566,46 +572,62 @@ func (e *engine) scopeShareOfProvince() float64 {
 // populationOf is a census group's figure for a unit in force on AsOf:
 // the unit's own (carried from its predecessors when it changed), else
 // the sum over its children, recursively.
-func (e *engine) populationOf(group string, u outreach.Unit) (float64, string) {
+func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, error) {
 	mapped, ok := e.pop[group]
 	if !ok {
-		figures := map[int64]float64{}
-		err := each(e.ctx, e.s.db, `SELECT unit_id, value, source FROM unit_populations WHERE grp = $1`, []any{group}, func(r *sql.Rows) error {
+		// Per unit, the latest figure on or before the tree's date (the
+		// 2019 census unless a later figure was imported), else the
+		// earliest.
+		type fig struct {
+			v   float64
+			src string
+		}
+		figures := map[int64]fig{}
+		err := each(e.ctx, e.s.db, `SELECT unit_id, value, source, ref_date FROM unit_populations WHERE grp = $1 ORDER BY unit_id, ref_date`, []any{group}, func(r *sql.Rows) error {
 			var id int64
-			var v float64
-			var src string
-			err := r.Scan(&id, &v, &src)
-			figures[id] += v
-			if e.popSrc[group] == "" || src != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
-				e.popSrc[group] = src
+			var f fig
+			var d string
+			if err := r.Scan(&id, &f.v, &f.src, &d); err != nil {
+				return err
 			}
-			return err
+			if _, seen := figures[id]; !seen || d <= e.q.AsOf {
+				figures[id] = f
+			}
+			return nil
 		})
 		if err != nil {
-			return 0, ""
+			return 0, "", err
 		}
 		mapped = map[int64]float64{}
-		for id, v := range figures {
+		for id, f := range figures {
 			for _, w := range e.tree.weights(id, false) {
-				mapped[w.id] += v * w.w
+				mapped[w.id] += f.v * w.w
+			}
+			if e.popSrc[group] == "" || f.src != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
+				e.popSrc[group] = f.src
 			}
 		}
 		e.pop[group] = mapped
 	}
+	memo := map[int64]float64{}
 	var sum func(u outreach.Unit) float64
 	sum = func(u outreach.Unit) float64 {
 		if v, ok := mapped[u.ID]; ok {
 			return v
 		}
+		if v, ok := memo[u.ID]; ok {
+			return v
+		}
 		total := 0.0
-		for id := range e.tree.current {
-			if c := e.tree.units[id]; c.ParentCode == u.Code && c.ID != u.ID {
-				total += sum(c)
+		for _, id := range e.tree.children[u.Code] {
+			if id != u.ID {
+				total += sum(e.tree.units[id])
 			}
 		}
+		memo[u.ID] = total
 		return total
 	}
-	return sum(u), e.popSrc[group]
+	return sum(u), e.popSrc[group], nil
 }
 
 var audienceColumn = map[outreach.PopulationGroup]string{
@@ -634,7 +656,10 @@ func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) erro
 	}
 	ind.Numerator = e.attributed(per) + whole*e.scopeShareOfProvince()
 	var source string
-	ind.Denominator, source = e.populationOf(populationGroup[g], e.scope)
+	var err error
+	if ind.Denominator, source, err = e.populationOf(populationGroup[g], e.scope); err != nil {
+		return err
+	}
 	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
 	ind.Note = "people reached (people-times, so one person reached twice counts twice; values over 100 % are shown as they are) over the 2019 census population"
 	if source != "" && source != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
@@ -684,8 +709,8 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 		if m.month < first || m.month > end {
 			continue
 		}
-		in := m.unit == 0
-		if !in {
+		in := m.unit == 0 && e.scope.Level == outreach.LevelProvince
+		if m.unit != 0 {
 			for _, w := range e.tree.weights(m.unit, true) {
 				in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
 			}

@@ -48,7 +48,7 @@ func indicators(t *testing.T, s *store.Store, year int, unit, asOf string) *stor
 //   - Task V.5.2 (≥ 4 schools): 3 schools in 2018, 2 in 2020.
 //   - Key areas 2020: Yến Lạc and Thượng Giáo; a model in Yến Lạc active
 //     from 2019, one in Thượng Giáo closed in 2020.
-func fixture(t *testing.T, s *store.Store) {
+func fixture(t *testing.T, s *store.Store) map[string]outreach.Actor {
 	t.Helper()
 	seeded(t, s)
 	as := actors(t, s)
@@ -110,6 +110,7 @@ func fixture(t *testing.T, s *store.Store) {
 		Statuses: []outreach.ModelStatus{{Since: "2020-06-01", Status: outreach.ModelClosed}}}); err != nil {
 		t.Fatal(err)
 	}
+	return as
 }
 
 func TestIndicatorMaterials(t *testing.T) {
@@ -283,4 +284,89 @@ func TestIndicatorQueryValidation(t *testing.T) {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}
+}
+
+func TestIndicatorReviewCases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		as := fixture(t, s)
+		co := as["coord"]
+		// Schools split between 7 communes still add up to the goal, and
+		// overshooting an "=" goal meets it.
+		units := []string{"01834", "01837", "01840", "01843", "01846", "01849", "01852"}
+		a := outreach.Activity{Plan: "bk-1368-2017", Agency: "bk-sgddt", Task: "V.5.2", Channel: "IV.4", Title: "Ngoại khóa 7 xã", StartDate: "2019-04-01",
+			Units: units, Quantities: []outreach.ActivityQuantity{{Kind: "schools", Value: 4}}}
+		if _, err := s.CreateActivity(ctx, co, a); err != nil {
+			t.Fatal(err)
+		}
+		big := int64(400_000)
+		if _, err := s.CreateActivity(ctx, co, outreach.Activity{Plan: "bk-1368-2017", Agency: "bk-dptth", Channel: "IV.1", Title: "Phát sóng",
+			StartDate: "2020-05-01", WholeProvince: true, Audience: outreach.Audience{Total: &big}}); err != nil {
+			t.Fatal(err)
+		}
+		set := indicators(t, s, 2020, "", "")
+		if ind := indicator(t, set, "V.5.2"); ind.Status != outreach.StatusAchieved || !near(ind.Numerator, 9) {
+			t.Errorf("split schools: %s", ind)
+		}
+		if ind := indicator(t, set, "II.2.3/everyone"); ind.Status != outreach.StatusAchieved || *ind.Value <= 100 {
+			t.Errorf("reach above 100 %%: %s", ind)
+		}
+		// A scope outside the plan's province is refused.
+		if _, err := s.Indicators(ctx, store.IndicatorQuery{Plan: "bk-1368-2017", Year: 2020, Unit: "99"}); err == nil {
+			t.Error("a unit outside the province was accepted")
+		}
+		// Materials received before the plan began do not count.
+		mid, _ := s.SaveMaterial(ctx, co, outreach.Material{Plan: "bk-1368-2017", Type: "guidance", Title: "Cũ", Agency: "bk-stp", Year: 2016})
+		if _, err := s.CreateDistribution(ctx, co, outreach.Distribution{Material: mid, FromAgency: "bk-stp", Date: "2016-05-01", Deliveries: []outreach.Delivery{
+			{Unit: "01912", Quantity: 1, ReceivedOn: "2016-05-02", DeployedOn: "2016-05-03", How: []string{"loudspeaker"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if ind := indicator(t, indicators(t, s, 2017, "", ""), "II.2.1"); ind.Numerator != 0 {
+			t.Errorf("a 2016 deployment counted: %s", ind)
+		}
+	})
+}
+
+func TestCrosswalkBackward(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		// A plan of 2021–2025 recording 1,000 people at Xã Na Rì (2025),
+		// viewed on the tree of 2024: the people go to its predecessors in
+		// proportion to their population, which Yến Lạc (2020) inherits
+		// from Lương Hạ and old Yến Lạc since it has no census figure.
+		p, err := s.Plan(ctx, "bk-1368-2017")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Code, p.Period.From, p.Period.To = "bk-2021", 2021, 2025
+		for i := range p.Targets {
+			for j := range p.Targets[i].Milestones {
+				p.Targets[i].Milestones[j].Year = 2025
+			}
+			p.Targets[i].Milestones = p.Targets[i].Milestones[len(p.Targets[i].Milestones)-1:]
+		}
+		for i := range p.Tasks {
+			p.Tasks[i].Years = nil
+		}
+		if _, err := s.ImportPlan(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		n := int64(1000)
+		if _, err := s.CreateActivity(ctx, system, outreach.Activity{Plan: "bk-2021", Agency: "bk-hlhpn", Channel: "IV.4", Title: "Hội nghị",
+			StartDate: "2025-08-01", Units: []string{"02155"}, Audience: outreach.Audience{Total: &n}}); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		total := 0.0
+		for _, code := range []string{"02155", "02158", "02161"} {
+			set, err := s.Indicators(ctx, store.IndicatorQuery{Plan: "bk-2021", Year: 2025, Unit: code, AsOf: "2024-12-31"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[code] = indicator(t, set, "II.2.3/everyone").Numerator
+			total += got[code]
+		}
+		if !near(total, 1000) || got["02155"] < got["02158"] || got["02155"] < 300 {
+			t.Errorf("backward split: %v", got)
+		}
+	})
 }

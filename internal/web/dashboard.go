@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"outreach/internal/geo"
 	"outreach/internal/i18n"
@@ -20,19 +21,22 @@ import (
 
 type dashboardPage struct {
 	Page
-	D         *store.Dashboard
-	Years     []int
-	Trend     []trendChart
-	Rows      []store.ChildRow
-	Sort      string
-	Map       template.HTML
-	MapNote   string
-	Channel   template.HTML
-	Theme     template.HTML
-	Agency    template.HTML
-	Month     template.HTML
-	Spending  template.HTML
-	Query     string
+	D        *store.Dashboard
+	Years    []int
+	Trend    []trendChart
+	Rows     []store.ChildRow
+	Sort     string
+	Map      template.HTML
+	MapNote  string
+	Channel  template.HTML
+	Theme    template.HTML
+	Agency   template.HTML
+	Month    template.HTML
+	Spending template.HTML
+	Query    template.URL
+	// AsOfParam is the tree date the URL asked for, empty for the default
+	// (the end of the year chosen).
+	AsOfParam string
 	Attention []store.Attention
 	More      int
 	ChildCode string // the code of the main indicators in the table
@@ -123,8 +127,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	base := url.Values{"year": {strconv.Itoa(year)}}
 	if q.Get("as_of") != "" {
 		base.Set("as_of", q.Get("as_of"))
+		pg.AsOfParam = q.Get("as_of")
 	}
-	pg.Query = base.Encode()
+	pg.Query = template.URL(base.Encode())
 
 	// Trend: one small chart per target indicator, the year's bar and the
 	// milestone line.
@@ -137,7 +142,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 				v, text = *t.Value, strings.TrimSuffix(pg.Value(t), " %")
 			}
 			bars = append(bars, bar{Label: strconv.Itoa(t.Year), Value: v, Text: text, Class: "st-" + string(t.Status),
-				Href: "?" + withYear(base, t.Year, d.Unit)})
+				Href: "?" + withYear(base, t.Year, d.Unit, d.AsOf)})
 		}
 		var goal *float64
 		label := ""
@@ -157,7 +162,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		if k != "" {
 			u.Set(k, v)
 		}
-		if d.Unit.Level == outreach.LevelDistrict {
+		if d.Unit.Level != outreach.LevelProvince {
 			u.Set("unit", d.Unit.Code)
 		}
 		return "/activities?" + u.Encode()
@@ -179,8 +184,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	pg.Channel, pg.Theme, pg.Agency, pg.Spending = tally(d.ByChannel, "channel", false), tally(d.ByTheme, "theme", false), tally(d.ByAgency, "agency", false), tally(d.Spending, "", true)
 	var months []bar
 	for i, t := range d.ByMonth {
-		mf, mt := fmt.Sprintf("%d-%02d-01", year, i+1), fmt.Sprintf("%d-%02d-31", year, i+1)
+		first := time.Date(year, time.Month(i+1), 1, 0, 0, 0, 0, time.UTC)
+		mf, mt := first.Format(outreach.DateLayout), first.AddDate(0, 1, -1).Format(outreach.DateLayout)
 		u := url.Values{"plan": {code}, "from": {mf}, "to": {mt}}
+		if d.Unit.Level != outreach.LevelProvince {
+			u.Set("unit", d.Unit.Code)
+		}
 		months = append(months, bar{Label: t.Name, Value: float64(t.Count), Href: "/activities?" + u.Encode()})
 	}
 	pg.Month = columns(months, 560, 160, nil, "")
@@ -196,7 +205,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "dashboard", pg)
 }
 
-func withYear(base url.Values, y int, u outreach.Unit) string {
+// withYear links the same unit in another year. Below the province the
+// tree's date goes along: a code can name another unit in another year.
+func withYear(base url.Values, y int, u outreach.Unit, asOf string) string {
 	q := url.Values{}
 	for k, v := range base {
 		q[k] = v
@@ -204,6 +215,7 @@ func withYear(base url.Values, y int, u outreach.Unit) string {
 	q.Set("year", strconv.Itoa(y))
 	if u.Level != outreach.LevelProvince {
 		q.Set("unit", u.Code)
+		q.Set("as_of", asOf)
 	}
 	return q.Encode()
 }

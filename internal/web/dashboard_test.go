@@ -63,3 +63,23 @@ func TestDashboardPage(t *testing.T) {
 		t.Errorf("map: %d paths", strings.Count(body, "<path d="))
 	}
 }
+
+func TestDashboardLinks(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	w := newWorld(t, s)
+	if _, err := demo.Fill(ctx, s, outreach.SystemActor("t"), 1368); err != nil {
+		t.Fatal(err)
+	}
+	_, body := w.get(w.login("viewer"), "/plans/bk-1368-2017/dashboard?year=2018")
+	// The year survives in the table's links, months end on real days, and
+	// the tree date field is empty unless asked for.
+	if !strings.Contains(body, `href="?year=2018&amp;unit=066"`) || strings.Contains(body, "year%3d") {
+		t.Error("table links lose the year")
+	}
+	if strings.Contains(body, "2018-02-31") || !strings.Contains(body, "2018-02-28") {
+		t.Error("month links")
+	}
+	if !strings.Contains(body, `name="as_of" value=""`) {
+		t.Error("the tree date is carried over")
+	}
+}
