@@ -284,6 +284,9 @@ func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return err
 		}
 		a.ID = id
+		if err := activityFacts(ctx, tx, id, 1); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, actor, "create", "activity", fmt.Sprint(id), nil, a)
 	})
 	return id, err
@@ -362,6 +365,9 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		if err != nil {
 			return err
 		}
+		if err := activityFacts(ctx, tx, a.ID, -1); err != nil {
+			return err
+		}
 		au := a.Audience
 		_, err = tx.ExecContext(ctx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
 			start_date = $7, end_date = $8, whole_province = $9, aud_total = $10, aud_women = $11, aud_men = $12, aud_children = $13, aud_ethnic = $14,
@@ -378,6 +384,9 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 			}
 		}
 		if err := s.writeActivityLinks(ctx, tx, a.ID, &a, r); err != nil {
+			return err
+		}
+		if err := activityFacts(ctx, tx, a.ID, 1); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "update", "activity", fmt.Sprint(a.ID), old.Activity, a)
@@ -415,7 +424,10 @@ func (s *Store) DeleteActivity(ctx context.Context, actor outreach.Actor, id int
 		if err := s.checkActivityWrite(ctx, tx, actor, a); err != nil {
 			return err
 		}
-		return s.softDelete(ctx, tx, actor, "activities", "activity", id, false)
+		if err := s.softDelete(ctx, tx, actor, "activities", "activity", id, false); err != nil {
+			return err
+		}
+		return activityFacts(ctx, tx, id, -1)
 	})
 }
 
@@ -426,7 +438,10 @@ func (s *Store) RestoreActivity(ctx context.Context, actor outreach.Actor, id in
 		return actor.Forbidden("restore deleted records")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return s.softDelete(ctx, tx, actor, "activities", "activity", id, true)
+		if err := s.softDelete(ctx, tx, actor, "activities", "activity", id, true); err != nil {
+			return err
+		}
+		return activityFacts(ctx, tx, id, 1)
 	})
 }
 

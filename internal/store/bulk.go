@@ -212,6 +212,9 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 				return err
 			}
 		}
+		if err := addActivityFacts(ctx, tx, "a.import_id = $2", 1, importID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, actor, "import", "activities", fmt.Sprint(importID), nil, map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
 	})
 	return len(rows), err
@@ -424,6 +427,11 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 				return fmt.Errorf("copy %s: %w", c.table, translate(err))
 			}
 		}
+		for _, q := range []string{reachSQL, quantitySQL} {
+			if _, err := tx.Exec(ctx, fmt.Sprintf(q, "a.import_id = $2"), 1.0, importID); err != nil {
+				return fmt.Errorf("rollup: %w", translate(err))
+			}
+		}
 		after, err := json.Marshal(map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
 		if err != nil {
 			return err
@@ -589,6 +597,9 @@ func (s *Store) ImportDistributions(ctx context.Context, actor outreach.Actor, p
 					return err
 				}
 			}
+		}
+		if err := importDeliveryFacts(ctx, tx, importID); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, actor, "import", "distributions", fmt.Sprint(importID), nil, map[string]any{"file": f.Name, "sha256": f.SHA256, "distributions": len(rows)})
 	})

@@ -70,8 +70,8 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 		} else if err != nil {
 			return err
 		}
-		var oldAgency int64
-		if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM materials WHERE id = $1`, m.ID).Scan(&oldAgency); err != nil {
+		var oldAgency, oldPlan int64
+		if err := tx.QueryRowContext(ctx, `SELECT agency_id, plan_id FROM materials WHERE id = $1`, m.ID).Scan(&oldAgency, &oldPlan); err != nil {
 			return err
 		}
 		if !actor.CanWriteAgency(oldAgency) {
@@ -80,6 +80,10 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 		id = m.ID
 		if _, err := tx.ExecContext(ctx, `UPDATE materials SET plan_id = $1, type = $2, title = $3, agency_id = $4, year = $5, copies = $6, notes = $7,
 			search = $8, updated_at = $9, updated_by = $10 WHERE id = $11`, p.id, m.Type, m.Title, agency, m.Year, m.Copies, m.Notes, search, now, actor.Name(), m.ID); err != nil {
+			return err
+		}
+		// Its type or plan decides whether and where its deliveries count.
+		if err := materialFacts(ctx, tx, m.ID, oldPlan, p.id); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "update", "material", fmt.Sprint(id), old.Material, m)
@@ -213,6 +217,9 @@ func (s *Store) CreateDistribution(ctx context.Context, actor outreach.Actor, d 
 			return err
 		}
 		d.ID = id
+		if err := distributionFacts(ctx, tx, id); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, actor, "create", "distribution", fmt.Sprint(id), nil, d)
 	})
 	return id, err
@@ -315,6 +322,9 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 		}
 		after := outreach.Delivery{Unit: unitCode, ReceivedOn: receivedOn, DeployedOn: deployedOn, How: how}
 		before.Unit = unitCode
+		if err := distributionFacts(ctx, tx, distributionID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, actor, "confirm", "distribution", fmt.Sprint(distributionID), before, after)
 	})
 }
@@ -335,7 +345,10 @@ func (s *Store) DeleteDistribution(ctx context.Context, actor outreach.Actor, id
 		if !actor.CanWriteAgency(d.fromAgencyID) {
 			return actor.Forbidden(fmt.Sprintf("delete distribution %d", id))
 		}
-		return s.softDelete(ctx, tx, actor, "distributions", "distribution", id, false)
+		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, false); err != nil {
+			return err
+		}
+		return distributionFacts(ctx, tx, id)
 	})
 }
 
@@ -345,7 +358,12 @@ func (s *Store) RestoreDistribution(ctx context.Context, actor outreach.Actor, i
 	if !actor.CanEditPlans() {
 		return actor.Forbidden("restore deleted records")
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.softDelete(ctx, tx, actor, "distributions", "distribution", id, true) })
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, true); err != nil {
+			return err
+		}
+		return distributionFacts(ctx, tx, id)
+	})
 }
 
 // distributionScope: an agency reporter sees what their agency sent; a

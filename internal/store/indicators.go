@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"outreach/internal/outreach"
 )
@@ -105,7 +106,7 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 	if e.tree, err = s.loadTree(ctx, asOf); err != nil {
 		return nil, err
 	}
-	if e.facts, err = s.loadFacts(ctx, planID, measures(p), e.from); err != nil {
+	if e.facts, err = s.loadFacts(ctx, planID, measures(p)); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -134,16 +135,13 @@ func measures(p *outreach.Plan) []string {
 
 // loadFacts reduces the plan's records with a handful of grouped queries;
 // quantities only of the kinds the plan counts.
-func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, from string) (*facts, error) {
+func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
 		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}}
-	// Only what happened within the plan counts: from 1 January of its
-	// first year.
-	err := each(ctx, s.db, `SELECT du.unit_id, min(du.received_on), min(du.deployed_on) FROM distribution_units du
-		JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
-		WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other' AND du.received_on IS NOT NULL
-		AND du.received_on >= $2
-		GROUP BY du.unit_id`, []any{planID, from}, func(r *sql.Rows) error {
+	// The rollups (rollups.go) hold each commune's first receipt and
+	// deployment within the plan (from 1 January of its first year), and
+	// reach and quantities per unit version and year.
+	err := each(ctx, s.db, `SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
 		var id int64
 		var rec string
 		var dep sql.NullString
@@ -204,66 +202,51 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, fro
 	for _, g := range groups {
 		f.reach[g], f.wholeReach[g] = map[int]map[int64]float64{}, map[int]float64{}
 	}
-	// An activity's reach is split equally between the units it lists.
-	err = each(ctx, s.db, `SELECT au.unit_id, substr(a.start_date, 1, 4), sum(1.0 * a.aud_total / a.n_units), sum(1.0 * a.aud_women / a.n_units),
-		sum(1.0 * a.aud_children / a.n_units)
-		FROM activities a JOIN activity_units au ON au.activity_id = a.id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.n_units > 0
-		GROUP BY au.unit_id, substr(a.start_date, 1, 4)`, []any{planID}, func(r *sql.Rows) error {
+	// An activity's reach is split equally between the units it lists;
+	// unit 0 holds what was done for the whole province.
+	err = each(ctx, s.db, `SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
 		var id int64
-		var ys string
-		var v [3]sql.NullFloat64
-		if err := r.Scan(&id, &ys, &v[0], &v[1], &v[2]); err != nil {
+		var y int
+		var v [3]float64
+		if err := r.Scan(&id, &y, &v[0], &v[1], &v[2]); err != nil {
 			return err
 		}
-		y, _ := strconv.Atoi(ys)
 		for i, g := range groups {
+			if id == 0 {
+				f.wholeReach[g][y] += v[i]
+				continue
+			}
 			if f.reach[g][y] == nil {
 				f.reach[g][y] = map[int64]float64{}
 			}
-			f.reach[g][y][id] += v[i].Float64
+			f.reach[g][y][id] += v[i]
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT substr(start_date, 1, 4), sum(1.0 * aud_total), sum(1.0 * aud_women), sum(1.0 * aud_children) FROM activities
-		WHERE plan_id = $1 AND deleted_at IS NULL AND whole_province GROUP BY substr(start_date, 1, 4)`, []any{planID}, func(r *sql.Rows) error {
-		var ys string
-		var v [3]sql.NullFloat64
-		if err := r.Scan(&ys, &v[0], &v[1], &v[2]); err != nil {
+	if len(kinds) == 0 {
+		return f, nil
+	}
+	args := []any{planID}
+	var marks []string
+	for _, k := range kinds {
+		args = append(args, k)
+		marks = append(marks, fmt.Sprintf("$%d", len(args)))
+	}
+	err = each(ctx, s.db, `SELECT q.year, q.unit_id, k.code, coalesce(t.clause, ''), sum(q.value)
+		FROM fact_quantity q JOIN quantity_kinds k ON k.id = q.kind_id LEFT JOIN plan_tasks t ON t.id = q.task_id
+		WHERE q.plan_id = $1 AND k.code IN (`+strings.Join(marks, ", ")+`)
+		GROUP BY q.year, q.unit_id, k.code, coalesce(t.clause, '')`, args, func(r *sql.Rows) error {
+		var q quantityFact
+		if err := r.Scan(&q.year, &q.unit, &q.kind, &q.task, &q.value); err != nil {
 			return err
 		}
-		y, _ := strconv.Atoi(ys)
-		for i, g := range groups {
-			f.wholeReach[g][y] += v[i].Float64
-		}
+		q.whole = q.unit == 0
+		f.quantities = append(f.quantities, q)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	for _, kind := range kinds {
-		err = each(ctx, s.db, `SELECT substr(a.start_date, 1, 4), a.whole_province, coalesce(au.unit_id, 0), k.code, coalesce(t.clause, ''), sum(q.value / coalesce(nullif(a.n_units, 0), 1))
-		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
-		LEFT JOIN plan_tasks t ON t.id = a.task_id
-		LEFT JOIN activity_units au ON au.activity_id = a.id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = $2
-		GROUP BY substr(a.start_date, 1, 4), a.whole_province, coalesce(au.unit_id, 0), k.code, coalesce(t.clause, '')`, []any{planID, kind}, func(r *sql.Rows) error {
-			var q quantityFact
-			var ys string
-			if err := r.Scan(&ys, &q.whole, &q.unit, &q.kind, &q.task, &q.value); err != nil {
-				return err
-			}
-			q.year, _ = strconv.Atoi(ys)
-			f.quantities = append(f.quantities, q)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
 	return f, err
 }
 

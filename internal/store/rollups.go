@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Rollups (migration 0004, docs/decisions/0005): what the indicators need,
+// kept in the same transaction as every write so that computing them reads
+// tens of thousands of rows, not millions. An activity's contribution is
+// subtracted before it changes or is deleted and added after it is
+// created, changed or restored; a commune's first receipt and deployment
+// are recomputed for the communes a distribution touches.
+
+// reachSQL and quantitySQL add sign × the contribution of the activities
+// matching the condition.
+const reachSQL = `INSERT INTO fact_reach (plan_id, unit_id, year, total, women, children)
+	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
+		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
+		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
+		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
+	FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id
+	WHERE %s
+	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)
+	ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET total = fact_reach.total + excluded.total,
+		women = fact_reach.women + excluded.women, children = fact_reach.children + excluded.children`
+
+const quantitySQL = `INSERT INTO fact_quantity (plan_id, unit_id, year, kind_id, task_id, value)
+	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0),
+		CAST($1 AS DOUBLE PRECISION) * sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
+	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
+	WHERE %s
+	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)
+	ON CONFLICT (plan_id, unit_id, year, kind_id, task_id) DO UPDATE SET value = fact_quantity.value + excluded.value`
+
+// addActivityFacts adds (sign 1) or subtracts (sign -1) the contribution
+// of the activities matching cond, whose arguments start at $2.
+func addActivityFacts(ctx context.Context, tx *sql.Tx, cond string, sign float64, args ...any) error {
+	all := append([]any{sign}, args...)
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(reachSQL, cond), all...); err != nil {
+		return fmt.Errorf("reach rollup: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(quantitySQL, cond), all...); err != nil {
+		return fmt.Errorf("quantity rollup: %w", err)
+	}
+	return nil
+}
+
+// activityFacts adds or subtracts one activity's contribution.
+func activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign float64) error {
+	return addActivityFacts(ctx, tx, "a.id = $2", sign, id)
+}
+
+// refreshDeliveryFacts recomputes the first receipt and deployment of the
+// communes that unitCond (a subquery of unit ids, its arguments from $2)
+// selects, for the plan $1.
+func refreshDeliveryFacts(ctx context.Context, tx *sql.Tx, planID int64, unitCond string, args ...any) error {
+	all := append([]any{planID}, args...)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM fact_delivery WHERE plan_id = $1 AND unit_id IN (`+unitCond+`)`, all...); err != nil {
+		return fmt.Errorf("delivery rollup: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
+		SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
+		FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+		JOIN plans p ON p.id = m.plan_id
+		WHERE m.plan_id = $1 AND du.unit_id IN (`+unitCond+`) AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
+		AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
+		GROUP BY m.plan_id, du.unit_id`, all...)
+	if err != nil {
+		return fmt.Errorf("delivery rollup: %w", err)
+	}
+	return nil
+}
+
+// distributionFacts recomputes the communes of one distribution.
+func distributionFacts(ctx context.Context, tx *sql.Tx, distributionID int64) error {
+	var planID int64
+	if err := tx.QueryRowContext(ctx, `SELECT m.plan_id FROM distributions d JOIN materials m ON m.id = d.material_id WHERE d.id = $1`, distributionID).Scan(&planID); err != nil {
+		return err
+	}
+	return refreshDeliveryFacts(ctx, tx, planID, `SELECT unit_id FROM distribution_units WHERE distribution_id = $2`, distributionID)
+}
+
+// materialFacts recomputes, for each of the plans, the communes of every
+// distribution of a material (a material moved to another plan changes
+// both).
+func materialFacts(ctx context.Context, tx *sql.Tx, materialID int64, plans ...int64) error {
+	for _, p := range plans {
+		err := refreshDeliveryFacts(ctx, tx, p, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+			WHERE d.material_id = $2`, materialID)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importDeliveryFacts recomputes the communes an import of distributions
+// touched, plan by plan.
+func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error {
+	var plans []int64
+	err := each(ctx, tx, `SELECT DISTINCT m.plan_id FROM distributions d JOIN materials m ON m.id = d.material_id WHERE d.import_id = $1`, []any{importID}, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		plans = append(plans, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range plans {
+		err := refreshDeliveryFacts(ctx, tx, p, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+			WHERE d.import_id = $2`, importID)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RollupDrift compares the rollups with a full recomputation from the
+// records and describes every difference; empty means they agree.
+func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
+	var drift []string
+	checks := []struct{ name, rollup, fresh string }{
+		{"reach", `SELECT plan_id, unit_id, year, total, women, children FROM fact_reach`,
+			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
+				sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
+				sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
+				sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
+			FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id WHERE a.deleted_at IS NULL
+			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)`},
+		{"quantity", `SELECT plan_id, unit_id, year, kind_id, task_id, value FROM fact_quantity`,
+			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0),
+				sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
+			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
+			WHERE a.deleted_at IS NULL
+			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)`},
+		{"delivery", `SELECT plan_id, unit_id, first_received, coalesce(first_deployed, '') FROM fact_delivery`,
+			`SELECT m.plan_id, du.unit_id, min(du.received_on), coalesce(min(du.deployed_on), '')
+			FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+			JOIN plans p ON p.id = m.plan_id
+			WHERE d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other' AND du.received_on IS NOT NULL
+			AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
+			GROUP BY m.plan_id, du.unit_id`},
+	}
+	for _, c := range checks {
+		a, err := s.rowsAsKeys(ctx, c.rollup)
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.rowsAsKeys(ctx, c.fresh)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range a {
+			if w, ok := b[k]; !ok && !allZero(v) || ok && !closeEnough(v, w) {
+				drift = append(drift, fmt.Sprintf("%s %s: rollup %v, records %v", c.name, k, v, b[k]))
+			}
+		}
+		for k, w := range b {
+			if _, ok := a[k]; !ok && !allZero(w) {
+				drift = append(drift, fmt.Sprintf("%s %s: missing from the rollup (records %v)", c.name, k, w))
+			}
+		}
+	}
+	return drift, nil
+}
+
+// rowsAsKeys reads rows whose leading integer columns are a key and the
+// rest are values.
+func (s *Store) rowsAsKeys(ctx context.Context, q string) (map[string][]string, error) {
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	keyCols := map[int]bool{0: true, 1: true, 2: true}
+	if len(cols) == 6 && strings.Contains(q, "kind_id") {
+		keyCols[3], keyCols[4] = true, true
+	}
+	if len(cols) == 4 {
+		keyCols = map[int]bool{0: true, 1: true}
+	}
+	out := map[string][]string{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		var key []string
+		var v []string
+		for i, x := range vals {
+			s := fmt.Sprint(x)
+			if b, ok := x.([]byte); ok {
+				s = string(b)
+			}
+			if keyCols[i] {
+				key = append(key, s)
+			} else {
+				v = append(v, s)
+			}
+		}
+		out[strings.Join(key, "|")] = v
+	}
+	return out, rows.Err()
+}
+
+func allZero(v []string) bool {
+	for _, x := range v {
+		var f float64
+		if _, err := fmt.Sscan(x, &f); err != nil || f > 1e-6 || f < -1e-6 {
+			return false
+		}
+	}
+	return true
+}
+
+func closeEnough(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		var x, y float64
+		if _, err := fmt.Sscan(a[i], &x); err != nil {
+			return false
+		}
+		if _, err := fmt.Sscan(b[i], &y); err != nil {
+			return false
+		}
+		if d := x - y; d > 1e-6*max(1, y) || d < -1e-6*max(1, y) {
+			return false
+		}
+	}
+	return true
+}
