@@ -13,8 +13,8 @@ func cmdBenchGenerate(ctx context.Context, e env) error {
 	provinces := fs.Int("provinces", 63, "provinces")
 	communes := fs.Int("communes", 160, "communes per province (until 2025; merged in groups of 2–4 on 2025-07-01)")
 	activities := fs.Int("activities", 5_000_000, "activities")
-	distributions := fs.Int("distributions", 200_000, "distributions")
-	deliveries := fs.Int("deliveries", 5, "communes per distribution")
+	distributions := fs.Int("distributions", 1_000_000, "distributions")
+	deliveries := fs.Int("deliveries", 2, "communes per distribution")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := parse(fs, e.args); err != nil {
 		return err

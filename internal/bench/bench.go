@@ -130,6 +130,10 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 	p := ps[0]
 	p.Code, p.Province, p.Title = PlanCode, Root, "Kế hoạch mô phỏng toàn quốc (đo hiệu năng)"
 	p.Period.To = p.Period.From + 4
+	// A frequency target as other provinces' plans have, so that it is
+	// measured too.
+	p.Targets = append(p.Targets, outreach.Target{Code: "II.2.4", Text: "Mỗi tháng ít nhất một tin, bài", Kind: outreach.KindFrequency,
+		Measure: "news_items", Per: outreach.PerMonth, Milestones: []outreach.Milestone{{Year: p.Period.To, Comparator: ">=", Value: 100}}})
 	if _, err := s.ImportPlan(ctx, system, p); err != nil {
 		return sum, fmt.Errorf("plan: %w", err)
 	}
@@ -166,6 +170,9 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 				a.Quantities = []outreach.ActivityQuantity{{Kind: "schools", Value: 1}}
 				ch := int64(tot / 2)
 				a.Audience.Children1416 = &ch
+			}
+			if rng.IntN(20) == 0 {
+				a.Channel, a.Quantities = "IV.2", []outreach.ActivityQuantity{{Kind: "news_items", Value: 1}}
 			}
 			rows[i] = store.ActivityRow{Line: i + 2, Activity: a}
 		}

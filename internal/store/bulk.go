@@ -427,8 +427,8 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 				return fmt.Errorf("copy %s: %w", c.table, translate(err))
 			}
 		}
-		for _, q := range []string{reachSQL, quantitySQL} {
-			if _, err := tx.Exec(ctx, fmt.Sprintf(q, "a.import_id = $2"), 1.0, importID); err != nil {
+		for _, q := range activitySQL {
+			if _, err := tx.Exec(ctx, fmt.Sprintf(q, "a.import_id = $2"), 1, importID); err != nil {
 				return fmt.Errorf("rollup: %w", translate(err))
 			}
 		}

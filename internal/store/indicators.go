@@ -250,17 +250,15 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 	return f, err
 }
 
-// loadMonths reads, for frequency targets only (they are rare, and the
-// query is the costliest), the months in which each kind was counted.
+// loadMonths reads, for frequency targets only, the months in which each
+// kind was counted.
 func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts) error {
 	if f.monthsLoaded {
 		return nil
 	}
 	f.monthsLoaded = true
-	return each(ctx, s.db, `SELECT DISTINCT k.code, substr(a.start_date, 1, 7), CASE WHEN a.whole_province THEN 0 ELSE coalesce(au.unit_id, 0) END
-		FROM activities a JOIN activity_quantities q ON q.activity_id = a.id JOIN quantity_kinds k ON k.id = q.kind_id
-		LEFT JOIN activity_units au ON au.activity_id = a.id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND q.value > 0`, []any{planID}, func(r *sql.Rows) error {
+	return each(ctx, s.db, `SELECT k.code, f.month, f.unit_id FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
+		WHERE f.plan_id = $1 AND f.n > 0`, []any{planID}, func(r *sql.Rows) error {
 		var kind string
 		var m monthFact
 		if err := r.Scan(&kind, &m.month, &m.unit); err != nil {
@@ -762,6 +760,9 @@ func (s *Store) PlainAggregates(ctx context.Context, plan, to, path string) erro
 		`SELECT sum(q.value) FROM activity_quantities q JOIN activities a ON a.id = q.activity_id JOIN quantity_kinds k ON k.id = q.kind_id
 			JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id
 			WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = 'schools' AND a.start_date <= $2 AND u.path LIKE $3`,
+		`SELECT count(DISTINCT substr(a.start_date, 1, 7)) FROM activity_quantities q JOIN activities a ON a.id = q.activity_id
+			JOIN quantity_kinds k ON k.id = q.kind_id JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id
+			WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = 'news_items' AND q.value > 0 AND a.start_date <= $2 AND u.path LIKE $3`,
 		`SELECT count(*) FROM key_areas k JOIN units u ON u.id = k.unit_id WHERE k.plan_id = $1 AND k.year = CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
 		`SELECT count(*) FROM prevention_models m JOIN units u ON u.id = m.unit_id WHERE m.plan_id = $1 AND m.established_on <= $2 AND u.path LIKE $3`,
 	}

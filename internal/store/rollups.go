@@ -35,21 +35,30 @@ const quantitySQL = `INSERT INTO fact_quantity (plan_id, unit_id, year, kind_id,
 	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)
 	ON CONFLICT (plan_id, unit_id, year, kind_id, task_id) DO UPDATE SET value = fact_quantity.value + excluded.value`
 
+const monthSQL = `INSERT INTO fact_month (plan_id, unit_id, month, kind_id, n)
+	SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, CAST($1 AS BIGINT) * count(*)
+	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
+	WHERE q.value > 0 AND %s
+	GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id
+	ON CONFLICT (plan_id, unit_id, month, kind_id) DO UPDATE SET n = fact_month.n + excluded.n`
+
+// activitySQL lists the statements that add an activity's contribution.
+var activitySQL = []string{reachSQL, quantitySQL, monthSQL}
+
 // addActivityFacts adds (sign 1) or subtracts (sign -1) the contribution
 // of the activities matching cond, whose arguments start at $2.
-func addActivityFacts(ctx context.Context, tx *sql.Tx, cond string, sign float64, args ...any) error {
+func addActivityFacts(ctx context.Context, tx *sql.Tx, cond string, sign int, args ...any) error {
 	all := append([]any{sign}, args...)
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(reachSQL, cond), all...); err != nil {
-		return fmt.Errorf("reach rollup: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(quantitySQL, cond), all...); err != nil {
-		return fmt.Errorf("quantity rollup: %w", err)
+	for _, q := range activitySQL {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(q, cond), all...); err != nil {
+			return fmt.Errorf("rollup: %w", err)
+		}
 	}
 	return nil
 }
 
 // activityFacts adds or subtracts one activity's contribution.
-func activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign float64) error {
+func activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign int) error {
 	return addActivityFacts(ctx, tx, "a.id = $2", sign, id)
 }
 
@@ -126,21 +135,30 @@ func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error 
 // records and describes every difference; empty means they agree.
 func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 	var drift []string
-	checks := []struct{ name, rollup, fresh string }{
-		{"reach", `SELECT plan_id, unit_id, year, total, women, children FROM fact_reach`,
+	checks := []struct {
+		name          string
+		keys          int
+		rollup, fresh string
+	}{
+		{"reach", 3, `SELECT plan_id, unit_id, year, total, women, children FROM fact_reach`,
 			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
 				sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
 				sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
 				sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
 			FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id WHERE a.deleted_at IS NULL
 			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)`},
-		{"quantity", `SELECT plan_id, unit_id, year, kind_id, task_id, value FROM fact_quantity`,
+		{"quantity", 5, `SELECT plan_id, unit_id, year, kind_id, task_id, value FROM fact_quantity`,
 			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0),
 				sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
 			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 			WHERE a.deleted_at IS NULL
 			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)`},
-		{"delivery", `SELECT plan_id, unit_id, first_received, coalesce(first_deployed, '') FROM fact_delivery`,
+		{"month", 4, `SELECT plan_id, unit_id, month, kind_id, n FROM fact_month`,
+			`SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, count(*)
+			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
+			WHERE a.deleted_at IS NULL AND q.value > 0
+			GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id`},
+		{"delivery", 2, `SELECT plan_id, unit_id, first_received, coalesce(first_deployed, '') FROM fact_delivery`,
 			`SELECT m.plan_id, du.unit_id, min(du.received_on), coalesce(min(du.deployed_on), '')
 			FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
 			JOIN plans p ON p.id = m.plan_id
@@ -149,11 +167,11 @@ func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 			GROUP BY m.plan_id, du.unit_id`},
 	}
 	for _, c := range checks {
-		a, err := s.rowsAsKeys(ctx, c.rollup)
+		a, err := s.rowsAsKeys(ctx, c.rollup, c.keys)
 		if err != nil {
 			return nil, err
 		}
-		b, err := s.rowsAsKeys(ctx, c.fresh)
+		b, err := s.rowsAsKeys(ctx, c.fresh, c.keys)
 		if err != nil {
 			return nil, err
 		}
@@ -171,21 +189,17 @@ func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 	return drift, nil
 }
 
-// rowsAsKeys reads rows whose leading integer columns are a key and the
-// rest are values.
-func (s *Store) rowsAsKeys(ctx context.Context, q string) (map[string][]string, error) {
+// rowsAsKeys reads rows whose first keys columns are a key and the rest
+// are values.
+func (s *Store) rowsAsKeys(ctx context.Context, q string, keys int) (map[string][]string, error) {
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	keyCols := map[int]bool{0: true, 1: true, 2: true}
-	if len(cols) == 6 && strings.Contains(q, "kind_id") {
-		keyCols[3], keyCols[4] = true, true
-	}
-	if len(cols) == 4 {
-		keyCols = map[int]bool{0: true, 1: true}
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
 	}
 	out := map[string][]string{}
 	for rows.Next() {
@@ -204,7 +218,7 @@ func (s *Store) rowsAsKeys(ctx context.Context, q string) (map[string][]string, 
 			if b, ok := x.([]byte); ok {
 				s = string(b)
 			}
-			if keyCols[i] {
+			if i < keys {
 				key = append(key, s)
 			} else {
 				v = append(v, s)

@@ -31,6 +31,17 @@ CREATE TABLE fact_delivery (
     PRIMARY KEY (plan_id, unit_id)
 );
 
+-- How many activities counted a kind (a value above 0) per unit version
+-- and month, for frequency targets ("a news item every month").
+CREATE TABLE fact_month (
+    plan_id BIGINT NOT NULL,
+    unit_id BIGINT NOT NULL,
+    month   TEXT NOT NULL,
+    kind_id BIGINT NOT NULL,
+    n       BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (plan_id, unit_id, month, kind_id)
+);
+
 -- Whole-province activities count under unit_id 0.
 INSERT INTO fact_reach (plan_id, unit_id, year, total, women, children)
 SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
@@ -47,6 +58,12 @@ SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS IN
 FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 WHERE a.deleted_at IS NULL
 GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0);
+
+INSERT INTO fact_month (plan_id, unit_id, month, kind_id, n)
+SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, count(*)
+FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
+WHERE a.deleted_at IS NULL AND q.value > 0
+GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id;
 
 INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
 SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)

@@ -1,0 +1,59 @@
+package bench_test
+
+import (
+	"context"
+	"testing"
+
+	"outreach/internal/bench"
+	"outreach/internal/outreach"
+	"outreach/internal/setup"
+	"outreach/internal/store"
+	"outreach/internal/store/storetest"
+)
+
+// TestSmallCountry builds a small synthetic country through the import
+// paths (COPY on PostgreSQL) and checks that the rollups agree with the
+// records and that every target computes, the monthly one included.
+func TestSmallCountry(t *testing.T) {
+	ctx := context.Background()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if _, _, err := setup.Seed(ctx, s, outreach.SystemActor("test")); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := bench.Generate(ctx, s, bench.Config{Provinces: 2, CommunesPerProvince: 12, Activities: 4000, Distributions: 300, DeliveriesPer: 2, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Activities != 4000 || sum.Distributions != 300 {
+			t.Fatalf("generated %+v", sum)
+		}
+		drift, err := s.RollupDrift(ctx)
+		if err != nil || len(drift) > 0 {
+			t.Fatalf("rollups differ from the records: %v %v", drift, err)
+		}
+		p, err := s.Plan(ctx, bench.PlanCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := s.Indicators(ctx, store.IndicatorQuery{Plan: bench.PlanCode, Year: p.Period.To})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var monthly *outreach.Indicator
+		for i, ind := range set.Indicators {
+			if ind.Code == "II.2.4" {
+				monthly = &set.Indicators[i]
+			}
+		}
+		// The months from the decision (September 2017) to December 2021:
+		// 52. One activity in twenty counts a news item, spread over the
+		// five years: nearly every month has one.
+		if monthly == nil || monthly.Denominator != 52 || monthly.Numerator < 45 || monthly.Numerator > 52 {
+			t.Errorf("monthly news: %+v", monthly)
+		}
+		timings, err := bench.Measure(ctx, s, 1)
+		if err != nil || len(timings) != 4 {
+			t.Errorf("measure: %v %v", timings, err)
+		}
+	})
+}
