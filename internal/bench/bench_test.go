@@ -51,8 +51,8 @@ func TestSmallCountry(t *testing.T) {
 		if monthly == nil || monthly.Denominator != 52 || monthly.Numerator < 45 || monthly.Numerator > 52 {
 			t.Errorf("monthly news: %+v", monthly)
 		}
-		timings, err := bench.Measure(ctx, s, 1)
-		if err != nil || len(timings) != 4 {
+		timings, err := bench.Measure(ctx, s, 1, 1)
+		if err != nil || len(timings) != 6 {
 			t.Errorf("measure: %v %v", timings, err)
 		}
 	})

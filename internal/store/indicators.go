@@ -745,12 +745,7 @@ func nextMonth(m string) string {
 // areas and models — over the units under path, without the crosswalk:
 // the yardstick the indicator engine is measured against.
 func (s *Store) PlainAggregates(ctx context.Context, plan, to, path string) error {
-	var planID int64
-	if err := s.db.QueryRowContext(ctx, `SELECT id FROM plans WHERE code = $1`, plan).Scan(&planID); err != nil {
-		return err
-	}
-	like := path + "/%"
-	queries := []string{
+	return s.plainQueries(ctx, plan, to, path, []string{
 		`SELECT count(DISTINCT du.unit_id) FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
 			JOIN materials m ON m.id = d.material_id JOIN units u ON u.id = du.unit_id
 			WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND du.deployed_on <= $2 AND u.path LIKE $3`,
@@ -765,7 +760,32 @@ func (s *Store) PlainAggregates(ctx context.Context, plan, to, path string) erro
 			WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND k.code = 'news_items' AND q.value > 0 AND a.start_date <= $2 AND u.path LIKE $3`,
 		`SELECT count(*) FROM key_areas k JOIN units u ON u.id = k.unit_id WHERE k.plan_id = $1 AND k.year = CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
 		`SELECT count(*) FROM prevention_models m JOIN units u ON u.id = m.unit_id WHERE m.plan_id = $1 AND m.established_on <= $2 AND u.path LIKE $3`,
+	})
+}
+
+// PlainRollupAggregates is PlainAggregates over the rollup tables the
+// engine reads: the yardstick for the engine's own work.
+func (s *Store) PlainRollupAggregates(ctx context.Context, plan, to, path string) error {
+	return s.plainQueries(ctx, plan, to, path, []string{
+		`SELECT count(*) FROM fact_delivery f JOIN units u ON u.id = f.unit_id
+			WHERE f.plan_id = $1 AND f.first_deployed <= $2 AND u.path LIKE $3`,
+		`SELECT sum(f.total), sum(f.women), sum(f.children) FROM fact_reach f JOIN units u ON u.id = f.unit_id
+			WHERE f.plan_id = $1 AND f.year <= CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
+		`SELECT sum(f.value) FROM fact_quantity f JOIN quantity_kinds k ON k.id = f.kind_id JOIN units u ON u.id = f.unit_id
+			WHERE f.plan_id = $1 AND k.code = 'schools' AND f.year <= CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
+		`SELECT count(DISTINCT f.month) FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id JOIN units u ON u.id = f.unit_id
+			WHERE f.plan_id = $1 AND k.code = 'news_items' AND f.n > 0 AND f.month <= $2 AND u.path LIKE $3`,
+		`SELECT count(*) FROM key_areas k JOIN units u ON u.id = k.unit_id WHERE k.plan_id = $1 AND k.year = CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
+		`SELECT count(*) FROM prevention_models m JOIN units u ON u.id = m.unit_id WHERE m.plan_id = $1 AND m.established_on <= $2 AND u.path LIKE $3`,
+	})
+}
+
+func (s *Store) plainQueries(ctx context.Context, plan, to, path string, queries []string) error {
+	var planID int64
+	if err := s.db.QueryRowContext(ctx, `SELECT id FROM plans WHERE code = $1`, plan).Scan(&planID); err != nil {
+		return err
 	}
+	like := path + "/%"
 	for _, q := range queries {
 		rows, err := s.db.QueryContext(ctx, q, planID, to, like)
 		if err != nil {
