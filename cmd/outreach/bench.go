@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 
 	"outreach/internal/bench"
 )
@@ -39,8 +41,23 @@ func cmdBenchIndicators(ctx context.Context, e env) error {
 	open := dataFlag(e, fs)
 	runs := fs.Int("runs", 20, "runs of each indicator measurement")
 	plainRuns := fs.Int("plain-runs", 3, "runs of the plain SQL aggregates (they scan every record: a few runs suffice)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
 	if err := parse(fs, e.args); err != nil {
 		return err
+	}
+	if *runs < 1 || *plainRuns < 1 {
+		return usagef("--runs and --plain-runs must be at least 1")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	s, err := open(ctx)
 	if err != nil {

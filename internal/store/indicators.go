@@ -69,7 +69,7 @@ type facts struct {
 	quantities []quantityFact
 	// months[kind] lists (month, unit or 0 for the whole province).
 	months       map[string][]monthFact
-	monthsLoaded bool
+	monthsLoaded map[string]bool
 }
 
 type modelFact struct {
@@ -137,7 +137,7 @@ func measures(p *outreach.Plan) []string {
 // quantities only of the kinds the plan counts.
 func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
-		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}}
+		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
 	// The rollups (rollups.go) hold each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year), and
 	// reach and quantities per unit version and year.
@@ -250,21 +250,26 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 	return f, err
 }
 
-// loadMonths reads, for frequency targets only, the months in which each
-// kind was counted.
-func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts) error {
-	if f.monthsLoaded {
+// loadMonths reads, for frequency targets only, the months in which a
+// kind was counted, once per kind.
+func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind string) error {
+	if f.monthsLoaded[kind] {
 		return nil
 	}
-	f.monthsLoaded = true
-	return each(ctx, s.db, `SELECT k.code, f.month, f.unit_id FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
-		WHERE f.plan_id = $1 AND f.n > 0`, []any{planID}, func(r *sql.Rows) error {
-		var kind string
-		var m monthFact
-		if err := r.Scan(&kind, &m.month, &m.unit); err != nil {
+	f.monthsLoaded[kind] = true
+	return each(ctx, s.db, `SELECT f.year, f.unit_id, `+monthColumns+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
+		WHERE f.plan_id = $1 AND k.code = $2`, []any{planID, kind}, func(r *sql.Rows) error {
+		var year int
+		var unit int64
+		var n [12]int64
+		if err := r.Scan(&year, &unit, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &n[10], &n[11]); err != nil {
 			return err
 		}
-		f.months[kind] = append(f.months[kind], m)
+		for m, c := range n {
+			if c > 0 {
+				f.months[kind] = append(f.months[kind], monthFact{month: fmt.Sprintf("%d-%02d", year, m+1), unit: unit})
+			}
+		}
 		return nil
 	})
 }
@@ -680,21 +685,26 @@ func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
 // plan's first month to the end of the year in which at least one
 // activity of the scope counted the kind.
 func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
-	if err := e.s.loadMonths(e.ctx, e.planID, e.facts); err != nil {
+	if err := e.s.loadMonths(e.ctx, e.planID, e.facts, kind); err != nil {
 		return err
 	}
 	first := e.plan.Decision.Date[:7]
 	end := e.to[:7]
 	hit := map[string]bool{}
+	inScope := map[int64]bool{} // per unit version, computed once
 	for _, m := range e.facts.months[kind] {
 		if m.month < first || m.month > end {
 			continue
 		}
-		in := m.unit == 0 && e.scope.Level == outreach.LevelProvince
-		if m.unit != 0 {
-			for _, w := range e.tree.weights(m.unit, true) {
-				in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
+		in, known := inScope[m.unit]
+		if !known {
+			in = m.unit == 0 && e.scope.Level == outreach.LevelProvince
+			if m.unit != 0 {
+				for _, w := range e.tree.weights(m.unit, true) {
+					in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
+				}
 			}
+			inScope[m.unit] = in
 		}
 		if in {
 			hit[periodOf(m.month+"-01", per)] = true
@@ -773,8 +783,8 @@ func (s *Store) PlainRollupAggregates(ctx context.Context, plan, to, path string
 			WHERE f.plan_id = $1 AND f.year <= CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
 		`SELECT sum(f.value) FROM fact_quantity f JOIN quantity_kinds k ON k.id = f.kind_id JOIN units u ON u.id = f.unit_id
 			WHERE f.plan_id = $1 AND k.code = 'schools' AND f.year <= CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
-		`SELECT count(DISTINCT f.month) FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id JOIN units u ON u.id = f.unit_id
-			WHERE f.plan_id = $1 AND k.code = 'news_items' AND f.n > 0 AND f.month <= $2 AND u.path LIKE $3`,
+		`SELECT sum(` + strings.ReplaceAll(monthColumns, ", ", " + ") + `) FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id JOIN units u ON u.id = f.unit_id
+			WHERE f.plan_id = $1 AND k.code = 'news_items' AND f.year <= CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
 		`SELECT count(*) FROM key_areas k JOIN units u ON u.id = k.unit_id WHERE k.plan_id = $1 AND k.year = CAST(substr($2, 1, 4) AS INTEGER) AND u.path LIKE $3`,
 		`SELECT count(*) FROM prevention_models m JOIN units u ON u.id = m.unit_id WHERE m.plan_id = $1 AND m.established_on <= $2 AND u.path LIKE $3`,
 	})

@@ -35,12 +35,35 @@ const quantitySQL = `INSERT INTO fact_quantity (plan_id, unit_id, year, kind_id,
 	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)
 	ON CONFLICT (plan_id, unit_id, year, kind_id, task_id) DO UPDATE SET value = fact_quantity.value + excluded.value`
 
-const monthSQL = `INSERT INTO fact_month (plan_id, unit_id, month, kind_id, n)
-	SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, CAST($1 AS BIGINT) * count(*)
+// monthSQL counts, per unit version, year and kind, the activities of
+// each month (columns m01 … m12).
+var monthSQL = func() string {
+	var cols, sums, sets []string
+	for m := 1; m <= 12; m++ {
+		c := fmt.Sprintf("m%02d", m)
+		cols = append(cols, c)
+		sums = append(sums, fmt.Sprintf("CAST($1 AS BIGINT) * sum(CASE WHEN substr(a.start_date, 6, 2) = '%02d' THEN 1 ELSE 0 END)", m))
+		sets = append(sets, fmt.Sprintf("%s = fact_month.%s + excluded.%s", c, c, c))
+	}
+	return `INSERT INTO fact_month (plan_id, unit_id, year, kind_id, ` + strings.Join(cols, ", ") + `)
+	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, ` + strings.Join(sums, ", ") + `
 	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 	WHERE q.value > 0 AND %s
-	GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id
-	ON CONFLICT (plan_id, unit_id, month, kind_id) DO UPDATE SET n = fact_month.n + excluded.n`
+	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id
+	ON CONFLICT (plan_id, unit_id, year, kind_id) DO UPDATE SET ` + strings.Join(sets, ", ")
+}()
+
+// monthSums counts the activities of each month, in monthColumns' order.
+var monthSums = func() string {
+	var sums []string
+	for m := 1; m <= 12; m++ {
+		sums = append(sums, fmt.Sprintf("sum(CASE WHEN substr(a.start_date, 6, 2) = '%02d' THEN 1 ELSE 0 END)", m))
+	}
+	return strings.Join(sums, ", ")
+}()
+
+// monthColumns lists fact_month's month columns.
+const monthColumns = "m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12"
 
 // activitySQL lists the statements that add an activity's contribution.
 var activitySQL = []string{reachSQL, quantitySQL, monthSQL}
@@ -153,11 +176,11 @@ func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 			WHERE a.deleted_at IS NULL
 			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)`},
-		{"month", 4, `SELECT plan_id, unit_id, month, kind_id, n FROM fact_month`,
-			`SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, count(*)
+		{"month", 4, `SELECT plan_id, unit_id, year, kind_id, ` + monthColumns + ` FROM fact_month`,
+			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, ` + monthSums + `
 			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 			WHERE a.deleted_at IS NULL AND q.value > 0
-			GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id`},
+			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id`},
 		{"delivery", 2, `SELECT plan_id, unit_id, first_received, coalesce(first_deployed, '') FROM fact_delivery`,
 			`SELECT m.plan_id, du.unit_id, min(du.received_on), coalesce(min(du.deployed_on), '')
 			FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id

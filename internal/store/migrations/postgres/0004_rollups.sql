@@ -31,15 +31,27 @@ CREATE TABLE fact_delivery (
     PRIMARY KEY (plan_id, unit_id)
 );
 
--- How many activities counted a kind (a value above 0) per unit version
--- and month, for frequency targets ("a news item every month").
+-- How many activities counted a kind (a value above 0) per unit version,
+-- year and month (m01 … m12), for frequency targets ("a news item every
+-- month"): one row per unit and year keeps the table small.
 CREATE TABLE fact_month (
     plan_id BIGINT NOT NULL,
     unit_id BIGINT NOT NULL,
-    month   TEXT NOT NULL,
+    year    INTEGER NOT NULL,
     kind_id BIGINT NOT NULL,
-    n       BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (plan_id, unit_id, month, kind_id)
+    m01 BIGINT NOT NULL DEFAULT 0,
+    m02 BIGINT NOT NULL DEFAULT 0,
+    m03 BIGINT NOT NULL DEFAULT 0,
+    m04 BIGINT NOT NULL DEFAULT 0,
+    m05 BIGINT NOT NULL DEFAULT 0,
+    m06 BIGINT NOT NULL DEFAULT 0,
+    m07 BIGINT NOT NULL DEFAULT 0,
+    m08 BIGINT NOT NULL DEFAULT 0,
+    m09 BIGINT NOT NULL DEFAULT 0,
+    m10 BIGINT NOT NULL DEFAULT 0,
+    m11 BIGINT NOT NULL DEFAULT 0,
+    m12 BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (plan_id, unit_id, year, kind_id)
 );
 
 -- Whole-province activities count under unit_id 0.
@@ -59,11 +71,23 @@ FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN a
 WHERE a.deleted_at IS NULL
 GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0);
 
-INSERT INTO fact_month (plan_id, unit_id, month, kind_id, n)
-SELECT a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id, count(*)
+INSERT INTO fact_month (plan_id, unit_id, year, kind_id, m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12)
+SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id,
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '01' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '02' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '03' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '04' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '05' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '06' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '07' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '08' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '09' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '10' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '11' THEN 1 ELSE 0 END),
+       sum(CASE WHEN substr(a.start_date, 6, 2) = '12' THEN 1 ELSE 0 END)
 FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 WHERE a.deleted_at IS NULL AND q.value > 0
-GROUP BY a.plan_id, coalesce(au.unit_id, 0), substr(a.start_date, 1, 7), q.kind_id;
+GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id;
 
 INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
 SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
