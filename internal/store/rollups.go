@@ -119,10 +119,14 @@ func distributionFacts(ctx context.Context, tx *sql.Tx, distributionID int64) er
 // distribution of a material (a material moved to another plan changes
 // both).
 func materialFacts(ctx context.Context, tx *sql.Tx, materialID int64, plans ...int64) error {
+	return refreshDeliveryFactsIn(ctx, tx, plans, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+		WHERE d.material_id = $2`, materialID)
+}
+
+// refreshDeliveryFactsIn runs refreshDeliveryFacts for each plan.
+func refreshDeliveryFactsIn(ctx context.Context, tx *sql.Tx, plans []int64, unitCond string, arg any) error {
 	for _, p := range plans {
-		err := refreshDeliveryFacts(ctx, tx, p, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-			WHERE d.material_id = $2`, materialID)
-		if err != nil {
+		if err := refreshDeliveryFacts(ctx, tx, p, unitCond, arg); err != nil {
 			return err
 		}
 	}
@@ -144,14 +148,8 @@ func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error 
 	if err != nil {
 		return err
 	}
-	for _, p := range plans {
-		err := refreshDeliveryFacts(ctx, tx, p, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-			WHERE d.import_id = $2`, importID)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return refreshDeliveryFactsIn(ctx, tx, plans, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+		WHERE d.import_id = $2`, importID)
 }
 
 // RollupDrift compares the rollups with a full recomputation from the
