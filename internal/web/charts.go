@@ -83,6 +83,9 @@ func columns(bars []bar, width, height int, goal *float64, goalLabel string) tem
 		maxV = 1
 	}
 	top, bottom := 16, 18
+	if goal != nil {
+		top = 30 // a legend line for the goal above the bars and their values
+	}
 	plotH := float64(height - top - bottom)
 	slot := float64(width) / float64(len(bars))
 	var sb strings.Builder
@@ -115,7 +118,10 @@ func columns(bars []bar, width, height int, goal *float64, goalLabel string) tem
 	if goal != nil {
 		gy := float64(height-bottom) - plotH**goal/maxV
 		fmt.Fprintf(&sb, `<line x1="0" y1="%.1f" x2="%d" y2="%.1f" class="goal"/>`, gy, width, gy)
-		fmt.Fprintf(&sb, `<text x="%d" y="%.1f" class="goal-lbl" text-anchor="end">%s</text>`, width, gy-2, html.EscapeString(goalLabel))
+		// The label goes in the legend line, where no bar or value can
+		// cover it.
+		fmt.Fprintf(&sb, `<line x1="0" y1="8" x2="18" y2="8" class="goal"/>`)
+		fmt.Fprintf(&sb, `<text x="22" y="11" class="goal-lbl">%s</text>`, html.EscapeString(goalLabel))
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
