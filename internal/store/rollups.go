@@ -133,23 +133,26 @@ func refreshDeliveryFactsIn(ctx context.Context, tx *sql.Tx, plans []int64, unit
 	return nil
 }
 
-// importDeliveryFacts recomputes the communes an import of distributions
-// touched, plan by plan.
+// importDeliveryFacts merges an import of distributions into the first
+// receipts and deployments: an import only adds deliveries, so each
+// commune's first dates become the earlier of the stored ones and the
+// import's, without reading the commune's older deliveries again.
 func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error {
-	var plans []int64
-	err := each(ctx, tx, `SELECT DISTINCT m.plan_id FROM distributions d JOIN materials m ON m.id = d.material_id WHERE d.import_id = $1`, []any{importID}, func(r *sql.Rows) error {
-		var id int64
-		if err := r.Scan(&id); err != nil {
-			return err
-		}
-		plans = append(plans, id)
-		return nil
-	})
+	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
+		SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
+		FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+		JOIN plans p ON p.id = m.plan_id
+		WHERE d.import_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
+		AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
+		GROUP BY m.plan_id, du.unit_id
+		ON CONFLICT (plan_id, unit_id) DO UPDATE SET
+			first_received = CASE WHEN excluded.first_received < fact_delivery.first_received THEN excluded.first_received ELSE fact_delivery.first_received END,
+			first_deployed = CASE WHEN fact_delivery.first_deployed IS NULL OR excluded.first_deployed < fact_delivery.first_deployed
+				THEN excluded.first_deployed ELSE fact_delivery.first_deployed END`, importID)
 	if err != nil {
-		return err
+		return fmt.Errorf("delivery rollup: %w", err)
 	}
-	return refreshDeliveryFactsIn(ctx, tx, plans, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-		WHERE d.import_id = $2`, importID)
+	return nil
 }
 
 // RollupDrift compares the rollups with a full recomputation from the

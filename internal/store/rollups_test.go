@@ -64,9 +64,9 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 		var acts, dists []int64
 		deleted := map[int64]bool{}
 		imports := 0
-		for step := range 60 {
+		for step := range 80 {
 			var name string
-			switch op := rng.IntN(9); {
+			switch op := rng.IntN(10); {
 			case op == 0 || len(acts) == 0:
 				name = "creating an activity"
 				id, err := s.CreateActivity(ctx, co, newActivity())
@@ -131,6 +131,28 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 					t.Fatal(err)
 				}
 				dists = append(dists, id)
+			case op == 9:
+				name = "importing distributions"
+				var rows []store.DistributionRow
+				for i := range 1 + rng.IntN(3) {
+					d := outreach.Distribution{Material: mid, FromAgency: "bk-stp", Date: "2017-01-02"}
+					for _, c := range pick() {
+						x := outreach.Delivery{Unit: c, Quantity: 3}
+						if rng.IntN(3) > 0 {
+							x.ReceivedOn = fmt.Sprintf("%d-0%d-20", 2017+rng.IntN(3), 1+rng.IntN(9))
+							if rng.IntN(2) == 0 {
+								x.DeployedOn, x.How = x.ReceivedOn, []string{"village_meeting"}
+							}
+						}
+						d.Deliveries = append(d.Deliveries, x)
+					}
+					rows = append(rows, store.DistributionRow{Lines: []int{i + 2}, Distribution: d})
+				}
+				imports++
+				f := store.ImportFile{Name: fmt.Sprintf("d%d.csv", imports), SHA256: fmt.Sprintf("rollup-d-%d", imports)}
+				if _, err := s.ImportDistributions(ctx, co, "bk-1368-2017", f, rows); err != nil {
+					t.Fatal(err)
+				}
 			case op == 6 && len(dists) > 0:
 				name = "a commune confirming"
 				id := dists[rng.IntN(len(dists))]
