@@ -15,7 +15,9 @@ import (
 // are recomputed for the communes a distribution touches.
 
 // reachSQL and quantitySQL add sign × the contribution of the activities
-// matching the condition.
+// matching the condition. Rows are upserted in key order, so concurrent
+// writers on PostgreSQL lock shared rollup rows in the same order and
+// wait for each other instead of deadlocking.
 const reachSQL = `INSERT INTO fact_reach (plan_id, unit_id, year, total, women, children)
 	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
 		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
@@ -24,6 +26,7 @@ const reachSQL = `INSERT INTO fact_reach (plan_id, unit_id, year, total, women, 
 	FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id
 	WHERE %s
 	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)
+	ORDER BY 1, 2, 3
 	ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET total = fact_reach.total + excluded.total,
 		women = fact_reach.women + excluded.women, children = fact_reach.children + excluded.children`
 
@@ -33,6 +36,7 @@ const quantitySQL = `INSERT INTO fact_quantity (plan_id, unit_id, year, kind_id,
 	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 	WHERE %s
 	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)
+	ORDER BY 1, 2, 3, 4, 5
 	ON CONFLICT (plan_id, unit_id, year, kind_id, task_id) DO UPDATE SET value = fact_quantity.value + excluded.value`
 
 // monthSQL counts, per unit version, year and kind, the activities of
@@ -50,6 +54,7 @@ var monthSQL = func() string {
 	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
 	WHERE q.value > 0 AND %s
 	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id
+	ORDER BY 1, 2, 3, 4
 	ON CONFLICT (plan_id, unit_id, year, kind_id) DO UPDATE SET ` + strings.Join(sets, ", ")
 }()
 
@@ -145,6 +150,7 @@ func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error 
 		WHERE d.import_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
 		AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
 		GROUP BY m.plan_id, du.unit_id
+		ORDER BY 1, 2
 		ON CONFLICT (plan_id, unit_id) DO UPDATE SET
 			first_received = CASE WHEN excluded.first_received < fact_delivery.first_received THEN excluded.first_received ELSE fact_delivery.first_received END,
 			first_deployed = CASE WHEN fact_delivery.first_deployed IS NULL OR excluded.first_deployed < fact_delivery.first_deployed

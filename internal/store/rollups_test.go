@@ -203,3 +203,38 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestRollupsConcurrentWriters has eight writers add activities to the
+// same communes at once: every write succeeds and the rollups still equal
+// the records. (The key-order upserts are meant to rule out deadlocks on
+// PostgreSQL; this small test passes without them too, so it does not
+// prove that part. The load test of issue 6 is where it must show.)
+func TestRollupsConcurrentWriters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		as := fixture(t, s)
+		co := as["coord"]
+		units := [][]string{{"02155", "01903", "02143"}, {"02143", "01903", "02155"}, {"01912", "02155"}, {"02155", "01912"}}
+		errs := make(chan error, 64)
+		for w := range 8 {
+			go func() {
+				for i := range 8 {
+					total := int64(10 + i)
+					a := outreach.Activity{Plan: "bk-1368-2017", Agency: "bk-sgddt", Channel: "IV.4", Title: fmt.Sprintf("Đồng thời %d-%d", w, i),
+						StartDate: "2019-05-10", EndDate: "2019-05-10", Units: units[(w+i)%len(units)], Audience: outreach.Audience{Total: &total},
+						Task: "V.5.2", Quantities: []outreach.ActivityQuantity{{Kind: "schools", Value: 1}}}
+					_, err := s.CreateActivity(ctx, co, a)
+					errs <- err
+				}
+			}()
+		}
+		for range 64 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		drift, err := s.RollupDrift(ctx)
+		if err != nil || len(drift) > 0 {
+			t.Fatalf("rollups differ from the records: %v %v", drift, err)
+		}
+	})
+}
