@@ -14,64 +14,107 @@ import (
 // created, changed or restored; a commune's first receipt and deployment
 // are recomputed for the communes a distribution touches.
 
-// reachSQL and quantitySQL add sign × the contribution of the activities
-// matching the condition. Rows are upserted in key order, so concurrent
-// writers on PostgreSQL lock shared rollup rows in the same order and
-// wait for each other instead of deadlocking.
-const reachSQL = `INSERT INTO fact_reach (plan_id, unit_id, year, total, women, children)
-	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
-		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
-		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
-		CAST($1 AS DOUBLE PRECISION) * sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
-	FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id
-	WHERE %s
-	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)
-	ORDER BY 1, 2, 3
-	ON CONFLICT (plan_id, unit_id, year) DO UPDATE SET total = fact_reach.total + excluded.total,
-		women = fact_reach.women + excluded.women, children = fact_reach.children + excluded.children`
+// activityRollup describes one rollup table fed by activities: its key
+// and value columns and how they are computed from the records. The
+// upsert that maintains it and the full recomputation RollupDrift checks
+// it against are both built from this one description.
+type activityRollup struct {
+	table    string
+	keyCols  string // the table's key columns
+	keyExprs string // their values, from the records
+	valCols  []string
+	valExprs []string // aggregates, before the sign is applied
+	signType string   // SQL type the sign is cast to
+	from     string
+	where    string // always applied, besides the caller's condition
+}
 
-const quantitySQL = `INSERT INTO fact_quantity (plan_id, unit_id, year, kind_id, task_id, value)
-	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0),
-		CAST($1 AS DOUBLE PRECISION) * sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
-	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
-	WHERE %s
-	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)
-	ORDER BY 1, 2, 3, 4, 5
-	ON CONFLICT (plan_id, unit_id, year, kind_id, task_id) DO UPDATE SET value = fact_quantity.value + excluded.value`
+var activityRollups = []activityRollup{
+	{table: "fact_reach", keyCols: "plan_id, unit_id, year", keyExprs: rollupKeys,
+		valCols: []string{"total", "women", "children"},
+		valExprs: []string{
+			"sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)",
+			"sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)",
+			"sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
+		signType: "DOUBLE PRECISION",
+		from:     "activities a LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
+	{table: "fact_quantity", keyCols: "plan_id, unit_id, year, kind_id, task_id", keyExprs: rollupKeys + ", q.kind_id, coalesce(a.task_id, 0)",
+		valCols:  []string{"value"},
+		valExprs: []string{"sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
+		signType: "DOUBLE PRECISION",
+		from:     "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
+	// Activities per month (m01 … m12) that counted a kind, for frequency
+	// targets: one row per unit and year keeps the table small.
+	{table: "fact_month", keyCols: "plan_id, unit_id, year, kind_id", keyExprs: rollupKeys + ", q.kind_id",
+		valCols: monthCols(), valExprs: monthSums(), signType: "BIGINT",
+		from:  "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id",
+		where: "q.value > 0"},
+}
 
-// monthSQL counts, per unit version, year and kind, the activities of
-// each month (columns m01 … m12).
-var monthSQL = func() string {
-	var cols, sums, sets []string
+// rollupKeys are the plan, the unit version (0 for the whole province)
+// and the year of an activity.
+const rollupKeys = "a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)"
+
+func monthCols() []string {
+	var cols []string
 	for m := 1; m <= 12; m++ {
-		c := fmt.Sprintf("m%02d", m)
-		cols = append(cols, c)
-		sums = append(sums, fmt.Sprintf("CAST($1 AS BIGINT) * sum(CASE WHEN substr(a.start_date, 6, 2) = '%02d' THEN 1 ELSE 0 END)", m))
-		sets = append(sets, fmt.Sprintf("%s = fact_month.%s + excluded.%s", c, c, c))
+		cols = append(cols, fmt.Sprintf("m%02d", m))
 	}
-	return `INSERT INTO fact_month (plan_id, unit_id, year, kind_id, ` + strings.Join(cols, ", ") + `)
-	SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, ` + strings.Join(sums, ", ") + `
-	FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
-	WHERE q.value > 0 AND %s
-	GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id
-	ORDER BY 1, 2, 3, 4
-	ON CONFLICT (plan_id, unit_id, year, kind_id) DO UPDATE SET ` + strings.Join(sets, ", ")
-}()
+	return cols
+}
 
-// monthSums counts the activities of each month, in monthColumns' order.
-var monthSums = func() string {
+func monthSums() []string {
 	var sums []string
 	for m := 1; m <= 12; m++ {
 		sums = append(sums, fmt.Sprintf("sum(CASE WHEN substr(a.start_date, 6, 2) = '%02d' THEN 1 ELSE 0 END)", m))
 	}
-	return strings.Join(sums, ", ")
-}()
+	return sums
+}
 
 // monthColumns lists fact_month's month columns.
-const monthColumns = "m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12"
+var monthColumns = strings.Join(monthCols(), ", ")
 
-// activitySQL lists the statements that add an activity's contribution.
-var activitySQL = []string{reachSQL, quantitySQL, monthSQL}
+// selectSQL groups the contribution of the activities matching cond;
+// signed multiplies it by $1.
+func (r activityRollup) selectSQL(cond string, signed bool) string {
+	vals := r.valExprs
+	if signed {
+		vals = nil
+		for _, v := range r.valExprs {
+			vals = append(vals, "CAST($1 AS "+r.signType+") * "+v)
+		}
+	}
+	return "SELECT " + r.keyExprs + ", " + strings.Join(vals, ", ") + "\n\tFROM " + r.from +
+		"\n\tWHERE " + r.where + " AND " + cond + "\n\tGROUP BY " + r.keyExprs
+}
+
+// upsertSQL adds sign ($1) × the contribution of the activities matching
+// the condition (a %s for the caller). Rows are upserted in key order, so
+// concurrent writers on PostgreSQL lock shared rollup rows in the same
+// order and wait for each other instead of deadlocking.
+func (r activityRollup) upsertSQL() string {
+	n := strings.Count(r.keyCols, ",") + 1
+	var order, sets []string
+	for i := 1; i <= n; i++ {
+		order = append(order, fmt.Sprint(i))
+	}
+	for _, c := range r.valCols {
+		sets = append(sets, fmt.Sprintf("%s = %s.%s + excluded.%s", c, r.table, c, c))
+	}
+	return "INSERT INTO " + r.table + " (" + r.keyCols + ", " + strings.Join(r.valCols, ", ") + ")\n\t" +
+		r.selectSQL("%s", true) + "\n\tORDER BY " + strings.Join(order, ", ") +
+		"\n\tON CONFLICT (" + r.keyCols + ") DO UPDATE SET " + strings.Join(sets, ", ")
+}
+
+// activitySQL lists the statements that add an activity's contribution,
+// each with a %s for the condition selecting the activities.
+var activitySQL = func() []string {
+	var out []string
+	for _, r := range activityRollups {
+		out = append(out, r.upsertSQL())
+	}
+	return out
+}()
 
 // addActivityFacts adds (sign 1) or subtracts (sign -1) the contribution
 // of the activities matching cond, whose arguments start at $2.
@@ -90,6 +133,16 @@ func activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign int) error {
 	return addActivityFacts(ctx, tx, "a.id = $2", sign, id)
 }
 
+// deliverySQL computes, for the deliveries matching cond, each commune's
+// first receipt and deployment of a material that counts, within the plan
+// (from 1 January of its first year).
+const deliverySQL = `SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
+	FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+	JOIN plans p ON p.id = m.plan_id
+	WHERE d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
+	AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01' AND %s
+	GROUP BY m.plan_id, du.unit_id`
+
 // refreshDeliveryFacts recomputes the first receipt and deployment of the
 // communes that unitCond (a subquery of unit ids, its arguments from $2)
 // selects, for the plan $1.
@@ -98,13 +151,8 @@ func refreshDeliveryFacts(ctx context.Context, tx *sql.Tx, planID int64, unitCon
 	if _, err := tx.ExecContext(ctx, `DELETE FROM fact_delivery WHERE plan_id = $1 AND unit_id IN (`+unitCond+`)`, all...); err != nil {
 		return fmt.Errorf("delivery rollup: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
-		SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
-		FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
-		JOIN plans p ON p.id = m.plan_id
-		WHERE m.plan_id = $1 AND du.unit_id IN (`+unitCond+`) AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
-		AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
-		GROUP BY m.plan_id, du.unit_id`, all...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed) `+
+		fmt.Sprintf(deliverySQL, `m.plan_id = $1 AND du.unit_id IN (`+unitCond+`)`), all...)
 	if err != nil {
 		return fmt.Errorf("delivery rollup: %w", err)
 	}
@@ -143,13 +191,7 @@ func refreshDeliveryFactsIn(ctx context.Context, tx *sql.Tx, plans []int64, unit
 // commune's first dates become the earlier of the stored ones and the
 // import's, without reading the commune's older deliveries again.
 func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed)
-		SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.deployed_on)
-		FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
-		JOIN plans p ON p.id = m.plan_id
-		WHERE d.import_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other'
-		AND du.received_on IS NOT NULL AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
-		GROUP BY m.plan_id, du.unit_id
+	_, err := tx.ExecContext(ctx, `INSERT INTO fact_delivery (plan_id, unit_id, first_received, first_deployed) `+fmt.Sprintf(deliverySQL, `d.import_id = $1`)+`
 		ORDER BY 1, 2
 		ON CONFLICT (plan_id, unit_id) DO UPDATE SET
 			first_received = CASE WHEN excluded.first_received < fact_delivery.first_received THEN excluded.first_received ELSE fact_delivery.first_received END,
@@ -165,37 +207,19 @@ func importDeliveryFacts(ctx context.Context, tx *sql.Tx, importID int64) error 
 // records and describes every difference; empty means they agree.
 func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 	var drift []string
-	checks := []struct {
+	type check struct {
 		name          string
 		keys          int
 		rollup, fresh string
-	}{
-		{"reach", 3, `SELECT plan_id, unit_id, year, total, women, children FROM fact_reach`,
-			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER),
-				sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
-				sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END),
-				sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
-			FROM activities a LEFT JOIN activity_units au ON au.activity_id = a.id WHERE a.deleted_at IS NULL
-			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)`},
-		{"quantity", 5, `SELECT plan_id, unit_id, year, kind_id, task_id, value FROM fact_quantity`,
-			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0),
-				sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)
-			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
-			WHERE a.deleted_at IS NULL
-			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, coalesce(a.task_id, 0)`},
-		{"month", 4, `SELECT plan_id, unit_id, year, kind_id, ` + monthColumns + ` FROM fact_month`,
-			`SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id, ` + monthSums + `
-			FROM activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id
-			WHERE a.deleted_at IS NULL AND q.value > 0
-			GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), q.kind_id`},
-		{"delivery", 2, `SELECT plan_id, unit_id, first_received, coalesce(first_deployed, '') FROM fact_delivery`,
-			`SELECT m.plan_id, du.unit_id, min(du.received_on), coalesce(min(du.deployed_on), '')
-			FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
-			JOIN plans p ON p.id = m.plan_id
-			WHERE d.deleted_at IS NULL AND m.deleted_at IS NULL AND m.type <> 'other' AND du.received_on IS NOT NULL
-			AND du.received_on >= CAST(p.period_from AS TEXT) || '-01-01'
-			GROUP BY m.plan_id, du.unit_id`},
 	}
+	var checks []check
+	for _, r := range activityRollups {
+		checks = append(checks, check{r.table, strings.Count(r.keyCols, ",") + 1,
+			"SELECT " + r.keyCols + ", " + strings.Join(r.valCols, ", ") + " FROM " + r.table,
+			r.selectSQL("a.deleted_at IS NULL", false)})
+	}
+	checks = append(checks, check{"fact_delivery", 2, `SELECT plan_id, unit_id, first_received, first_deployed FROM fact_delivery`,
+		fmt.Sprintf(deliverySQL, "1 = 1")})
 	for _, c := range checks {
 		a, err := s.rowsAsKeys(ctx, c.rollup, c.keys)
 		if err != nil {
