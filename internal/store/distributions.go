@@ -157,30 +157,36 @@ func scanDistribution(r scanner) (*DistributionView, error) {
 // fillDeliveries loads deliveries; with paths (a unit reporter's), only
 // those to the reporter's communes.
 func (s *Store) fillDeliveries(ctx context.Context, q querier, ds []*DistributionView, paths []string) error {
-	for _, d := range ds {
-		d.Deliveries = []outreach.Delivery{}
-		query := `SELECT u.code, u.name, x.quantity, coalesce(x.received_on, ''), coalesce(x.deployed_on, ''), x.deployed_how,
-			coalesce(x.confirmed_by, ''), coalesce(x.confirmed_at, '')
-			FROM distribution_units x JOIN units u ON u.id = x.unit_id WHERE x.distribution_id = $1`
-		args := []any{d.ID}
-		if paths != nil {
-			cond, pargs := pathsCond("u.path", paths, 2)
-			query += ` AND ` + cond
-			args = append(args, pargs...)
-		}
-		err := each(ctx, q, query+` ORDER BY u.path`, args, func(r *sql.Rows) error {
-			var x outreach.Delivery
-			var how string
-			err := r.Scan(&x.Unit, &x.UnitName, &x.Quantity, &x.ReceivedOn, &x.DeployedOn, &how, &x.ConfirmedBy, &x.ConfirmedAt)
-			x.How = splitList(how)
-			d.Deliveries = append(d.Deliveries, x)
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	if len(ds) == 0 {
+		return nil
 	}
-	return nil
+	byID := map[int64]*DistributionView{}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		d.Deliveries = []outreach.Delivery{}
+		byID[d.ID] = d
+		ids[i] = fmt.Sprint(d.ID)
+	}
+	// One query for the whole page; the ids are integers formatted here,
+	// never user input.
+	query := `SELECT x.distribution_id, u.code, u.name, x.quantity, coalesce(x.received_on, ''), coalesce(x.deployed_on, ''), x.deployed_how,
+		coalesce(x.confirmed_by, ''), coalesce(x.confirmed_at, '')
+		FROM distribution_units x JOIN units u ON u.id = x.unit_id WHERE x.distribution_id IN (` + strings.Join(ids, ",") + `)`
+	var args []any
+	if paths != nil {
+		cond, pargs := pathsCond("u.path", paths, 1)
+		query += ` AND ` + cond
+		args = pargs
+	}
+	return each(ctx, q, query+` ORDER BY u.path`, args, func(r *sql.Rows) error {
+		var id int64
+		var x outreach.Delivery
+		var how string
+		err := r.Scan(&id, &x.Unit, &x.UnitName, &x.Quantity, &x.ReceivedOn, &x.DeployedOn, &how, &x.ConfirmedBy, &x.ConfirmedAt)
+		x.How = splitList(how)
+		byID[id].Deliveries = append(byID[id].Deliveries, x)
+		return err
+	})
 }
 
 // resolveDeliveries resolves each commune code as of the distribution's date.
