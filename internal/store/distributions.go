@@ -83,8 +83,14 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 			return err
 		}
 		// Its type or plan decides whether and where its deliveries count.
-		if err := materialFacts(ctx, tx, m.ID, oldPlan, p.id); err != nil {
-			return err
+		if oldPlan != p.id || old.Type != m.Type {
+			plans := []int64{p.id}
+			if oldPlan != p.id {
+				plans = append(plans, oldPlan)
+			}
+			if err := s.materialFacts(ctx, tx, m.ID, plans...); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, actor, "update", "material", fmt.Sprint(id), old.Material, m)
 	})
@@ -223,7 +229,7 @@ func (s *Store) CreateDistribution(ctx context.Context, actor outreach.Actor, d 
 			return err
 		}
 		d.ID = id
-		if err := distributionFacts(ctx, tx, id); err != nil {
+		if err := s.distributionFacts(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "create", "distribution", fmt.Sprint(id), nil, d)
@@ -328,7 +334,7 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 		}
 		after := outreach.Delivery{Unit: unitCode, ReceivedOn: receivedOn, DeployedOn: deployedOn, How: how}
 		before.Unit = unitCode
-		if err := distributionFacts(ctx, tx, distributionID); err != nil {
+		if err := s.distributionFacts(ctx, tx, distributionID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "confirm", "distribution", fmt.Sprint(distributionID), before, after)
@@ -354,7 +360,7 @@ func (s *Store) DeleteDistribution(ctx context.Context, actor outreach.Actor, id
 		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, false); err != nil {
 			return err
 		}
-		return distributionFacts(ctx, tx, id)
+		return s.distributionFacts(ctx, tx, id)
 	})
 }
 
@@ -368,7 +374,7 @@ func (s *Store) RestoreDistribution(ctx context.Context, actor outreach.Actor, i
 		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, true); err != nil {
 			return err
 		}
-		return distributionFacts(ctx, tx, id)
+		return s.distributionFacts(ctx, tx, id)
 	})
 }
 

@@ -460,7 +460,7 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 			action, before = "update", old
 		}
 		// The period decides which deliveries count.
-		if err := refreshDeliveryFacts(ctx, tx, planID, `SELECT unit_id FROM distribution_units`); err != nil {
+		if err := s.refreshDeliveryFacts(ctx, tx, planID, `SELECT unit_id FROM distribution_units`); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, action, "plan", p.Code, before, p)

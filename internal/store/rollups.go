@@ -146,7 +146,16 @@ const deliverySQL = `SELECT m.plan_id, du.unit_id, min(du.received_on), min(du.d
 // refreshDeliveryFacts recomputes the first receipt and deployment of the
 // communes that unitCond (a subquery of unit ids, its arguments from $2)
 // selects, for the plan $1.
-func refreshDeliveryFacts(ctx context.Context, tx *sql.Tx, planID int64, unitCond string, args ...any) error {
+//
+// Two transactions recomputing the same commune would each delete the
+// row and insert what they can see, which is not the other's change; so
+// on PostgreSQL they take turns per plan (SQLite has one writer anyway).
+func (s *Store) refreshDeliveryFacts(ctx context.Context, tx *sql.Tx, planID int64, unitCond string, args ...any) error {
+	if s.engine == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, planID); err != nil {
+			return fmt.Errorf("delivery rollup: %w", err)
+		}
+	}
 	all := append([]any{planID}, args...)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM fact_delivery WHERE plan_id = $1 AND unit_id IN (`+unitCond+`)`, all...); err != nil {
 		return fmt.Errorf("delivery rollup: %w", err)
@@ -160,26 +169,22 @@ func refreshDeliveryFacts(ctx context.Context, tx *sql.Tx, planID int64, unitCon
 }
 
 // distributionFacts recomputes the communes of one distribution.
-func distributionFacts(ctx context.Context, tx *sql.Tx, distributionID int64) error {
+func (s *Store) distributionFacts(ctx context.Context, tx *sql.Tx, distributionID int64) error {
 	var planID int64
 	if err := tx.QueryRowContext(ctx, `SELECT m.plan_id FROM distributions d JOIN materials m ON m.id = d.material_id WHERE d.id = $1`, distributionID).Scan(&planID); err != nil {
 		return err
 	}
-	return refreshDeliveryFacts(ctx, tx, planID, `SELECT unit_id FROM distribution_units WHERE distribution_id = $2`, distributionID)
+	return s.refreshDeliveryFacts(ctx, tx, planID, `SELECT unit_id FROM distribution_units WHERE distribution_id = $2`, distributionID)
 }
 
 // materialFacts recomputes, for each of the plans, the communes of every
 // distribution of a material (a material moved to another plan changes
 // both).
-func materialFacts(ctx context.Context, tx *sql.Tx, materialID int64, plans ...int64) error {
-	return refreshDeliveryFactsIn(ctx, tx, plans, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
-		WHERE d.material_id = $2`, materialID)
-}
-
-// refreshDeliveryFactsIn runs refreshDeliveryFacts for each plan.
-func refreshDeliveryFactsIn(ctx context.Context, tx *sql.Tx, plans []int64, unitCond string, arg any) error {
+func (s *Store) materialFacts(ctx context.Context, tx *sql.Tx, materialID int64, plans ...int64) error {
 	for _, p := range plans {
-		if err := refreshDeliveryFacts(ctx, tx, p, unitCond, arg); err != nil {
+		err := s.refreshDeliveryFacts(ctx, tx, p, `SELECT du.unit_id FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id
+			WHERE d.material_id = $2`, materialID)
+		if err != nil {
 			return err
 		}
 	}

@@ -238,3 +238,39 @@ func TestRollupsConcurrentWriters(t *testing.T) {
 		}
 	})
 }
+
+// TestRollupsConcurrentDeliveries deletes, at the same time, two
+// distributions that went to the same commune: the commune's first
+// receipt must end up as the records say (none), on both engines.
+func TestRollupsConcurrentDeliveries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		as := fixture(t, s)
+		co := as["coord"]
+		mid, err := s.SaveMaterial(ctx, co, outreach.Material{Plan: "bk-1368-2017", Type: "leaflet", Title: "Tờ rơi", Agency: "bk-stp", Year: 2019})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := range 10 {
+			var ids [2]int64
+			for k := range ids {
+				ids[k], err = s.CreateDistribution(ctx, co, outreach.Distribution{Material: mid, FromAgency: "bk-stp", Date: "2019-01-02",
+					Deliveries: []outreach.Delivery{{Unit: "01954", Quantity: 1, ReceivedOn: fmt.Sprintf("2019-0%d-10", 2+k)}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			errs := make(chan error, 2)
+			for _, id := range ids {
+				go func() { errs <- s.DeleteDistribution(ctx, co, id) }()
+			}
+			for range ids {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if drift, err := s.RollupDrift(ctx); err != nil || len(drift) > 0 {
+				t.Fatalf("round %d: rollups differ from the records: %v %v", round, drift, err)
+			}
+		}
+	})
+}
