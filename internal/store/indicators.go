@@ -79,7 +79,6 @@ type modelFact struct {
 
 type quantityFact struct {
 	year  int
-	whole bool
 	unit  int64
 	kind  string
 	task  string
@@ -243,7 +242,6 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 		if err := r.Scan(&q.year, &q.unit, &q.kind, &q.task, &q.value); err != nil {
 			return err
 		}
-		q.whole = q.unit == 0
 		f.quantities = append(f.quantities, q)
 		return nil
 	})
@@ -667,7 +665,7 @@ func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
 			(len(years) > 0 && !slices.Contains(years, q.year)) {
 			continue
 		}
-		if q.whole || q.unit == 0 {
+		if q.unit == 0 { // the whole province
 			whole += q.value
 		} else {
 			per[q.unit] += q.value
