@@ -90,11 +90,14 @@ func (s *Store) UpdateContact(ctx context.Context, actor outreach.Actor, code st
 	defer wrap(&err, "UpdateContact(%s)", code)
 	c.Name, c.Email, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
 	v := &outreach.ValidationError{}
-	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
-			v.Add("email", "expected an e-mail address such as ten@backan.gov.vn, got %q", c.Email)
+	// Several focal points are written with commas between addresses.
+	addrs := splitAddresses(c.Email)
+	for _, e := range addrs {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			v.Add("email", "expected e-mail addresses such as ten@backan.gov.vn, separated by commas, got %q", e)
 		}
 	}
+	c.Email = strings.Join(addrs, ", ")
 	if len(c.Name) > 200 || len(c.Phone) > 50 {
 		v.Add("name", "is too long")
 	}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"outreach/internal/outreach"
+)
+
+// Board is the submission board of one period: who owes a report, who
+// sent it, on time or late, and who is missing.
+type Board struct {
+	Plan   *outreach.Plan
+	Period outreach.ReportPeriod
+	// DaysLeft is the days to the deadline from now (negative: overdue).
+	DaysLeft int
+	Rows     []BoardRow
+	// Consolidated is the consolidating department's report, if started.
+	Consolidated *outreach.Report
+	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
+	// Completeness and Timeliness are the shares of expected reports
+	// submitted at all and submitted on time, in percent.
+	Completeness, Timeliness float64
+}
+
+// BoardRow is one agency on the board.
+type BoardRow struct {
+	Agency   outreach.Agency
+	Expected bool
+	Report   *outreach.Report
+	Contact  Contact
+}
+
+// State is the row's state for the board: missing, draft, submitted,
+// returned or accepted.
+func (r BoardRow) State() string {
+	if r.Report == nil {
+		return "missing"
+	}
+	return string(r.Report.Status)
+}
+
+// Board builds the period's submission board.
+func (s *Store) Board(ctx context.Context, plan string, year int) (_ *Board, err error) {
+	defer wrap(&err, "Board(%s, %d)", plan, year)
+	p, planID, err := loadPlan(ctx, s.db, plan)
+	if err != nil {
+		return nil, err
+	}
+	if year < p.Period.From || year > p.Period.To {
+		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	}
+	rp, err := p.Reporting.PeriodFor(year)
+	if err != nil {
+		return nil, err
+	}
+	b := &Board{Plan: p, Period: rp, DaysLeft: rp.DaysLeft(s.now())}
+	reports := map[string]*outreach.Report{}
+	err = each(ctx, s.db, `SELECT `+reportColumns+reportFrom+` WHERE r.plan_id = $1 AND r.year = $2`, []any{planID, year}, func(r *sql.Rows) error {
+		x, err := scanReport(r)
+		if err != nil {
+			return err
+		}
+		if x.FirstSubmittedAt != nil {
+			x.Late = rp.Late(*x.FirstSubmittedAt)
+		}
+		if x.Kind == outreach.ReportConsolidated {
+			b.Consolidated = &x.Report
+		} else {
+			reports[x.AgencyCode] = &x.Report
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	contacts := map[string]Contact{}
+	err = each(ctx, s.db, `SELECT code, focal_name, focal_email, focal_phone FROM agencies`, nil, func(r *sql.Rows) error {
+		var code string
+		var c Contact
+		err := r.Scan(&code, &c.Name, &c.Email, &c.Phone)
+		contacts[code] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	expected := map[string]bool{}
+	for _, c := range p.ExpectedReporters(rp) {
+		expected[c] = true
+	}
+	for _, a := range p.Agencies {
+		rep := reports[a.Code]
+		if a.IsGroup() || !expected[a.Code] && rep == nil {
+			continue
+		}
+		row := BoardRow{Agency: a, Expected: expected[a.Code], Contact: contacts[a.Code]}
+		// A draft not yet sent counts as missing; the row still shows it.
+		row.Report = rep
+		b.Rows = append(b.Rows, row)
+		if !row.Expected {
+			continue
+		}
+		b.Expected++
+		switch {
+		case rep == nil || rep.FirstSubmittedAt == nil:
+			b.Missing++
+		default:
+			b.Submitted++
+			if rep.Late {
+				b.Late++
+			} else {
+				b.OnTime++
+			}
+			switch rep.Status {
+			case outreach.ReportAccepted:
+				b.Accepted++
+			case outreach.ReportReturned:
+				b.Returned++
+			}
+		}
+	}
+	if b.Expected > 0 {
+		b.Completeness = 100 * float64(b.Submitted) / float64(b.Expected)
+		b.Timeliness = 100 * float64(b.OnTime) / float64(b.Expected)
+	}
+	return b, nil
+}
+
+// MissingNames lists the expected agencies that have not submitted.
+func (b *Board) MissingNames() []string {
+	var out []string
+	for _, r := range b.Rows {
+		if r.Expected && (r.Report == nil || r.Report.FirstSubmittedAt == nil) {
+			out = append(out, r.Agency.Name)
+		}
+	}
+	return out
+}
+
+// Due is one thing a user owes, and by when.
+type Due struct {
+	Plan      string
+	PlanTitle string
+	Year      int
+	// Kind: "report" (an agency report to write and submit), "decide" (a
+	// submitted report for a coordinator to accept or return),
+	// "consolidate" (the consolidated report), "confirm" (materials a
+	// commune should confirm).
+	Kind     string
+	Agency   string
+	Status   string
+	Due      string
+	DaysLeft int
+	Count    int
+	Link     string
+}
+
+// WhatsDue lists what the actor owes: an agency reporter its reports for
+// the periods open now (and those overdue within a year); a coordinator
+// the reports waiting for a decision and the consolidated report; a unit
+// reporter the materials its communes have not confirmed.
+func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, err error) {
+	defer wrap(&err, "WhatsDue(%s)", actor.Name())
+	now := s.now()
+	today := now.Format("2006-01-02")
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Due
+	for _, ps := range plans {
+		p, planID, err := loadPlan(ctx, s.db, ps.Code)
+		if err != nil {
+			return nil, err
+		}
+		periods, err := p.ReportPeriods()
+		if err != nil {
+			return nil, err
+		}
+		var agencyCode string
+		if actor.Role == outreach.RoleAgencyReporter {
+			if err := s.db.QueryRowContext(ctx, `SELECT code FROM agencies WHERE id = $1`, actor.AgencyID).Scan(&agencyCode); err != nil {
+				return nil, translate(err)
+			}
+		}
+		for _, rp := range periods {
+			if rp.From > today || now.Sub(rp.DueEnd) > 365*24*time.Hour {
+				continue
+			}
+			d := Due{Plan: p.Code, PlanTitle: p.Title, Year: rp.Year, Due: rp.Due, DaysLeft: rp.DaysLeft(now)}
+			switch actor.Role {
+			case outreach.RoleAgencyReporter:
+				expected := false
+				for _, c := range p.ExpectedReporters(rp) {
+					expected = expected || c == agencyCode
+				}
+				var id int64
+				var status string
+				err := s.db.QueryRowContext(ctx, `SELECT id, status FROM reports WHERE plan_id = $1 AND year = $2 AND agency_id = $3 AND kind = $4`,
+					planID, rp.Year, actor.AgencyID, outreach.ReportAgency).Scan(&id, &status)
+				if err != nil && err != sql.ErrNoRows {
+					return nil, err
+				}
+				if !expected || status == string(outreach.ReportSubmitted) || status == string(outreach.ReportAccepted) {
+					continue
+				}
+				d.Kind, d.Agency, d.Status = "report", agencyCode, status
+				d.Link = fmt.Sprintf("/plans/%s/reports/%d/agency/%s", p.Code, rp.Year, agencyCode)
+				if status == "" {
+					d.Status = "missing"
+				}
+				out = append(out, d)
+			case outreach.RoleAdmin, outreach.RoleCoordinator:
+				var waiting int
+				if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE plan_id = $1 AND year = $2 AND status = $3 AND kind = $4`,
+					planID, rp.Year, outreach.ReportSubmitted, outreach.ReportAgency).Scan(&waiting); err != nil {
+					return nil, err
+				}
+				if waiting > 0 {
+					x := d
+					x.Kind, x.Count, x.Link = "decide", waiting, fmt.Sprintf("/plans/%s/reports/%d", p.Code, rp.Year)
+					out = append(out, x)
+				}
+				var status string
+				err := s.db.QueryRowContext(ctx, `SELECT status FROM reports WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, rp.Year, outreach.ReportConsolidated).Scan(&status)
+				if err != nil && err != sql.ErrNoRows {
+					return nil, err
+				}
+				if status != string(outreach.ReportSubmitted) && now.Before(rp.DueEnd.AddDate(0, 1, 0)) {
+					x := d
+					x.Kind, x.Status, x.Link = "consolidate", status, fmt.Sprintf("/plans/%s/reports/%d/consolidated", p.Code, rp.Year)
+					if status == "" {
+						x.Status = "missing"
+					}
+					out = append(out, x)
+				}
+			}
+		}
+		if actor.Role == outreach.RoleUnitReporter && len(actor.UnitPaths) > 0 {
+			n := 0
+			err := each(ctx, s.db, `SELECT u.path FROM distribution_units du JOIN distributions d ON d.id = du.distribution_id JOIN materials m ON m.id = d.material_id
+				JOIN units u ON u.id = du.unit_id WHERE m.plan_id = $1 AND d.deleted_at IS NULL AND du.deployed_on IS NULL`, []any{planID}, func(r *sql.Rows) error {
+				var path string
+				if err := r.Scan(&path); err != nil {
+					return err
+				}
+				if actor.CanWriteUnit(path) {
+					n++
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				out = append(out, Due{Plan: p.Code, PlanTitle: p.Title, Kind: "confirm", Count: n, Link: "/distributions?plan=" + p.Code + "&pending=1"})
+			}
+		}
+	}
+	return out, nil
+}
