@@ -453,3 +453,16 @@ func (s *Store) MarkNoticesRead(ctx context.Context, actor outreach.Actor) (err 
 	_, err = s.db.ExecContext(ctx, `UPDATE notifications SET read_at = $1, read_by = $2 WHERE read_at IS NULL AND audience = $3`, s.stamp(), actor.Name(), outreach.RoleCoordinator)
 	return err
 }
+
+// ReportHistory lists the report's audit entries, oldest first, to those
+// who may read the report.
+func (s *Store) ReportHistory(ctx context.Context, actor outreach.Actor, id int64) ([]outreach.AuditEntry, error) {
+	x, err := s.reportByID(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canRead(actor, x) {
+		return nil, fmt.Errorf("report %d: %w", id, outreach.ErrNotFound)
+	}
+	return s.history(ctx, "report", id)
+}
