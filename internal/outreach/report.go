@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata"
@@ -158,6 +159,9 @@ func (p *Plan) TasksFor(code string) []Task {
 	}
 	return out
 }
+
+// FormatFloat writes a number as short as it goes ("4", "2.5").
+func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func containsInt(xs []int, x int) bool {
 	for _, v := range xs {
@@ -329,7 +333,7 @@ type ReportFigures struct {
 	ByChannel  []FigureRow `json:"by_channel"`
 	ByTheme    []FigureRow `json:"by_theme"`
 	Quantities []FigureRow `json:"quantities"`
-	Audience   Audience    `json:"audience"`
+	Audience   AudienceSum `json:"audience"`
 	// Communes is the number of communes (as the tree stood at AsOf) that
 	// an activity reached by name; WholeProvince counts activities
 	// addressed to the whole province.
