@@ -77,6 +77,8 @@ func commands() []command {
 		{"template distributions", "write a distribution file to fill in: template distributions --plan CODE --format csv|xlsx -o FILE", cmdTemplateDistributions},
 		{"user add", "add a user: user add --username U --name N --role R [--agency CODE | --unit CODE] --password-stdin", cmdUserAdd},
 		{"user passwd", "set a user's password: user passwd --username U --password-stdin", cmdUserPasswd},
+		{"report export", "write a report as DOCX, PDF, XLSX or CSV: report export --plan CODE --year Y (--agency CODE | --consolidated) [--format F] [-o FILE]", cmdReportExport},
+		{"remind", "send the reporting deadline reminders due now (OUTREACH_SMTP_*): remind [--dry-run] [--now DATE]", cmdRemind},
 		{"demo", "fill the built-in plan with a realistic demo history of 2017–2020: demo [--seed N]", cmdDemo},
 		{"token create", "print a new API token for a user: token create --username U", cmdTokenCreate},
 		{"bench generate", "build a synthetic country for measuring indicators at national scale: bench generate [--activities N] …", cmdBenchGenerate},

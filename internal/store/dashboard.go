@@ -12,9 +12,11 @@ import (
 // Dashboard is everything the plan's dashboard shows for a year, a unit
 // and a tree date, computed live.
 type Dashboard struct {
-	Plan       *outreach.Plan
-	Year       int
-	AsOf       string
+	Plan *outreach.Plan
+	Year int
+	AsOf string
+	// From and To bound the activity figures when a window was asked for.
+	From, To   string
 	Unit       outreach.Unit
 	Indicators []outreach.Indicator
 	// Trend holds each indicator code's values for every year of the plan.
@@ -76,7 +78,10 @@ func (s *Store) Dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		return nil, err
 	}
 	scope := e.scope
-	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, Unit: scope, Trend: map[string][]outreach.Indicator{}}
+	if (q.From == "") != (q.To == "") || q.From != "" && (!outreach.ValidDate(q.From) || !outreach.ValidDate(q.To) || q.From > q.To) {
+		return nil, outreach.Invalid("from", "expected a window of two dates from ≤ to, got %q–%q", q.From, q.To)
+	}
+	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Trend: map[string][]outreach.Indicator{}}
 	for _, y := range p.Period.Years() {
 		inds, err := e.compute(y, scope)
 		if err != nil {
@@ -153,7 +158,10 @@ func (e *engine) attention() ([]Attention, error) {
 // activityFigures tallies the year's activities in the scope by channel,
 // theme, agency and month, and their spending by funding source.
 func (e *engine) activityFigures(d *Dashboard) error {
-	from := fmt.Sprintf("%d-01-01", e.q.Year)
+	from, to := fmt.Sprintf("%d-01-01", e.q.Year), e.to
+	if d.From != "" {
+		from, to = d.From, d.To
+	}
 	type act struct {
 		channel, agency, source, month string
 		whole                          bool
@@ -164,7 +172,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	err := each(e.ctx, e.s.db, `SELECT a.id, ch.code, ag.code, coalesce(f.code, ''), a.start_date, a.whole_province, a.cost
 		FROM activities a JOIN plan_channels ch ON ch.id = a.channel_id JOIN agencies ag ON ag.id = a.agency_id
 		LEFT JOIN funding_sources f ON f.id = a.funding_source_id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
 		var id int64
 		a := &act{}
 		var start string
@@ -180,7 +188,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 		return err
 	}
 	err = each(e.ctx, e.s.db, `SELECT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
 		var id, unit int64
 		if err := r.Scan(&id, &unit); err != nil {
 			return err
@@ -199,7 +207,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	}
 	themes := map[int64][]string{}
 	err = each(e.ctx, e.s.db, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id JOIN activities a ON a.id = x.activity_id
-		WHERE a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, e.to}, func(r *sql.Rows) error {
+		WHERE a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
 		var id int64
 		var c string
 		err := r.Scan(&id, &c)

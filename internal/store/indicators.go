@@ -19,6 +19,10 @@ type IndicatorQuery struct {
 	Year int
 	Unit string
 	AsOf string
+	// From and To, when set, bound the dashboard's activity figures to a
+	// window of start dates (a reporting period's cut-off) instead of
+	// the calendar year.
+	From, To string
 }
 
 // IndicatorSet is the result of one computation, with what it was

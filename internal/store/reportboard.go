@@ -18,7 +18,7 @@ type Board struct {
 	DaysLeft int
 	Rows     []BoardRow
 	// Consolidated is the consolidating department's report, if started.
-	Consolidated *outreach.Report
+	Consolidated                                                   *outreach.Report
 	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
 	// Completeness and Timeliness are the shares of expected reports
 	// submitted at all and submitted on time, in percent.

@@ -1,0 +1,253 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"outreach/internal/mail"
+	"outreach/internal/outreach"
+	"outreach/internal/store"
+)
+
+// Formats a report can be exported in.
+var Formats = []string{"docx", "pdf", "xlsx", "csv"}
+
+var contentTypes = map[string]string{
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"pdf":  "application/pdf",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"csv":  "text/csv; charset=utf-8",
+}
+
+// ContentType is the MIME type of a format.
+func ContentType(format string) string { return contentTypes[format] }
+
+// Service runs the regime's work over the store: documents, submission
+// mail and reminders. Mailer may be nil when no SMTP server is configured:
+// then nothing is sent and reminders are only listed.
+type Service struct {
+	Store  *store.Store
+	Mailer mail.Sender
+	Log    *slog.Logger
+	// BaseURL is the server's public address, for links in mail.
+	BaseURL string
+	// pending counts mail being sent in the background, so tests and
+	// shutdown can wait for it.
+	pending chan struct{}
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+// Export writes a report the actor may read in a format, returning the
+// file's name.
+func (s *Service) Export(ctx context.Context, actor outreach.Actor, id int64, format string) (name string, data []byte, err error) {
+	r, err := s.Store.Report(ctx, actor, id)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.render(ctx, r, format)
+}
+
+// ExportConsolidated writes the consolidated report of a period, starting
+// it as a draft when it does not exist and the actor may start it;
+// readers who may not get the live figures in a draft document.
+func (s *Service) ExportConsolidated(ctx context.Context, actor outreach.Actor, plan string, year int, format string) (string, []byte, error) {
+	reports, err := s.Store.Reports(ctx, actor, plan, year)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, r := range reports {
+		if r.Kind == outreach.ReportConsolidated {
+			return s.Export(ctx, actor, r.ID, format)
+		}
+	}
+	if actor.CanEditPlans() {
+		r, err := s.Store.OpenReport(ctx, actor, plan, "", year, outreach.ReportConsolidated)
+		if err != nil {
+			return "", nil, err
+		}
+		return s.render(ctx, r, format)
+	}
+	p, err := s.Store.Plan(ctx, plan)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := s.Store.ReportFigures(ctx, plan, "", year)
+	if err != nil {
+		return "", nil, err
+	}
+	r := &outreach.Report{Plan: plan, Kind: outreach.ReportConsolidated, Year: year, AgencyCode: p.Reporting.Recipient, Status: outreach.ReportDraft, Figures: f}
+	return s.render(ctx, r, format)
+}
+
+func (s *Service) render(ctx context.Context, r *outreach.Report, format string) (string, []byte, error) {
+	if _, ok := contentTypes[format]; !ok {
+		return "", nil, outreach.Invalid("format", "expected one of %s, got %q", strings.Join(Formats, ", "), format)
+	}
+	p, err := s.Store.Plan(ctx, r.Plan)
+	if err != nil {
+		return "", nil, err
+	}
+	var sub *Submission
+	if r.Kind == outreach.ReportConsolidated {
+		b, err := s.Store.Board(ctx, r.Plan, r.Year)
+		if err != nil {
+			return "", nil, err
+		}
+		sub = SubmissionOf(b)
+	}
+	d := Build(p, r, sub)
+	var buf bytes.Buffer
+	switch format {
+	case "docx":
+		err = d.WriteDOCX(&buf)
+	case "pdf":
+		err = d.WritePDF(&buf)
+	case "xlsx":
+		err = d.WriteXLSX(&buf)
+	case "csv":
+		err = d.WriteCSV(&buf)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("write %s: %w", format, err)
+	}
+	return FileName(r, format), buf.Bytes(), nil
+}
+
+// SubmissionOf summarises a board for the consolidated report.
+func SubmissionOf(b *store.Board) *Submission {
+	sub := &Submission{Expected: b.Expected, Submitted: b.Submitted, OnTime: b.OnTime, Late: b.Late, Missing: b.MissingNames()}
+	for _, row := range b.Rows {
+		if row.Expected && row.Report != nil && row.Report.FirstSubmittedAt != nil && row.Report.Late {
+			sub.LateNames = append(sub.LateNames, row.Agency.Name)
+		}
+	}
+	return sub
+}
+
+// FileName names a report's file: bao-cao-2019-bk-ca.docx.
+func FileName(r *outreach.Report, format string) string {
+	if r.Kind == outreach.ReportConsolidated {
+		return fmt.Sprintf("bao-cao-tong-hop-%d-%s.%s", r.Year, r.Plan, format)
+	}
+	return fmt.Sprintf("bao-cao-%d-%s.%s", r.Year, r.AgencyCode, format)
+}
+
+// Step takes a workflow step; a submission then e-mails the report's DOCX
+// and PDF to the regime's address in the background (recorded in the mail
+// log, at most once per submission).
+func (s *Service) Step(ctx context.Context, actor outreach.Actor, id int64, step, reason string) (*outreach.Report, error) {
+	r, err := s.Store.ReportStep(ctx, actor, id, step, reason)
+	if err != nil {
+		return nil, err
+	}
+	if step == outreach.StepSubmit && r.Kind == outreach.ReportAgency && s.Mailer != nil {
+		s.start()
+		go func() {
+			defer s.done()
+			// The request may end before the mail is sent.
+			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+			defer cancel()
+			if err := s.SendSubmission(bg, r); err != nil {
+				s.log().Error("send submitted report", "report", r.ID, "err", err)
+			}
+		}()
+	}
+	return r, nil
+}
+
+func (s *Service) start() {
+	if s.pending == nil {
+		s.pending = make(chan struct{}, 1024)
+	}
+	s.pending <- struct{}{}
+}
+
+func (s *Service) done() { <-s.pending }
+
+// Wait blocks until mail sent in the background has gone, or ctx ends.
+func (s *Service) Wait(ctx context.Context) {
+	for s.pending != nil && len(s.pending) > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// SendSubmission e-mails a submitted report's DOCX and PDF to the regime's
+// address, copying the agency's focal points.
+func (s *Service) SendSubmission(ctx context.Context, r *outreach.Report) error {
+	p, err := s.Store.Plan(ctx, r.Plan)
+	if err != nil {
+		return err
+	}
+	if p.Reporting.Email == "" {
+		return nil
+	}
+	system := outreach.SystemActor("mail")
+	full, err := s.Store.Report(ctx, system, r.ID)
+	if err != nil {
+		return err
+	}
+	m := store.Mailing{Plan: r.Plan, Agency: r.AgencyCode, Year: r.Year, Kind: "submission",
+		Ref: full.SubmittedAt.UTC().Format(time.RFC3339Nano), Recipients: []string{p.Reporting.Email},
+		Subject: fmt.Sprintf("[%s] Báo cáo năm %d – %s", p.Decision.Number, r.Year, full.AgencyName)}
+	ok, err := s.Store.ClaimMailing(ctx, &m)
+	if err != nil || !ok {
+		return err
+	}
+	msg := mail.Message{To: m.Recipients, Subject: m.Subject}
+	if cc, err := s.Store.FocalEmails(ctx, r.AgencyCode); err == nil {
+		msg.Cc = cc
+	}
+	msg.Text = fmt.Sprintf("Kính gửi %s,\n\n%s gửi báo cáo %s năm %d (số liệu từ %s đến %s), theo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s.\n\nBáo cáo gửi lúc %s; bản DOCX và PDF đính kèm.\n%s\n\n— Thư gửi tự động từ hệ thống outreach.",
+		recipientName(p), full.AgencyName, lowerFirst(strings.TrimPrefix(p.Reporting.Name, "Báo cáo ")), r.Year, dmy(full.Figures.From), dmy(full.Figures.To),
+		p.Reporting.Clause, p.Decision.Number, full.SubmittedAt.In(hanoi).Format("15:04 02/01/2006"), s.link(fmt.Sprintf("/reports/%d", r.ID)))
+	var sendErr error
+	for _, f := range []string{"docx", "pdf"} {
+		name, data, err := s.render(ctx, full, f)
+		if err != nil {
+			sendErr = err
+			break
+		}
+		msg.Attachments = append(msg.Attachments, mail.Attachment{Name: name, ContentType: ContentType(f), Data: data})
+	}
+	if sendErr == nil {
+		sendErr = s.Mailer.Send(ctx, msg)
+	}
+	if err := s.Store.FinishMailing(ctx, m.ID, sendErr); err != nil {
+		return err
+	}
+	return sendErr
+}
+
+func recipientName(p *outreach.Plan) string {
+	a, _ := p.Agency(p.Reporting.Recipient)
+	return a.Name
+}
+
+func (s *Service) link(path string) string {
+	if s.BaseURL == "" {
+		return ""
+	}
+	return "Xem trên hệ thống: " + strings.TrimRight(s.BaseURL, "/") + path
+}
+
+func dmy(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("02/01/2006")
+}
