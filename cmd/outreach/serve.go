@@ -48,9 +48,21 @@ func cmdServe(ctx context.Context, e env) error {
 		}
 	}
 
-	h, err := web.New(s, web.Options{Logger: log, Version: versionString(), TrustProxy: *trustProxy})
+	m, err := mailer(e)
 	if err != nil {
 		return err
+	}
+	h, err := web.New(s, web.Options{Logger: log, Version: versionString(), TrustProxy: *trustProxy, Mailer: m, BaseURL: e.getenv("OUTREACH_BASE_URL")})
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		// Reminders are checked every hour; each goes once (the mail log
+		// is claimed in the database before sending).
+		go h.Reports().Loop(ctx, time.Hour, time.Now)
+		log.Info("e-mail on", "smtp", e.getenv("OUTREACH_SMTP_HOST"))
+	} else {
+		log.Info("e-mail off: set OUTREACH_SMTP_HOST to send reminders and submitted reports")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -83,6 +95,7 @@ func cmdServe(ctx context.Context, e env) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	h.Reports().Wait(shut) // mail being sent for a submission
 	return nil
 }
 

@@ -83,10 +83,10 @@ func TestSendVietnamese(t *testing.T) {
 	if raw := got.Header.Get("Subject"); !strings.HasPrefix(raw, "=?") {
 		t.Errorf("raw subject %q is not RFC 2047 encoded", raw)
 	}
-	if strings.TrimRight(got.Text, "\n") != text {
+	if got.Text != text {
 		t.Errorf("text body = %q, want %q", got.Text, text)
 	}
-	if strings.TrimRight(got.HTML, "\n") != html {
+	if got.HTML != html {
 		t.Errorf("html body = %q, want %q", got.HTML, html)
 	}
 	if from, err := got.Header.AddressList("From"); err != nil || len(from) != 1 || from[0].Name != "Outreach" || from[0].Address != "noreply@test.local" {
@@ -119,7 +119,7 @@ func TestSendTextOnly(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	got := srv.Wait(1, wait)[0]
-	if got.Subject != "Chào" || strings.TrimRight(got.Text, "\n") != "Xin chào!" || got.HTML != "" || len(got.Attachments) != 0 {
+	if got.Subject != "Chào" || got.Text != "Xin chào!" || got.HTML != "" || len(got.Attachments) != 0 {
 		t.Errorf("got subject %q text %q html %q attachments %q", got.Subject, got.Text, got.HTML, got.AttachmentNames())
 	}
 }
@@ -139,8 +139,11 @@ func TestRejectedRecipient(t *testing.T) {
 	if !strings.Contains(err.Error(), "bad@test.local") {
 		t.Errorf("error does not name the rejected address: %v", err)
 	}
-	if !strings.HasPrefix(err.Error(), "send mail to good@test.local, bad@test.local: ") {
+	prefix := "send mail to good@test.local, bad@test.local: "
+	if !strings.HasPrefix(err.Error(), prefix) {
 		t.Errorf("error lacks context: %v", err)
+	} else if detail := strings.TrimPrefix(err.Error(), prefix); !strings.Contains(detail, "bad@test.local") || strings.Contains(detail, "good@test.local") {
+		t.Errorf("error detail does not single out the rejected address: %v", err)
 	}
 	if !strings.Contains(err.Error(), "550") {
 		t.Errorf("error lacks the SMTP code: %v", err)

@@ -309,7 +309,7 @@ func ShortCode(name string) string {
 	var b strings.Builder
 	for _, w := range strings.Fields(name) {
 		r := []rune(w)
-		if w == "và" || w == "các" {
+		if w == "và" || w == "các" || w == "tỉnh" {
 			continue
 		}
 		if len(r) > 0 && unicode.IsLetter(r[0]) {

@@ -247,6 +247,8 @@ func headOf(a outreach.Agency) string {
 		return "Tổng biên tập"
 	case outreach.AgencyParty:
 		return "Trưởng ban"
+	case outreach.AgencyUnion:
+		return "Chủ tịch"
 	}
 	return "Thủ trưởng đơn vị"
 }

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"outreach/internal/exchange"
 	"outreach/internal/outreach"
+	"outreach/internal/reports"
 	"outreach/internal/store"
 	"outreach/internal/tabular"
 )
@@ -377,13 +379,11 @@ func (s *Server) importTemplate(kind string) handler {
 	}
 }
 
+// sendFile sends a download (csv, xlsx, docx or pdf).
 func sendFile(w http.ResponseWriter, name, format string, data []byte) error {
-	ct := "text/csv; charset=utf-8"
-	if format == "xlsx" {
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Type", reports.ContentType(format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err := w.Write(data)
 	return err

@@ -11,7 +11,21 @@ import (
 
 type homePage struct {
 	Page
-	Plans []store.PlanSummary
+	Plans   []store.PlanSummary
+	Due     []store.Due
+	Notices []store.Notice
+}
+
+// DueWhen says how far a due item's deadline is.
+func (p homePage) DueWhen(d store.Due) string { return daysWord(p.Page, d.DaysLeft) }
+
+// Notice writes a notice in the page's language.
+func (p homePage) Notice(n store.Notice) string {
+	args := make([]any, len(n.Args))
+	for i, a := range n.Args {
+		args[i] = a
+	}
+	return p.T("notice."+n.Kind, args...)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -19,7 +33,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "home", homePage{Page: s.page(r, "home.title", "home"), Plans: ps})
+	pg := homePage{Page: s.page(r, "home.title", "home"), Plans: ps}
+	actor := currentActor(r)
+	if pg.Due, err = s.store.WhatsDue(r.Context(), actor); err != nil {
+		return err
+	}
+	if pg.Notices, err = s.store.Notices(r.Context(), actor, 8); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "home", pg)
 }
 
 // planItem is one numbered item of section V: the agency (or group) it is

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -32,6 +33,8 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"percent":  func(v float64) string { return i18n.Number(v) + " %" },
 	"add":      func(a, b int) int { return a + b },
+	"round1":   func(v float64) float64 { return math.Round(v*10) / 10 },
+	"upper":    strings.ToUpper,
 	"list":     func(xs ...string) []string { return xs },
 	"query":    url.QueryEscape,
 	"dash":     DashOrdinal,

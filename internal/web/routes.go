@@ -3,6 +3,8 @@ package web
 import (
 	"io/fs"
 	"net/http"
+
+	"outreach/internal/outreach"
 )
 
 // routes is the whole browser surface on one screen.
@@ -58,6 +60,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /budget", s.auth(s.setBudget))
 	mux.HandleFunc("GET /evidence/{id}", s.auth(s.downloadEvidence))
 	mux.HandleFunc("POST /evidence/{id}/delete", s.auth(s.deleteEvidence))
+
+	mux.HandleFunc("GET /reports", s.auth(s.reportsIndex))
+	mux.HandleFunc("GET /plans/{code}/regime", s.auth(s.regimePage))
+	mux.HandleFunc("GET /plans/{code}/reports/{year}", s.auth(s.boardPage))
+	mux.HandleFunc("GET /plans/{code}/reports/{year}/agency/{agency}", s.auth(s.findReport(outreach.ReportAgency)))
+	mux.HandleFunc("POST /plans/{code}/reports/{year}/agency/{agency}", s.auth(s.openReport(outreach.ReportAgency)))
+	mux.HandleFunc("GET /plans/{code}/reports/{year}/consolidated", s.auth(s.findReport(outreach.ReportConsolidated)))
+	mux.HandleFunc("POST /plans/{code}/reports/{year}/consolidated", s.auth(s.openReport(outreach.ReportConsolidated)))
+	mux.HandleFunc("GET /plans/{code}/reports/{year}/consolidated/export", s.auth(s.exportConsolidated))
+	mux.HandleFunc("GET /reports/{id}", s.auth(s.reportPage))
+	mux.HandleFunc("POST /reports/{id}", s.auth(s.saveReport))
+	mux.HandleFunc("POST /reports/{id}/autosave", s.auth(s.autosaveReport))
+	mux.HandleFunc("POST /reports/{id}/step", s.auth(s.reportStep))
+	mux.HandleFunc("GET /reports/{id}/export", s.auth(s.exportReport))
+	mux.HandleFunc("GET /mail", s.auth(s.mailPage))
+	mux.HandleFunc("POST /notices/read", s.auth(s.readNotices))
 
 	mux.HandleFunc("GET /units", s.auth(s.unitsPage))
 	mux.HandleFunc("GET /units/{code}", s.auth(s.unitPage))

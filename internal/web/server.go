@@ -10,7 +10,9 @@ import (
 
 	"outreach/internal/api"
 	"outreach/internal/i18n"
+	"outreach/internal/mail"
 	"outreach/internal/outreach"
+	"outreach/internal/reports"
 	"outreach/internal/store"
 )
 
@@ -23,6 +25,10 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// server behind a reverse proxy.
 	TrustProxy bool
+	// Mailer sends the reporting regime's mail; nil sends none.
+	Mailer mail.Sender
+	// BaseURL is the server's public address, for links in mail.
+	BaseURL string
 }
 
 // Server serves the UI and the API.
@@ -38,6 +44,7 @@ type Server struct {
 	trustProxy bool
 	pending    pendingImports
 	handler    http.Handler
+	reports    *reports.Service
 }
 
 // New builds the server's handler.
@@ -53,7 +60,8 @@ func New(s *store.Store, o Options) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now),
-		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy}
+		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy,
+		reports: &reports.Service{Store: s, Mailer: o.Mailer, Log: o.Logger, BaseURL: o.BaseURL}}
 	mux := http.NewServeMux()
 	srv.routes(mux)
 	mux.Handle("/api/v1/", api.New(s, srv.authenticate, o.Logger))
@@ -61,6 +69,10 @@ func New(s *store.Store, o Options) (*Server, error) {
 	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(mux))))
 	return srv, nil
 }
+
+// Reports is the reporting service the server uses (for the reminder loop
+// and tests).
+func (s *Server) Reports() *reports.Service { return s.reports }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

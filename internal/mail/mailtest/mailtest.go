@@ -46,10 +46,13 @@ type Received struct {
 	// Parsed view of Data. Bodies are assumed to be UTF-8 (their charset
 	// parameter is ignored); headers may use any charset mime.WordDecoder
 	// knows (UTF-8, US-ASCII, ISO-8859-1).
-	Header      mail.Header  // raw (still RFC 2047-encoded) header
-	Subject     string       // decoded subject
-	Text        string       // decoded first text/plain body, CRLF turned into LF
-	HTML        string       // decoded first text/html body, CRLF turned into LF
+	Header  mail.Header // raw (still RFC 2047-encoded) header
+	Subject string      // decoded subject
+	// Text and HTML are the first text/plain and text/html bodies, decoded,
+	// with CRLF turned into LF and trailing line breaks removed (SMTP adds
+	// one to a body that lacks it).
+	Text        string
+	HTML        string
 	Attachments []Attachment // parts with a file name, in order
 	// ParseErr is set when Data could not be parsed; the parsed fields
 	// above may then be incomplete.
@@ -112,6 +115,7 @@ func Start(t testing.TB) *Server {
 	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {
 		srv.Close()
+		l.Close() // Close misses a listener that Serve has not registered yet
 		if err := <-done; err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			t.Errorf("mailtest: serve: %v", err)
 		}
@@ -360,7 +364,7 @@ func walk(r *Received, h textproto.MIMEHeader, body io.Reader) error {
 		return nil
 	}
 
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text := strings.TrimRight(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	switch {
 	case mediaType == "text/plain" && r.Text == "":
 		r.Text = text

@@ -22,4 +22,47 @@
       }
     });
   }
+
+  // Report narrative: saved as you type (a second after the last key),
+  // with the result said in the status line; the form still saves with
+  // its button when script is off.
+  var form = document.querySelector("form[data-autosave]");
+  if (form) {
+    var status = document.getElementById("autosave-status");
+    var timer = null, dirty = false, busy = false;
+    var save = function () {
+      if (busy) { timer = setTimeout(save, 500); return; }
+      busy = true; dirty = false;
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.getAttribute("data-autosave"), { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) {
+          if (r.status === 204) {
+            status.textContent = (document.documentElement.lang === "en" ? "Saved at " : "Đã lưu lúc ") + (r.headers.get("X-Saved-At") || "");
+            status.className = "autosave ok";
+            return;
+          }
+          return r.text().then(function (t) { status.textContent = t; status.className = "autosave problem"; dirty = true; });
+        })
+        .catch(function () {
+          status.textContent = document.documentElement.lang === "en" ? "Offline: not saved yet." : "Mất kết nối: chưa lưu được.";
+          status.className = "autosave problem"; dirty = true;
+        })
+        .then(function () { busy = false; });
+    };
+    form.addEventListener("input", function () {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(save, 1000);
+    });
+    window.addEventListener("beforeunload", function (e) {
+      if (dirty) { e.preventDefault(); e.returnValue = ""; }
+    });
+    form.addEventListener("submit", function () { dirty = false; });
+  }
+  // Buttons that ask first.
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!window.confirm(b.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
 })();
