@@ -176,15 +176,15 @@ type reportStartPage struct {
 
 type reportPage struct {
 	Page
-	R       *outreach.Report
-	Plan    *outreach.Plan
-	Period  outreach.ReportPeriod
-	Board   string
-	CanEdit bool
-	CanSend bool
-	CanRule bool
-	History []outreach.AuditEntry
-	Formats []string
+	R        *outreach.Report
+	Plan     *outreach.Plan
+	Period   outreach.ReportPeriod
+	Board    string
+	CanEdit  bool
+	CanSend  bool
+	CanRule  bool
+	History  []outreach.AuditEntry
+	Formats  []string
 	DaysLeft int
 }
 
