@@ -14,6 +14,7 @@ import (
 
 	"outreach/internal/outreach"
 	"outreach/internal/planfile"
+	"outreach/internal/reports"
 	"outreach/internal/store"
 )
 
@@ -22,15 +23,16 @@ type Authenticator func(r *http.Request) (outreach.User, outreach.Actor, error)
 
 // API serves /api/v1.
 type API struct {
-	store *store.Store
-	auth  Authenticator
-	log   *slog.Logger
-	mux   *http.ServeMux
+	store   *store.Store
+	reports *reports.Service
+	auth    Authenticator
+	log     *slog.Logger
+	mux     *http.ServeMux
 }
 
 // New returns the API handler.
-func New(s *store.Store, auth Authenticator, log *slog.Logger) *API {
-	a := &API{store: s, auth: auth, log: log, mux: http.NewServeMux()}
+func New(s *store.Store, svc *reports.Service, auth Authenticator, log *slog.Logger) *API {
+	a := &API{store: s, reports: svc, auth: auth, log: log, mux: http.NewServeMux()}
 	a.mux.HandleFunc("GET /api/v1/plans", a.wrap(a.plans))
 	a.mux.HandleFunc("POST /api/v1/plans", a.wrap(a.importPlan))
 	a.mux.HandleFunc("GET /api/v1/plans/{code}", a.wrap(a.plan))
@@ -41,6 +43,7 @@ func New(s *store.Store, auth Authenticator, log *slog.Logger) *API {
 	a.mux.HandleFunc("GET /api/v1/agencies", a.wrap(a.agencies))
 	a.mux.HandleFunc("PUT /api/v1/agencies/{code}/contact", a.wrap(a.updateContact))
 	a.recordRoutes()
+	a.reportRoutes()
 	a.mux.HandleFunc("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
 		return errNotFound
 	}))

@@ -64,7 +64,7 @@ func New(s *store.Store, o Options) (*Server, error) {
 		reports: &reports.Service{Store: s, Mailer: o.Mailer, Log: o.Logger, BaseURL: o.BaseURL}}
 	mux := http.NewServeMux()
 	srv.routes(mux)
-	mux.Handle("/api/v1/", api.New(s, srv.authenticate, o.Logger))
+	mux.Handle("/api/v1/", api.New(s, srv.reports, srv.authenticate, o.Logger))
 	cop := http.NewCrossOriginProtection()
 	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(mux))))
 	return srv, nil
