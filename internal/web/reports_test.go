@@ -19,7 +19,7 @@ func TestReportPagesAndWorkflow(t *testing.T) {
 	union, police, coord, viewer := w.login("union"), w.login("police"), w.login("coord"), w.login("viewer")
 
 	for path, want := range map[string][]string{
-		"/plans/bk-1368-2017/regime":    {"Chế độ báo cáo", "Tên báo cáo", "Đối tượng thực hiện báo cáo", "Cơ quan nhận báo cáo", "Bằng file điện tử", "duonghv.tt@backan.gov.vn", "Từ ngày 15/12 năm trước đến ngày 14/12", "Trước hết ngày 20/12", "Hằng năm", "15/12/2018 – 14/12/2019"},
+		"/plans/bk-1368-2017/regime":       {"Chế độ báo cáo", "Tên báo cáo", "Đối tượng thực hiện báo cáo", "Cơ quan nhận báo cáo", "Bằng file điện tử", "duonghv.tt@backan.gov.vn", "Từ ngày 15/12 năm trước đến ngày 14/12", "Trước hết ngày 20/12", "Hằng năm", "15/12/2018 – 14/12/2019"},
 		"/plans/bk-1368-2017/reports/2019": {"Tình hình gửi báo cáo · 2019", "phải báo cáo", "Chưa gửi báo cáo:", "Hội Liên hiệp phụ nữ tỉnh", "tỷ lệ đúng hạn"},
 	} {
 		status, body := w.get(viewer, path)
