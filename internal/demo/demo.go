@@ -43,6 +43,8 @@ type Summary struct {
 	KeyAreas   int `json:"key_areas"`
 	// BudgetLines are the (agency, year) estimates set for ngan-sach.
 	BudgetLines int `json:"budget_lines"`
+	// Reports are the agency and consolidated reports written.
+	Reports int `json:"reports"`
 }
 
 // HasActivities reports whether the plan holds activities, in the bin or
@@ -148,6 +150,9 @@ func Fill(ctx context.Context, s *store.Store, actor outreach.Actor, seed int64)
 			return sum, fmt.Errorf("demo: budget: %w", err)
 		}
 		sum.BudgetLines++
+	}
+	if sum.Reports, err = reports(ctx, s, actor, w.plan, seed); err != nil {
+		return sum, fmt.Errorf("demo: reports: %w", err)
 	}
 	return sum, nil
 }

@@ -167,7 +167,7 @@ func TestDemoReports2019(t *testing.T) {
 	text := docText(t, doc)
 	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số:", "BÁO CÁO",
 		"Tổng hợp kết quả tuyên truyền", "năm 2019", "15/12/2018", "14/12/2019", "Kết quả theo cơ quan, đơn vị", "Kết quả theo địa bàn", "Huyện Na Rì",
-		"Chỉ tiêu của Kế hoạch", "II.2.1", "Chưa gửi báo cáo", "Nơi nhận:", "DỰ THẢO"} {
+		"Chỉ tiêu của Kế hoạch", "II.2.1", "Tình hình báo cáo của các cơ quan, đơn vị", "Nơi nhận:", "Bắc Kạn, ngày"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("consolidated DOCX lacks %q", want)
 		}

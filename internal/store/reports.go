@@ -116,6 +116,12 @@ func (s *Store) reportByID(ctx context.Context, q querier, id int64) (*reportRow
 // submission, or computed now for a draft.
 func (s *Store) Report(ctx context.Context, actor outreach.Actor, id int64) (_ *outreach.Report, err error) {
 	defer wrap(&err, "Report(%d)", id)
+	return s.report(ctx, actor, id, true)
+}
+
+// report loads a report; live figures are computed only when asked for
+// (they take an indicator engine), frozen ones always come along.
+func (s *Store) report(ctx context.Context, actor outreach.Actor, id int64, live bool) (*outreach.Report, error) {
 	x, err := s.reportByID(ctx, s.db, id)
 	if err != nil {
 		return nil, err
@@ -128,8 +134,10 @@ func (s *Store) Report(ctx context.Context, actor outreach.Actor, id int64) (_ *
 		if err := json.Unmarshal([]byte(x.figures), x.Figures); err != nil {
 			return nil, fmt.Errorf("report %d figures: %w", id, err)
 		}
-	} else if x.Figures, err = s.figuresOf(ctx, &x.Report); err != nil {
-		return nil, err
+	} else if live {
+		if x.Figures, err = s.figuresOf(ctx, &x.Report); err != nil {
+			return nil, err
+		}
 	}
 	return &x.Report, nil
 }
@@ -262,7 +270,8 @@ func abbreviation(p *outreach.Plan, code string) string {
 	return strings.ToUpper(code)
 }
 
-// SaveReport saves the editor's text of a draft or returned report. The
+// SaveReport saves the editor's text of a draft or returned report and
+// returns it without live figures (Report computes them). The
 // audit log keeps one entry per author and quarter of an hour of typing,
 // not one per keystroke batch.
 func (s *Store) SaveReport(ctx context.Context, actor outreach.Actor, id int64, e ReportEdit) (_ *outreach.Report, err error) {
@@ -305,7 +314,7 @@ func (s *Store) SaveReport(ctx context.Context, actor outreach.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	return s.Report(ctx, actor, id)
+	return s.report(ctx, actor, id, false)
 }
 
 // auditCoalesced writes an audit row, or updates the actor's previous row
@@ -332,7 +341,8 @@ func (s *Store) auditCoalesced(ctx context.Context, tx *sql.Tx, actor outreach.A
 // on its behalf: the figures are frozen and the time stamped), accept,
 // return (a reason is required) or reopen an accepted report (a reason is
 // required); the last three are the coordinator's. A submission notifies
-// the coordinators in the app.
+// the coordinators in the app. The report comes back with its frozen
+// figures, or none when it is editable again.
 func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, step, reason string) (_ *outreach.Report, err error) {
 	defer wrap(&err, "ReportStep(%d, %s)", id, step)
 	reason = strings.TrimSpace(reason)
@@ -407,7 +417,7 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	return s.Report(ctx, actor, id)
+	return s.report(ctx, actor, id, false)
 }
 
 // NoticeSubmitted is the kind of notice a submission leaves coordinators;

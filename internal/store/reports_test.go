@@ -111,8 +111,8 @@ func TestReportWorkflow(t *testing.T) {
 		if r, err = s.ReportStep(ctx, as["coord"], r.ID, outreach.StepReturn, "Thiếu số liệu xã"); err != nil || r.Status != outreach.ReportReturned || r.Reason != "Thiếu số liệu xã" {
 			t.Fatalf("return: %+v %v", r, err)
 		}
-		if r.Figures.Activities != 3 {
-			t.Errorf("a returned report's figures are live again: %d activities", r.Figures.Activities)
+		if live, err := s.Report(ctx, as["police"], r.ID); err != nil || live.Figures.Activities != 3 {
+			t.Errorf("a returned report's figures are not live again: %+v %v", live, err)
 		}
 		if _, err := s.SaveReport(ctx, as["police"], r.ID, edit); err != nil {
 			t.Errorf("edit after return: %v", err)
