@@ -31,7 +31,9 @@ var (
 
 const plan = "bk-1368-2017"
 
-func demoStore(t *testing.T) *store.Store {
+func demoStore(t *testing.T) *store.Store { return demoStoreB(t) }
+
+func demoStoreB(t testing.TB) *store.Store {
 	t.Helper()
 	s := storetest.OpenSQLite(t)
 	if _, _, err := setup.Seed(ctx, s, system); err != nil {
