@@ -63,7 +63,7 @@ func (s *Store) Board(ctx context.Context, plan string, year int) (_ *Board, err
 		if err != nil {
 			return err
 		}
-		if x.FirstSubmittedAt != nil {
+		if x.FirstSubmittedAt != nil && x.Kind == outreach.ReportAgency {
 			x.Late = rp.Late(*x.FirstSubmittedAt)
 		}
 		if x.Kind == outreach.ReportConsolidated {

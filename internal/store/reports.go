@@ -65,9 +65,10 @@ func (s *Store) regime(ctx context.Context, q querier, planID int64) (outreach.R
 	return r, err
 }
 
-// late fills in whether the report's first submission missed the deadline.
+// late fills in whether an agency report's first submission missed the
+// deadline (the consolidated report has no deadline in the regime).
 func (s *Store) late(ctx context.Context, q querier, x *reportRow) error {
-	if x.FirstSubmittedAt == nil {
+	if x.FirstSubmittedAt == nil || x.Kind != outreach.ReportAgency {
 		return nil
 	}
 	reg, err := s.regime(ctx, q, x.planID)
@@ -171,7 +172,7 @@ func (s *Store) Reports(ctx context.Context, actor outreach.Actor, plan string, 
 		if err != nil {
 			return err
 		}
-		if x.FirstSubmittedAt != nil {
+		if x.FirstSubmittedAt != nil && x.Kind == outreach.ReportAgency {
 			x.Late = rp.Late(*x.FirstSubmittedAt)
 		}
 		if canRead(actor, x) {

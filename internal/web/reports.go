@@ -83,6 +83,8 @@ func daysWord(p Page, left int) string {
 		return p.T("reports.days_left", left)
 	case left == 0:
 		return p.T("reports.due_today")
+	case left < -60:
+		return p.T("reports.closed")
 	}
 	return p.T("reports.days_over", -left)
 }
