@@ -71,6 +71,8 @@ var reportMessages = map[string][2]string{
 	"report.status.missing":    {"Chưa gửi", "Missing"},
 	"report.submitted_at":      {"gửi lúc %s bởi %s", "submitted %s by %s"},
 	"report.window":            {"Số liệu từ %s đến %s.", "Data from %s to %s."},
+	"report.on_dashboard":      {"Xem trên bảng theo dõi cùng kỳ", "See the dashboard for the same window"},
+	"dashboard.window_report":  {"Hoạt động bắt đầu từ %s đến %s (kỳ báo cáo).", "Activities that started from %s to %s (the reporting window)."},
 	"report.live":              {"Số liệu đang được tính trực tiếp từ dữ liệu và sẽ được chốt khi gửi.", "Figures are computed live and frozen on submission."},
 	"report.frozen":            {"Số liệu đã được chốt khi gửi.", "Figures were frozen on submission."},
 	"report.returned_because":  {"Lý do trả lại:", "Returned because:"},

@@ -118,7 +118,8 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if year == 0 {
 		year = min(p.Period.To, max(p.Period.From, s.now().Year()))
 	}
-	d, err := s.store.Dashboard(r.Context(), store.IndicatorQuery{Plan: code, Year: year, Unit: q.Get("unit"), AsOf: q.Get("as_of")})
+	d, err := s.store.Dashboard(r.Context(), store.IndicatorQuery{Plan: code, Year: year, Unit: q.Get("unit"), AsOf: q.Get("as_of"),
+		From: q.Get("from"), To: q.Get("to")})
 	if err != nil {
 		return err
 	}

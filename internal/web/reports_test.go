@@ -29,6 +29,12 @@ func TestReportPagesAndWorkflow(t *testing.T) {
 			}
 		}
 	}
+	if status, body := w.get(viewer, "/plans/bk-1368-2017/dashboard?year=2019&from=2018-12-15&to=2019-12-14"); status != 200 || !strings.Contains(body, "từ 15/12/2018 đến 14/12/2019 (kỳ báo cáo)") {
+		t.Errorf("dashboard for a reporting window: %d", status)
+	}
+	if status, _ := w.get(viewer, "/plans/bk-1368-2017/dashboard?year=2019&from=2019-12-14&to=2018-12-15"); status != http.StatusUnprocessableEntity {
+		t.Errorf("a window ending before it starts: %d", status)
+	}
 	if resp := w.post(police, "/plans/bk-1368-2017/reports/2019/agency/bk-hlhpn", nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("the police starts the union's report: %d", resp.StatusCode)
 	}
