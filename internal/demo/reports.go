@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"outreach/internal/i18n"
 	"outreach/internal/outreach"
 	"outreach/internal/store"
 )
@@ -148,13 +149,14 @@ var returnReasons = []string{
 
 // narrative writes a plausible report text from the figures.
 func narrative(r *rand.Rand, a outreach.Agency, f *outreach.ReportFigures) outreach.Narrative {
-	res := fmt.Sprintf("Trong kỳ báo cáo, %s đã tổ chức %d hoạt động tuyên truyền phòng, chống mua bán người, tiếp cận khoảng %d lượt người, trong đó %d lượt là phụ nữ và %d lượt là người dân tộc thiểu số.",
-		a.Name, f.Activities, f.Audience.Total, f.Audience.Women, f.Audience.Ethnic)
+	n := i18n.Number
+	res := fmt.Sprintf("Trong kỳ báo cáo, %s đã tổ chức %s hoạt động tuyên truyền phòng, chống mua bán người, tiếp cận khoảng %s lượt người, trong đó %s lượt là phụ nữ và %s lượt là người dân tộc thiểu số.",
+		a.Name, n(f.Activities), n(f.Audience.Total), n(f.Audience.Women), n(f.Audience.Ethnic))
 	if f.Communes > 0 {
 		res += fmt.Sprintf(" Hoạt động đã đến %d xã, phường, thị trấn, chú trọng các xã vùng sâu, vùng xa, giáp biên.", f.Communes)
 	}
 	if f.Materials.Distributions > 0 {
-		res += fmt.Sprintf("\nĐã cấp phát %d lượt tài liệu (%d bản) cho cơ sở.", f.Materials.Distributions, f.Materials.Copies)
+		res += fmt.Sprintf("\nĐã cấp phát %s lượt tài liệu (%s bản) cho cơ sở.", n(f.Materials.Distributions), n(f.Materials.Copies))
 	}
 	return outreach.Narrative{
 		Results:      res,

@@ -46,7 +46,7 @@ func Build(p *outreach.Plan, r *outreach.Report, sub *Submission) *document.Docu
 	province := provinceName(p)
 	d := &document.Document{
 		Parent:      parentOf(agency, province),
-		Agency:      strings.ToUpper(agency.Name),
+		Agency:      strings.ToUpper(fullName(agency, province)),
 		Number:      "Số: " + orBlank(r.Number, "…/BC-"),
 		Place:       province,
 		Kind:        "BÁO CÁO",
@@ -134,6 +134,15 @@ func provinceName(p *outreach.Plan) string {
 		return iss[i+len("tỉnh "):]
 	}
 	return iss
+}
+
+// fullName is the agency's name as its own documents head it: plans say
+// "Công an tỉnh", the header says "Công an tỉnh Bắc Kạn".
+func fullName(a outreach.Agency, province string) string {
+	if strings.HasSuffix(strings.ToLower(a.Name), " tỉnh") {
+		return a.Name + " " + province
+	}
+	return a.Name
 }
 
 // parentOf is the body an agency's documents name above it.
