@@ -76,11 +76,7 @@ func cmdReportExport(ctx context.Context, e env) error {
 	if *consolidated {
 		name, data, err = svc.ExportConsolidated(ctx, actor, *plan, *year, *format)
 	} else {
-		r, err2 := s.OpenReport(ctx, actor, *plan, *agency, *year, outreach.ReportAgency)
-		if err2 != nil {
-			return err2
-		}
-		name, data, err = svc.Export(ctx, actor, r.ID, *format)
+		name, data, err = svc.ExportAgency(ctx, actor, *plan, *agency, *year, *format)
 	}
 	if err != nil {
 		return err

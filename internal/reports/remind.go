@@ -161,6 +161,9 @@ func (s *Service) Remind(ctx context.Context, now time.Time) ([]Reminder, error)
 	if s.Mailer == nil {
 		return nil, errors.New("no SMTP server is configured (set OUTREACH_SMTP_HOST); use --dry-run to list the reminders")
 	}
+	if err := s.retrySubmissions(ctx); err != nil {
+		s.log().Error("retry submission mail", "err", err)
+	}
 	list, err := s.Reminders(ctx, now)
 	if err != nil {
 		return nil, err
@@ -170,7 +173,10 @@ func (s *Service) Remind(ctx context.Context, now time.Time) ([]Reminder, error)
 		m := store.Mailing{Plan: r.Plan, Agency: r.Agency, Year: r.Year, Kind: r.Kind, Recipients: r.To, Subject: r.Subject}
 		ok, err := s.Store.ClaimMailing(ctx, &m)
 		if err != nil {
-			return list, err
+			// One reminder's trouble does not stop the others.
+			r.Status, r.Error = "failed", err.Error()
+			s.log().Error("claim reminder", "agency", r.Agency, "kind", r.Kind, "err", err)
+			continue
 		}
 		if !ok {
 			r.Status = "skipped"
@@ -192,6 +198,39 @@ func (s *Service) Remind(ctx context.Context, now time.Time) ([]Reminder, error)
 		}
 	}
 	return list, nil
+}
+
+// retrySubmissions sends again the submitted reports whose mail failed,
+// when the report is still as it was submitted.
+func (s *Service) retrySubmissions(ctx context.Context) error {
+	failed, err := s.Store.FailedSubmissions(ctx)
+	if err != nil {
+		return err
+	}
+	system := outreach.SystemActor("mail")
+	for _, m := range failed {
+		list, err := s.Store.Reports(ctx, system, m.Plan, m.Year)
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			r := &list[i]
+			if r.Kind != outreach.ReportAgency || r.AgencyCode != m.Agency || r.SubmittedAt == nil || r.SubmittedAt.UTC().Format(time.RFC3339Nano) != m.Ref {
+				continue
+			}
+			if r.Status != outreach.ReportSubmitted && r.Status != outreach.ReportAccepted {
+				continue
+			}
+			full, err := s.Store.Report(ctx, system, r.ID)
+			if err != nil {
+				return err
+			}
+			if err := s.SendSubmission(ctx, full); err != nil {
+				s.log().Error("send submitted report again", "report", r.ID, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Loop sends reminders every interval until ctx ends.

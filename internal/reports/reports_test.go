@@ -330,3 +330,63 @@ func TestJuly30Reminder(t *testing.T) {
 		t.Errorf("Remind without a mailer did not refuse")
 	}
 }
+
+// TestSubmissionMailRetried: the SMTP server fails the submission's mail
+// once; the next reminder run sends it, once, with the submitted version.
+func TestSubmissionMailRetried(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	if _, _, err := setup.Seed(ctx, s, system); err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.Start(t)
+	host, port := srv.Addr()
+	sender, err := mail.New(mail.Config{Host: host, Port: port, TLS: mail.TLSNone, From: "Outreach <noreply@test.local>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return time.Date(2019, 11, 20, 9, 0, 0, 0, hanoi) } // no reminder due
+	svc := &reports.Service{Store: s, Mailer: sender}
+	r, err := s.OpenReport(ctx, system, plan, "bk-ca", 2019, outreach.ReportAgency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(1)
+	if _, err := svc.Step(ctx, system, r.ID, outreach.StepSubmit, ""); err != nil {
+		t.Fatal(err)
+	}
+	svc.Wait(ctx)
+	log, _ := s.Mailings(ctx, system, 10)
+	if len(log) != 1 || log[0].Status != store.MailFailed {
+		t.Fatalf("after a failed send: %+v", log)
+	}
+	// The coordinator returns it meanwhile: nothing to resend (that
+	// version is no longer the agency's submission).
+	if _, err := s.ReportStep(ctx, system, r.ID, outreach.StepReturn, "Bổ sung"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Remind(ctx, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("a returned report's old submission was mailed: %d", n)
+	}
+	// Resubmitted and failing again, then retried by the next run.
+	srv.FailNext(1)
+	if _, err := svc.Step(ctx, system, r.ID, outreach.StepSubmit, ""); err != nil {
+		t.Fatal(err)
+	}
+	svc.Wait(ctx)
+	if _, err := svc.Remind(ctx, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Wait(1, 10*time.Second)
+	if len(msgs) != 1 || len(msgs[0].Attachments) != 2 {
+		t.Fatalf("retried submission: %d messages", len(msgs))
+	}
+	if _, err := svc.Remind(ctx, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("the retried submission went %d times", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"outreach/internal/mail"
@@ -37,7 +38,7 @@ type Service struct {
 	BaseURL string
 	// pending counts mail being sent in the background, so tests and
 	// shutdown can wait for it.
-	pending chan struct{}
+	pending sync.WaitGroup
 }
 
 func (s *Service) log() *slog.Logger {
@@ -57,35 +58,45 @@ func (s *Service) Export(ctx context.Context, actor outreach.Actor, id int64, fo
 	return s.render(ctx, r, format)
 }
 
-// ExportConsolidated writes the consolidated report of a period, starting
-// it as a draft when it does not exist and the actor may start it;
-// readers who may not get the live figures in a draft document.
+// ExportConsolidated writes the consolidated report of a period: the
+// stored one when the actor may read it, otherwise an unsaved draft of the
+// live figures (no narrative). Downloading never creates a report.
 func (s *Service) ExportConsolidated(ctx context.Context, actor outreach.Actor, plan string, year int, format string) (string, []byte, error) {
+	return s.exportOrDraft(ctx, actor, plan, "", year, outreach.ReportConsolidated, format)
+}
+
+// ExportAgency writes an agency's report for a year: the stored one, or an
+// unsaved draft of its live figures when it has not been started.
+func (s *Service) ExportAgency(ctx context.Context, actor outreach.Actor, plan, agency string, year int, format string) (string, []byte, error) {
+	return s.exportOrDraft(ctx, actor, plan, agency, year, outreach.ReportAgency, format)
+}
+
+func (s *Service) exportOrDraft(ctx context.Context, actor outreach.Actor, plan, agency string, year int, kind outreach.ReportKind, format string) (string, []byte, error) {
 	reports, err := s.Store.Reports(ctx, actor, plan, year)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, r := range reports {
-		if r.Kind == outreach.ReportConsolidated {
+		if r.Kind == kind && (kind == outreach.ReportConsolidated || r.AgencyCode == agency) {
 			return s.Export(ctx, actor, r.ID, format)
 		}
-	}
-	if actor.CanEditPlans() {
-		r, err := s.Store.OpenReport(ctx, actor, plan, "", year, outreach.ReportConsolidated)
-		if err != nil {
-			return "", nil, err
-		}
-		return s.render(ctx, r, format)
 	}
 	p, err := s.Store.Plan(ctx, plan)
 	if err != nil {
 		return "", nil, err
 	}
-	f, err := s.Store.ReportFigures(ctx, plan, "", year)
+	code := agency
+	if kind == outreach.ReportConsolidated {
+		code, agency = p.Reporting.Recipient, ""
+	} else if a, ok := p.Agency(agency); !ok || a.IsGroup() {
+		return "", nil, outreach.Invalid("agency", "%q is not an agency of the plan that reports", agency)
+	}
+	f, err := s.Store.ReportFigures(ctx, plan, agency, year)
 	if err != nil {
 		return "", nil, err
 	}
-	r := &outreach.Report{Plan: plan, Kind: outreach.ReportConsolidated, Year: year, AgencyCode: p.Reporting.Recipient, Status: outreach.ReportDraft, Figures: f}
+	a, _ := p.Agency(code)
+	r := &outreach.Report{Plan: plan, Kind: kind, Year: year, AgencyCode: code, AgencyName: a.Name, Status: outreach.ReportDraft, Figures: f}
 	return s.render(ctx, r, format)
 }
 
@@ -151,10 +162,12 @@ func (s *Service) Step(ctx context.Context, actor outreach.Actor, id int64, step
 		return nil, err
 	}
 	if step == outreach.StepSubmit && r.Kind == outreach.ReportAgency && s.Mailer != nil {
-		s.start()
+		// The mail carries this submission (its frozen figures and time),
+		// whatever happens to the report meanwhile; the request does not
+		// wait for it.
+		s.pending.Add(1)
 		go func() {
-			defer s.done()
-			// The request may end before the mail is sent.
+			defer s.pending.Done()
 			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 			defer cancel()
 			if err := s.SendSubmission(bg, r); err != nil {
@@ -165,41 +178,28 @@ func (s *Service) Step(ctx context.Context, actor outreach.Actor, id int64, step
 	return r, nil
 }
 
-func (s *Service) start() {
-	if s.pending == nil {
-		s.pending = make(chan struct{}, 1024)
-	}
-	s.pending <- struct{}{}
-}
-
-func (s *Service) done() { <-s.pending }
-
 // Wait blocks until mail sent in the background has gone, or ctx ends.
 func (s *Service) Wait(ctx context.Context) {
-	for s.pending != nil && len(s.pending) > 0 {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(10 * time.Millisecond):
-		}
+	done := make(chan struct{})
+	go func() { s.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
 	}
 }
 
 // SendSubmission e-mails a submitted report's DOCX and PDF to the regime's
-// address, copying the agency's focal points.
+// address, copying the agency's focal points. r is the report as its
+// submission left it (status submitted, frozen figures).
 func (s *Service) SendSubmission(ctx context.Context, r *outreach.Report) error {
 	p, err := s.Store.Plan(ctx, r.Plan)
 	if err != nil {
 		return err
 	}
-	if p.Reporting.Email == "" {
+	if p.Reporting.Email == "" || r.SubmittedAt == nil || r.Figures == nil {
 		return nil
 	}
-	system := outreach.SystemActor("mail")
-	full, err := s.Store.Report(ctx, system, r.ID)
-	if err != nil {
-		return err
-	}
+	full := r
 	m := store.Mailing{Plan: r.Plan, Agency: r.AgencyCode, Year: r.Year, Kind: "submission",
 		Ref: full.SubmittedAt.UTC().Format(time.RFC3339Nano), Recipients: []string{p.Reporting.Email},
 		Subject: fmt.Sprintf("[%s] Báo cáo năm %d – %s", p.Decision.Number, r.Year, full.AgencyName)}

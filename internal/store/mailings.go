@@ -42,9 +42,15 @@ const (
 // MaxAttempts is how many times a failing mailing is tried.
 const MaxAttempts = 3
 
+// StaleSending is how long a mailing may stay "sending" before a later
+// run takes it for failed (the process sending it died).
+const StaleSending = 30 * time.Minute
+
 // ClaimMailing records that the mailing is about to be sent and reports
 // whether the caller should send it: false when it was already sent, is
-// being sent, or failed MaxAttempts times.
+// being sent, or failed MaxAttempts times. Two runs racing for the same
+// mailing cannot both win: the insert and the retry are conditional
+// writes, and only the one that changed a row sends.
 func (s *Store) ClaimMailing(ctx context.Context, m *Mailing) (ok bool, err error) {
 	defer wrap(&err, "ClaimMailing(%s, %s, %d, %s)", m.Plan, m.Agency, m.Year, m.Kind)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -56,26 +62,33 @@ func (s *Store) ClaimMailing(ctx context.Context, m *Mailing) (ok bool, err erro
 			return err
 		}
 		now := s.stamp()
-		var status string
-		var attempts int
-		err := tx.QueryRowContext(ctx, `SELECT id, status, attempts FROM mailings WHERE plan_id = $1 AND agency_id = $2 AND year = $3 AND kind = $4 AND ref = $5`,
-			planID, agencyID, m.Year, m.Kind, m.Ref).Scan(&m.ID, &status, &attempts)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			err = tx.QueryRowContext(ctx, `INSERT INTO mailings (plan_id, agency_id, year, kind, ref, recipients, subject, status, attempts, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
-				planID, agencyID, m.Year, m.Kind, m.Ref, strings.Join(m.Recipients, ", "), m.Subject, MailSending, now).Scan(&m.ID)
-			ok = err == nil
-			return err
-		case err != nil:
-			return err
-		case status == MailFailed && attempts < MaxAttempts:
-			_, err = tx.ExecContext(ctx, `UPDATE mailings SET status = $1, attempts = attempts + 1, recipients = $2, updated_at = $3 WHERE id = $4`,
-				MailSending, strings.Join(m.Recipients, ", "), now, m.ID)
-			ok = err == nil
+		err := tx.QueryRowContext(ctx, `INSERT INTO mailings (plan_id, agency_id, year, kind, ref, recipients, subject, status, attempts, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)
+			ON CONFLICT (plan_id, agency_id, year, kind, ref) DO NOTHING RETURNING id`,
+			planID, agencyID, m.Year, m.Kind, m.Ref, strings.Join(m.Recipients, ", "), m.Subject, MailSending, now).Scan(&m.ID)
+		if err == nil {
+			ok = true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		return nil
+		// It exists: take it again only if it failed (or was left sending
+		// by a process that died) and has attempts left.
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM mailings WHERE plan_id = $1 AND agency_id = $2 AND year = $3 AND kind = $4 AND ref = $5`,
+			planID, agencyID, m.Year, m.Kind, m.Ref).Scan(&m.ID); err != nil {
+			return err
+		}
+		stale := s.now().Add(-StaleSending).Format(stampLayout)
+		res, err := tx.ExecContext(ctx, `UPDATE mailings SET status = $1, attempts = attempts + 1, recipients = $2, updated_at = $3
+			WHERE id = $4 AND attempts < $5 AND (status = $6 OR status = $1 AND updated_at < $7)`,
+			MailSending, strings.Join(m.Recipients, ", "), now, m.ID, MaxAttempts, MailFailed, stale)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		ok = n == 1
+		return err
 	})
 	return ok, err
 }
@@ -90,7 +103,9 @@ func (s *Store) FinishMailing(ctx context.Context, id int64, sendErr error) (err
 			msg = msg[:1000]
 		}
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE mailings SET status = $1, error = $2, updated_at = $3 WHERE id = $4`, status, msg, s.stamp(), id)
+	// The outcome is recorded even when the caller's context has ended
+	// (a shutdown during the send), or the row would stay "sending".
+	_, err = s.db.ExecContext(context.WithoutCancel(ctx), `UPDATE mailings SET status = $1, error = $2, updated_at = $3 WHERE id = $4`, status, msg, s.stamp(), id)
 	return err
 }
 
@@ -108,6 +123,23 @@ func (s *Store) MailingSent(ctx context.Context, plan, agency string, year int, 
 		return false, err
 	}
 	return status != MailFailed || attempts >= MaxAttempts, nil
+}
+
+// FailedSubmissions lists the submission mailings that failed and may be
+// tried again.
+func (s *Store) FailedSubmissions(ctx context.Context) (_ []Mailing, err error) {
+	defer wrap(&err, "FailedSubmissions")
+	var out []Mailing
+	stale := s.now().Add(-StaleSending).Format(stampLayout)
+	err = each(ctx, s.db, `SELECT p.code, a.code, m.year, m.ref FROM mailings m JOIN plans p ON p.id = m.plan_id JOIN agencies a ON a.id = m.agency_id
+		WHERE m.kind = 'submission' AND m.attempts < $1 AND (m.status = $2 OR m.status = $3 AND m.updated_at < $4)`, []any{MaxAttempts, MailFailed, MailSending, stale}, func(r *sql.Rows) error {
+		var m Mailing
+		m.Kind = "submission"
+		err := r.Scan(&m.Plan, &m.Agency, &m.Year, &m.Ref)
+		out = append(out, m)
+		return err
+	})
+	return out, err
 }
 
 // Mailings lists the latest mailings, newest first.

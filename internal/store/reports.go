@@ -84,14 +84,15 @@ func (s *Store) late(ctx context.Context, q querier, x *reportRow) error {
 }
 
 // canRead says whether the actor may read the report: coordinators and
-// admins any; an agency's reporters their own in any state; everyone
-// else an agency report once it has been submitted, and the consolidated
-// report.
+// admins any; an agency's reporters their own in any state (the
+// consolidating department's reporters its consolidated report too);
+// everyone else a report once it has been submitted and while it is not
+// back in the author's hands.
 func canRead(actor outreach.Actor, x *reportRow) bool {
 	if actor.CanEditPlans() || actor.Role == outreach.RoleAgencyReporter && actor.AgencyID == x.agencyID {
 		return true
 	}
-	return x.Kind == outreach.ReportConsolidated || x.FirstSubmittedAt != nil && x.Status != outreach.ReportDraft && !(x.Status == outreach.ReportReturned)
+	return x.FirstSubmittedAt != nil && (x.Status == outreach.ReportSubmitted || x.Status == outreach.ReportAccepted)
 }
 
 // canWrite says whether the actor may edit and submit the report.
@@ -305,10 +306,17 @@ func (s *Store) SaveReport(ctx context.Context, actor outreach.Actor, id int64, 
 		}
 		n := e.Narrative
 		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET number = $1, signer_title = $2, signer_name = $3, results = $4, shortcomings = $5,
-			causes = $6, proposals = $7, updated_at = $8, updated_by = $9 WHERE id = $10`,
-			strings.TrimSpace(e.Number), strings.TrimSpace(e.SignerTitle), strings.TrimSpace(e.SignerName), n.Results, n.Shortcomings, n.Causes, n.Proposals, now, actor.Name(), id); err != nil {
+		// The status is checked again by the update itself: on PostgreSQL a
+		// submission may commit between the read above and this write.
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET number = $1, signer_title = $2, signer_name = $3, results = $4, shortcomings = $5,
+			causes = $6, proposals = $7, updated_at = $8, updated_by = $9 WHERE id = $10 AND status IN ($11, $12)`,
+			strings.TrimSpace(e.Number), strings.TrimSpace(e.SignerTitle), strings.TrimSpace(e.SignerName), n.Results, n.Shortcomings, n.Causes, n.Proposals, now, actor.Name(), id,
+			outreach.ReportDraft, outreach.ReportReturned)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("%w: the report was submitted meanwhile and is locked", outreach.ErrConflict)
 		}
 		return s.auditCoalesced(ctx, tx, actor, "update", "report", fmt.Sprint(id), e)
 	})
@@ -360,7 +368,9 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 			return nil, actor.Forbidden("submit this report")
 		}
 	case outreach.StepAccept, outreach.StepReturn, outreach.StepReopen:
-		if !actor.CanEditPlans() || x.Kind == outreach.ReportConsolidated {
+		// The consolidated report is issued, not accepted: a coordinator
+		// can only reopen it to correct it.
+		if !actor.CanEditPlans() || x.Kind == outreach.ReportConsolidated && step != outreach.StepReopen {
 			return nil, actor.Forbidden(step + " this report")
 		}
 		if step != outreach.StepAccept && reason == "" {
@@ -371,6 +381,9 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 		}
 	}
 	next, err := outreach.NextStatus(x.Status, step)
+	if x.Kind == outreach.ReportConsolidated && step == outreach.StepReopen && x.Status == outreach.ReportSubmitted {
+		next, err = outreach.ReportReturned, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -179,6 +179,41 @@ func TestReportWorkflow(t *testing.T) {
 	})
 }
 
+func TestConsolidatedReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		as := actors(t, s)
+		if _, err := s.OpenReport(ctx, as["police"], plan, "", 2019, outreach.ReportConsolidated); !errors.Is(err, outreach.ErrForbidden) {
+			t.Errorf("an agency reporter starts the consolidated report: %v", err)
+		}
+		c, err := s.OpenReport(ctx, as["coord"], plan, "", 2019, outreach.ReportConsolidated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.AgencyCode != "bk-stttt" || c.Figures == nil || c.Figures.Targets == nil {
+			t.Errorf("consolidated: %+v", c)
+		}
+		if _, err := s.Report(ctx, as["viewer"], c.ID); !errors.Is(err, outreach.ErrNotFound) {
+			t.Errorf("a viewer reads the consolidated draft: %v", err)
+		}
+		if c, err = s.ReportStep(ctx, as["coord"], c.ID, outreach.StepSubmit, ""); err != nil || c.Late {
+			t.Fatalf("issue: %+v %v", c, err)
+		}
+		if _, err := s.Report(ctx, as["viewer"], c.ID); err != nil {
+			t.Errorf("a viewer cannot read the issued consolidated report: %v", err)
+		}
+		if _, err := s.ReportStep(ctx, as["coord"], c.ID, outreach.StepAccept, ""); !errors.Is(err, outreach.ErrForbidden) {
+			t.Errorf("accepting the consolidated report: %v", err)
+		}
+		if _, err := s.ReportStep(ctx, as["coord"], c.ID, outreach.StepReopen, ""); !errors.Is(err, outreach.ErrInvalid) {
+			t.Errorf("reopening without a reason: %v", err)
+		}
+		if c, err = s.ReportStep(ctx, as["coord"], c.ID, outreach.StepReopen, "Sửa số liệu kinh phí"); err != nil || c.Status != outreach.ReportReturned {
+			t.Errorf("reopen the issued consolidated report: %+v %v", c, err)
+		}
+	})
+}
+
 func TestWhatsDue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seeded(t, s)
@@ -261,8 +296,30 @@ func TestMailingsOnce(t *testing.T) {
 		if sent, _ := s.MailingSent(ctx, plan, "bk-ca", 2019, "due-7", ""); !sent {
 			t.Errorf("a given-up mailing would be sent again by a dry run")
 		}
+		// Eight runs racing for one new mailing: exactly one sends it.
+		race := store.Mailing{Plan: plan, Agency: "bk-ca", Year: 2019, Kind: "due-1", Recipients: []string{"a@x.vn"}, Subject: "Nhắc hạn"}
+		wins := make(chan bool, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				m := race
+				ok, err := s.ClaimMailing(ctx, &m)
+				if err != nil {
+					t.Errorf("racing claim: %v", err)
+				}
+				wins <- ok
+			}()
+		}
+		won := 0
+		for i := 0; i < 8; i++ {
+			if <-wins {
+				won++
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of 8 racing runs claimed the same mailing", won)
+		}
 		list, err := s.Mailings(ctx, outreach.SystemActor("test"), 10)
-		if err != nil || len(list) != 1 || list[0].Status != store.MailFailed || list[0].Attempts != store.MaxAttempts {
+		if err != nil || len(list) != 2 || list[1].Status != store.MailFailed || list[1].Attempts != store.MaxAttempts {
 			t.Errorf("mail log %+v %v", list, err)
 		}
 	})

@@ -57,7 +57,7 @@
     window.addEventListener("beforeunload", function (e) {
       if (dirty) { e.preventDefault(); e.returnValue = ""; }
     });
-    form.addEventListener("submit", function () { dirty = false; });
+    form.addEventListener("submit", function () { dirty = false; clearTimeout(timer); });
   }
   // Buttons that ask first.
   document.querySelectorAll("button[data-confirm]").forEach(function (b) {
