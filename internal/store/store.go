@@ -162,6 +162,8 @@ func translate(err error) error {
 			return fmt.Errorf("the database is locked by another process; try again: %w", err)
 		case sqlite3.SQLITE_FULL:
 			return fmt.Errorf("the disk is full; nothing was written: %w", err)
+		case sqlite3.SQLITE_IOERR_WRITE: // a quota or file size limit (EDQUOT, EFBIG), or a failing disk
+			return fmt.Errorf("the database file could not be written (disk full, quota or file size limit reached, or a disk fault); nothing was written: %w", err)
 		}
 	}
 	var pe *pgconn.PgError
