@@ -85,6 +85,7 @@ func commands() []command {
 		{"restore", "replace the SQLite database with a backup (server stopped): restore FILE [--data DIR] [--force]", cmdRestore},
 		{"bench generate", "build a synthetic country for measuring indicators at national scale: bench generate [--activities N] …", cmdBenchGenerate},
 		{"bench indicators", "time every target for the country and one province beside plain SQL aggregates: bench indicators [--runs N]", cmdBenchIndicators},
+		{"doctor", "check the installation: settings (secrets masked), database, schema, integrity, disk space: doctor [--data DIR]", cmdDoctor},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -20,13 +20,22 @@ func cmdServe(ctx context.Context, e env) error {
 	dir := fs.String("data", "./data", "directory of the SQLite database (ignored when OUTREACH_DATABASE_URL is set)")
 	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take client addresses from X-Forwarded-For")
 	demoData := fs.Bool("demo", false, "fill the built-in plan with demo data of 2017–2020 unless it already holds activities")
+	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
 	if err := parse(fs, e.args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments %v", fs.Args())
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	var log *slog.Logger
+	switch *logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(e.stderr, nil))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(e.stderr, nil))
+	default:
+		return usagef("--log-format: expected text or json, not %q", *logFormat)
+	}
 	dbURL := e.getenv("OUTREACH_DATABASE_URL")
 	s, err := store.Open(ctx, *dir, dbURL)
 	if err != nil {

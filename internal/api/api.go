@@ -96,7 +96,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var body Error
 	body.Error.Message = store.PublicMessage(err)
 	if status == http.StatusInternalServerError {
-		a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		a.log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		body.Error.Message = "internal error"
 	}
 	var v *outreach.ValidationError

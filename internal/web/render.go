@@ -204,16 +204,16 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		status, key = http.StatusConflict, "err.conflict"
 	}
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else {
-		s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		s.log.InfoContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
 	p := errorPage{Page: s.page(r, "err.title", ""), Status: status, Message: p0(langOf(r), key)}
 	if status == http.StatusUnprocessableEntity || status == http.StatusConflict {
 		p.Message += " " + store.PublicMessage(err)
 	}
 	if rerr := s.render(w, r, status, "error", p); rerr != nil {
-		s.log.Error("render error page", "err", rerr)
+		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}
 }

@@ -45,6 +45,7 @@ type Server struct {
 	pending    pendingImports
 	handler    http.Handler
 	reports    *reports.Service
+	metrics    *metrics
 }
 
 // New builds the server's handler.
@@ -52,6 +53,7 @@ func New(s *store.Store, o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.Logger = withRequestIDs(o.Logger)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -60,13 +62,14 @@ func New(s *store.Store, o Options) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now),
-		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy,
+		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy, metrics: newMetrics(),
 		reports: &reports.Service{Store: s, Mailer: o.Mailer, Log: o.Logger, BaseURL: o.BaseURL}}
 	mux := http.NewServeMux()
 	srv.routes(mux)
 	mux.Handle("/api/v1/", api.New(s, srv.reports, srv.authenticate, o.Logger))
+	mux.HandleFunc("GET /metrics", srv.serveMetrics)
 	cop := http.NewCrossOriginProtection()
-	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(mux))))
+	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(notePattern(mux)))))
 	return srv, nil
 }
 
@@ -100,12 +103,24 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests gives the request its id (X-Request-Id, the context, the
+// logs), writes the access log line and counts the request in /metrics.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ri := &reqInfo{id: s.requestID(r), route: "other"}
+		w.Header().Set("X-Request-Id", ri.id)
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
+		s.metrics.inFlight.Add(1)
+		defer s.metrics.inFlight.Add(-1)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+		d := time.Since(start)
+		s.metrics.observe(r.Method, ri.route, rec.status, d)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", ri.route, "status", rec.status, "ms", d.Milliseconds(), "request_id", ri.id)
 	})
 }
 
@@ -132,7 +147,7 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 				ctx = context.WithValue(ctx, sessionKey, c.Value)
 				r = r.WithContext(ctx)
 			} else if !errors.Is(err, outreach.ErrUnauthorized) {
-				s.log.Error("session lookup", "err", err)
+				s.log.ErrorContext(r.Context(), "session lookup", "err", err)
 			}
 		}
 		next.ServeHTTP(w, r)
