@@ -3,14 +3,14 @@ GO ?= go
 DATA ?= ./data
 ADDR ?= :8080
 
-.PHONY: run test lint build build-windows db
+.PHONY: run test lint build build-windows db browser fuzz
 
 ## run: serve the UI on $(ADDR) with SQLite in $(DATA) (first start seeds and prints the admin password)
 run:
 	$(GO) run ./cmd/outreach serve --addr $(ADDR) --data $(DATA)
 
-## test: lint, run every test on SQLite and PostgreSQL (starting it if needed), cross-build for Windows
-test: db lint
+## test: lint, run every test on SQLite and PostgreSQL (starting it if needed) and in Chromium (installing it if needed), cross-build for Windows
+test: db browser lint
 	$(GO) test -count=1 ./...
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/outreach
 
@@ -28,3 +28,21 @@ build-windows:
 
 db:
 	@./.ci/postgres
+
+browser:
+	@./.ci/browser
+
+FUZZTIME ?= 60s
+# Minimizing each new input for up to a minute (go's default) stalls slow targets.
+FUZZMINIMIZETIME ?= 100x
+FUZZ_TARGETS = ./internal/planfile:FuzzParse \
+	./internal/tabular:FuzzParseNumber ./internal/tabular:FuzzParseDate ./internal/tabular:FuzzFold \
+	./internal/tabular:FuzzReadCSV ./internal/tabular:FuzzReadXLSX ./internal/tabular:FuzzXLSXRoundTrip \
+	./internal/exchange:FuzzParseActivities ./internal/exchange:FuzzParseDistributions \
+	./internal/web:FuzzActivityForm ./internal/web:FuzzRecordForms
+## fuzz: run every fuzz target for $(FUZZTIME) each, one after another (not part of make test); a failing input is written to the package's testdata/fuzz/ and stops the run
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} ($${t%%:*})"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) "$${t%%:*}"; \
+	done

@@ -110,6 +110,10 @@ func (p Page) Can(what string) bool {
 		return p.User.Role == outreach.RoleAdmin
 	case "edit_plans":
 		return p.User.Role == outreach.RoleAdmin || p.User.Role == outreach.RoleCoordinator
+	case "record": // activities: every role but viewers (unit reporters for their units)
+		return p.User.Role != outreach.RoleViewer
+	case "distribute": // sending materials: agencies, coordinators, admins
+		return p.User.Role == outreach.RoleAdmin || p.User.Role == outreach.RoleCoordinator || p.User.Role == outreach.RoleAgencyReporter
 	}
 	return false
 }
