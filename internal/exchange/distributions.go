@@ -96,6 +96,8 @@ func ParseDistributions(t *tabular.Table, file string, r *Resolver) ([]store.Dis
 				c.value(ColQuantity, v, why)
 			} else if n < 0 {
 				c.value(ColQuantity, v, "không được là số âm")
+			} else if n > outreach.MaxQuantity {
+				c.value(ColQuantity, v, "số quá lớn") // as Distribution.Validate, in the store
 			} else {
 				d.Quantity = n
 			}
@@ -121,6 +123,11 @@ func ParseDistributions(t *tabular.Table, file string, r *Resolver) ([]store.Dis
 		}
 		checkConfirmation(c, get, k.day, d)
 		notes := get(ColNotes)
+		text := &outreach.ValidationError{}
+		outreach.CheckText(text, "notes", notes) // as Distribution.Validate, in the store
+		for _, p := range text.Problems {
+			c.coded(p, distributionFields)
+		}
 		if k.material != 0 && k.from != "" && k.day != "" && d.Unit != "" {
 			g, ok := groups[k]
 			if !ok {

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -155,10 +156,11 @@ func (p *Plan) Validate() error {
 			if !slices.Contains(Comparators, m.Comparator) {
 				v.Add(mf+".comparator", "expected one of %s, got %q", strings.Join(Comparators, " "), m.Comparator)
 			}
-			if t.IsShare() && (m.Value < 0 || m.Value > 100) {
+			if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+				v.Add(mf+".value", "expected a number, got %v", m.Value)
+			} else if t.IsShare() && (m.Value < 0 || m.Value > 100) {
 				v.Add(mf+".value", "expected a percentage between 0 and 100, got %v", m.Value)
-			}
-			if !t.IsShare() && m.Value < 0 {
+			} else if !t.IsShare() && m.Value < 0 {
 				v.Add(mf+".value", "expected a count of zero or more, got %v", m.Value)
 			}
 		}
@@ -195,7 +197,7 @@ func (p *Plan) Validate() error {
 			if !slices.Contains(Comparators, q.Comparator) {
 				v.Add(f+".quantity.comparator", "expected one of %s, got %q", strings.Join(Comparators, " "), q.Comparator)
 			}
-			if q.Value <= 0 {
+			if q.Value <= 0 || math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
 				v.Add(f+".quantity.value", "expected a positive number, got %v", q.Value)
 			}
 			req(f+".quantity.measure", q.Measure)

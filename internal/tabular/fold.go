@@ -19,7 +19,9 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false // a space is pending (only written before a later non-space)
-	for _, r := range norm.NFD.String(s) {
+	// Invalid UTF-8 would keep NFD from decomposing the letter after it,
+	// and a second Fold would then fold further.
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD")) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -99,7 +100,9 @@ const validationRows = 1000
 //   - the header row is bold and frozen, columns get their widths and a
 //     header note from Column.Comment;
 //   - in Number columns, cells that ParseNumber accepts are numeric cells
-//     (General format, so 1234.5 reads back as "1234.5");
+//     (General format, so 1234.5 reads back as "1234.5"), except numbers
+//     such as 12.345 that would read back as 12345, written as the text
+//     "12,345";
 //   - in Date columns, cells that ParseDate accepts are written as the text
 //     dd/mm/yyyy;
 //   - every other cell is text, and text columns (all but Number columns)
@@ -228,6 +231,14 @@ func WriteXLSX(w io.Writer, sheet string, cols []Column, rows [][]string) error 
 			switch {
 			case col.Number:
 				if n, err := ParseNumber(v); err == nil {
+					// In the General format 12.345 reads back as
+					// "12.345", which ParseNumber takes for 12345:
+					// such a number is written as text "12,345".
+					plain := strconv.FormatFloat(n, 'f', -1, 64)
+					if back, err := ParseNumber(plain); err != nil || back != n {
+						v = strings.Replace(plain, ".", ",", 1)
+						break
+					}
 					err = f.SetCellFloat(sheet, cell, n, -1, 64)
 					if err != nil {
 						return err

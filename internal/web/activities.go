@@ -145,7 +145,8 @@ func formFromActivity(a outreach.Activity) activityForm {
 		f.Units[u] = true
 	}
 	for _, q := range a.Quantities {
-		f.Quantities[q.Kind] = strconv.FormatFloat(q.Value, 'f', -1, 64)
+		// A decimal comma: parseActivityForm reads "1.234" as 1234.
+		f.Quantities[q.Kind] = strings.Replace(strconv.FormatFloat(q.Value, 'f', -1, 64), ".", ",", 1)
 	}
 	num := func(p *int64) string {
 		if p == nil {
