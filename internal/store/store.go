@@ -35,6 +35,9 @@ type Store struct {
 	engine Engine
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// writer queues this process's write transactions on SQLite (see tx);
+	// nil on PostgreSQL.
+	writer chan struct{}
 }
 
 // SQLiteFile is the database file's name inside the data directory.
@@ -69,7 +72,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Store{db: db, engine: SQLite, Now: time.Now}, nil
+	return &Store{db: db, engine: SQLite, Now: time.Now, writer: make(chan struct{}, 1)}, nil
 }
 
 // OpenPostgres connects to PostgreSQL.
@@ -102,8 +105,32 @@ const stampLayout = "2006-01-02T15:04:05.000000Z07:00"
 
 func (s *Store) stamp() string { return s.now().Format(stampLayout) }
 
+// writerWait is how long a transaction queues for the process's SQLite
+// writer slot before it goes ahead and lets SQLite's busy timeout decide.
+const writerWait = 10 * time.Second
+
 // tx runs fn in a transaction, committing when it returns nil.
+//
+// On SQLite every transaction takes the database's single write lock at
+// BEGIN. Left to SQLite, concurrent writers poll for it with sleeps of up
+// to 100 ms, so under load the lock sits idle between polls and an
+// unlucky writer can wait past the busy timeout. So the process's
+// transactions first queue for s.writer, in arrival order; after
+// writerWait they go ahead anyway (as before, the busy timeout then
+// applies), so a transaction begun inside another cannot hang.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.writer != nil {
+		wait := time.NewTimer(writerWait)
+		select {
+		case s.writer <- struct{}{}:
+			defer func() { <-s.writer }()
+		case <-wait.C:
+		case <-ctx.Done():
+			wait.Stop()
+			return ctx.Err()
+		}
+		wait.Stop()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)

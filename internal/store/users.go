@@ -47,6 +47,15 @@ type userRow struct {
 	hash     string
 }
 
+// scanWith scans a row into the destinations a scan function passes,
+// then into extra ones (columns selected after those).
+type scanWith struct {
+	r     scanner
+	extra []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }
+
 func scanUser(r scanner) (userRow, error) {
 	var u userRow
 	var created string
@@ -339,19 +348,26 @@ func (s *Store) CreateToken(ctx context.Context, actor outreach.Actor, username,
 
 // TokenUser returns the user an API token belongs to.
 func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, outreach.Actor, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` JOIN api_tokens t ON t.user_id = u.id
-		WHERE t.token_hash = $1 AND NOT u.disabled`, secretHash(secret)))
+	hash := secretHash(secret)
+	var lastUsed string
+	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, coalesce(t.last_used_at, '')`+userFrom+` JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = $1 AND NOT u.disabled`, hash)
+	u, err := scanUser(scanWith{row, []any{&lastUsed}})
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return outreach.User{}, outreach.Actor{}, outreach.ErrUnauthorized
 		}
 		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
 	}
-	// Record use at most once a minute per token, so reads stay reads.
+	// Record use at most once a minute per token, so reads stay reads: the
+	// UPDATE runs only when the stamp read above is older (on SQLite even
+	// an UPDATE that changes no row takes the write lock).
 	now := s.now()
-	if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
-		now.Format(stampLayout), secretHash(secret), now.Add(-time.Minute).Format(stampLayout)); err != nil {
-		return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
+	if stale := now.Add(-time.Minute).Format(stampLayout); lastUsed < stale {
+		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+			now.Format(stampLayout), hash, stale); err != nil {
+			return outreach.User{}, outreach.Actor{}, fmt.Errorf("TokenUser: %w", err)
+		}
 	}
 	a, err := s.actorFor(ctx, u)
 	return u.User, a, err
