@@ -13,6 +13,10 @@ run:
 test: db browser lint
 	$(GO) test -count=1 ./...
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/outreach
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
+
+# make test fuzzes every target briefly beyond its committed seeds; make fuzz runs them longer.
+CI_FUZZTIME ?= 10s
 
 ## lint: gofmt and go vet
 lint:
