@@ -56,9 +56,15 @@ type Tally struct {
 	Sum   int64
 }
 
-// Dashboard computes the dashboard.
+// Dashboard computes the dashboard, or returns the one computed for the
+// same query since the data last changed (dashcache.go). The result may
+// be shared between callers: it must not be changed.
 func (s *Store) Dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, err error) {
 	defer wrap(&err, "Dashboard(%s, %d, %s, %s)", q.Plan, q.Year, q.Unit, q.AsOf)
+	return s.cachedDashboard(ctx, q, func() (*Dashboard, error) { return s.dashboard(ctx, q) })
+}
+
+func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, err error) {
 	p, _, err := loadPlan(ctx, s.db, q.Plan)
 	if err != nil {
 		return nil, err

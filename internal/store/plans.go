@@ -60,6 +60,16 @@ type querier interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }
 
+// PlanPeriod returns the span of years of the plan with the code.
+func (s *Store) PlanPeriod(ctx context.Context, code string) (p outreach.Period, err error) {
+	defer wrap(&err, "PlanPeriod(%s)", code)
+	err = s.db.QueryRowContext(ctx, `SELECT period_from, period_to FROM plans WHERE code = $1`, code).Scan(&p.From, &p.To)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("plan %q: %w", code, outreach.ErrNotFound)
+	}
+	return p, err
+}
+
 // Plan returns the whole plan with the code.
 func (s *Store) Plan(ctx context.Context, code string) (_ *outreach.Plan, err error) {
 	defer wrap(&err, "Plan(%s)", code)

@@ -38,6 +38,8 @@ type Store struct {
 	// writer queues this process's write transactions on SQLite (see tx);
 	// nil on PostgreSQL.
 	writer chan struct{}
+	// dash caches dashboards by data generation (SQLite only).
+	dash dashCache
 }
 
 // SQLiteFile is the database file's name inside the data directory.

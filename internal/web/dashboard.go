@@ -111,19 +111,21 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	q := r.URL.Query()
 	year, _ := strconv.Atoi(q.Get("year"))
-	p, err := s.store.Plan(r.Context(), code)
-	if err != nil {
-		return err
-	}
 	if year == 0 {
-		year = min(p.Period.To, max(p.Period.From, s.now().Year()))
+		// The plan's years only (the whole plan comes with the dashboard).
+		period, err := s.store.PlanPeriod(r.Context(), code)
+		if err != nil {
+			return err
+		}
+		year = min(period.To, max(period.From, s.now().Year()))
 	}
 	d, err := s.store.Dashboard(r.Context(), store.IndicatorQuery{Plan: code, Year: year, Unit: q.Get("unit"), AsOf: q.Get("as_of"),
 		From: q.Get("from"), To: q.Get("to")})
 	if err != nil {
 		return err
 	}
-	pg := dashboardPage{Page: s.page(r, "dashboard.title", "plans"), D: d, Years: p.Period.Years(), Sort: q.Get("sort"), Rows: d.Children}
+	pg := dashboardPage{Page: s.page(r, "dashboard.title", "plans"), D: d, Years: d.Plan.Period.Years(), Sort: q.Get("sort"),
+		Rows: append([]store.ChildRow(nil), d.Children...)} // sorted below; d may be shared (the store caches it)
 	pg.Title = pg.T("dashboard.title") + " · " + d.Unit.Name + " · " + strconv.Itoa(year)
 	base := url.Values{"year": {strconv.Itoa(year)}}
 	if q.Get("as_of") != "" {
