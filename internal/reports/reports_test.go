@@ -202,21 +202,29 @@ func TestDemoReports2019(t *testing.T) {
 	}
 }
 
+// seededWithSMTP seeds the store and starts a real SMTP server on
+// loopback with a sender for it.
+func seededWithSMTP(t *testing.T, s *store.Store) (*mailtest.Server, *mail.SMTP) {
+	t.Helper()
+	if _, _, err := setup.Seed(ctx, s, system); err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.Start(t)
+	host, port := srv.Addr()
+	sender, err := mail.New(mail.Config{Host: host, Port: port, TLS: mail.TLSNone, From: "Outreach <noreply@test.local>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, sender
+}
+
 // TestSubmissionMailAndReminders runs against a real SMTP server on
 // loopback: a submission mails the DOCX and PDF to the regime's address;
 // reminders go 14 days before the deadline to agencies with a focal
 // e-mail, once, across a restart; a refused recipient is logged as failed.
 func TestSubmissionMailAndReminders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if _, _, err := setup.Seed(ctx, s, system); err != nil {
-			t.Fatal(err)
-		}
-		srv := mailtest.Start(t)
-		host, port := srv.Addr()
-		sender, err := mail.New(mail.Config{Host: host, Port: port, TLS: mail.TLSNone, From: "Outreach <noreply@test.local>"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, sender := seededWithSMTP(t, s)
 		clock := time.Date(2019, 12, 6, 8, 0, 0, 0, hanoi)
 		s.Now = func() time.Time { return clock }
 		for code, email := range map[string]string{"bk-ca": "congan@test.local", "bk-hlhpn": "phunu@test.local, canbo2@test.local", "bk-stp": "tuphap@test.local"} {
@@ -335,15 +343,7 @@ func TestJuly30Reminder(t *testing.T) {
 // once; the next reminder run sends it, once, with the submitted version.
 func TestSubmissionMailRetried(t *testing.T) {
 	s := storetest.OpenSQLite(t)
-	if _, _, err := setup.Seed(ctx, s, system); err != nil {
-		t.Fatal(err)
-	}
-	srv := mailtest.Start(t)
-	host, port := srv.Addr()
-	sender, err := mail.New(mail.Config{Host: host, Port: port, TLS: mail.TLSNone, From: "Outreach <noreply@test.local>"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, sender := seededWithSMTP(t, s)
 	s.Now = func() time.Time { return time.Date(2019, 11, 20, 9, 0, 0, 0, hanoi) } // no reminder due
 	svc := &reports.Service{Store: s, Mailer: sender}
 	r, err := s.OpenReport(ctx, system, plan, "bk-ca", 2019, outreach.ReportAgency)

@@ -211,15 +211,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	themes := map[int64][]string{}
-	err = each(e.ctx, e.s.db, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id JOIN activities a ON a.id = x.activity_id
-		WHERE a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		themes[id] = append(themes[id], c)
-		return err
-	})
+	themes, err := activityThemes(e.ctx, e.s.db, `a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to})
 	if err != nil {
 		return err
 	}

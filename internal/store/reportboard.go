@@ -45,14 +45,7 @@ func (r BoardRow) State() string {
 // Board builds the period's submission board.
 func (s *Store) Board(ctx context.Context, plan string, year int) (_ *Board, err error) {
 	defer wrap(&err, "Board(%s, %d)", plan, year)
-	p, planID, err := loadPlan(ctx, s.db, plan)
-	if err != nil {
-		return nil, err
-	}
-	if year < p.Period.From || year > p.Period.To {
-		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
-	}
-	rp, err := p.Reporting.PeriodFor(year)
+	p, planID, rp, err := s.planPeriod(ctx, plan, year)
 	if err != nil {
 		return nil, err
 	}

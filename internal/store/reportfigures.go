@@ -16,14 +16,7 @@ import (
 // last day; records against older units count toward what they became.
 func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int) (_ *outreach.ReportFigures, err error) {
 	defer wrap(&err, "ReportFigures(%s, %s, %d)", plan, agency, year)
-	p, _, err := loadPlan(ctx, s.db, plan)
-	if err != nil {
-		return nil, err
-	}
-	if year < p.Period.From || year > p.Period.To {
-		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
-	}
-	rp, err := p.Reporting.PeriodFor(year)
+	p, _, rp, err := s.planPeriod(ctx, plan, year)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +78,34 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int
 	return f, nil
 }
 
+// planPeriod loads a plan and the regime's period of a year of it.
+func (s *Store) planPeriod(ctx context.Context, plan string, year int) (*outreach.Plan, int64, outreach.ReportPeriod, error) {
+	p, planID, err := loadPlan(ctx, s.db, plan)
+	if err != nil {
+		return nil, 0, outreach.ReportPeriod{}, err
+	}
+	if year < p.Period.From || year > p.Period.To {
+		return nil, 0, outreach.ReportPeriod{}, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	}
+	rp, err := p.Reporting.PeriodFor(year)
+	return p, planID, rp, err
+}
+
+// activityThemes maps the activities that meet cond (over activities a)
+// to their themes' codes.
+func activityThemes(ctx context.Context, q querier, cond string, args []any) (map[int64][]string, error) {
+	themes := map[int64][]string{}
+	err := each(ctx, q, `SELECT x.activity_id, th.code FROM activity_themes x JOIN plan_themes th ON th.id = x.theme_id
+		JOIN activities a ON a.id = x.activity_id WHERE `+cond, args, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		themes[id] = append(themes[id], c)
+		return err
+	})
+	return themes, err
+}
+
 // figureCounter adds up the activities and distributions of a window.
 type figureCounter struct {
 	e        *engine
@@ -132,15 +153,7 @@ func (fc *figureCounter) activities(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	themes := map[int64][]string{}
-	err = each(ctx, e.s.db, `SELECT x.activity_id, th.code FROM activity_themes x JOIN plan_themes th ON th.id = x.theme_id
-		JOIN activities a ON a.id = x.activity_id WHERE `+cond, args, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		themes[id] = append(themes[id], c)
-		return err
-	})
+	themes, err := activityThemes(ctx, e.s.db, cond, args)
 	if err != nil {
 		return err
 	}
