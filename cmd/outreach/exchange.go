@@ -270,16 +270,9 @@ func cmdExportActivities(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	var items []*store.ActivityView
-	for offset := 0; ; offset += 500 {
-		page, err := s.Activities(ctx, outreach.SystemActor("cli"), store.ActivityFilter{Plan: *o.plan, Sort: "date", Limit: 500, Offset: offset})
-		if err != nil {
-			return err
-		}
-		items = append(items, page.Items...)
-		if len(page.Items) < 500 {
-			break
-		}
+	items, err := s.AllActivities(ctx, outreach.SystemActor("cli"), store.ActivityFilter{Plan: *o.plan, Sort: "date"})
+	if err != nil {
+		return err
 	}
 	if err := o.write(e, func(w io.Writer) error { return exchange.ExportActivities(w, *o.format, items, r) }); err != nil {
 		return err
@@ -313,16 +306,9 @@ func cmdExportDistributions(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	var items []*store.DistributionView
-	for offset := 0; ; offset += 500 {
-		page, err := s.Distributions(ctx, outreach.SystemActor("cli"), store.DistributionFilter{Plan: *o.plan, Limit: 500, Offset: offset})
-		if err != nil {
-			return err
-		}
-		items = append(items, page.Items...)
-		if len(page.Items) < 500 {
-			break
-		}
+	items, err := s.AllDistributions(ctx, outreach.SystemActor("cli"), store.DistributionFilter{Plan: *o.plan})
+	if err != nil {
+		return err
 	}
 	if err := o.write(e, func(w io.Writer) error { return exchange.ExportDistributions(w, *o.format, items, r) }); err != nil {
 		return err

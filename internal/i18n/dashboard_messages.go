@@ -32,8 +32,4 @@ var dashboardMessages = map[string][2]string{
 	"doc.english":              {"Tài liệu kỹ thuật (tiếng Anh).", "Technical document."},
 }
 
-func init() {
-	for k, v := range dashboardMessages {
-		messages[k] = v
-	}
-}
+func init() { register(dashboardMessages) }

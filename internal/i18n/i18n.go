@@ -28,6 +28,19 @@ func Parse(s string) Lang {
 	return VI
 }
 
+// register adds catalogues of messages to the one T reads. A key defined
+// twice is a programming error caught at start-up, not a silent override.
+func register(catalogues ...map[string][2]string) {
+	for _, c := range catalogues {
+		for k, v := range c {
+			if _, dup := messages[k]; dup {
+				panic("i18n: message key defined twice: " + k)
+			}
+			messages[k] = v
+		}
+	}
+}
+
 // T translates a key, formatting args into it. An unknown key is returned
 // as it is (and a test makes sure templates use none).
 func (l Lang) T(key string, args ...any) string {
@@ -94,6 +107,12 @@ var hanoi = func() *time.Location {
 	}
 	return l
 }()
+
+var comparators = strings.NewReplacer(">=", "≥", "<=", "≤")
+
+// Comparator writes a milestone's comparator (or a goal that starts with
+// one, ">= 4") with the mathematical signs: ≥ 4.
+func Comparator(s string) string { return comparators.Replace(s) }
 
 // Number formats a number with "." between thousands and "," before
 // decimals (1.234.567,5), as Vietnamese writes it.

@@ -37,8 +37,4 @@ var importMessages = map[string][2]string{
 	"import.done.distributions": {"Đã nhập %d đợt gửi tài liệu.", "%d distributions imported."},
 }
 
-func init() {
-	for k, v := range importMessages {
-		messages[k] = v
-	}
-}
+func init() { register(importMessages) }

@@ -84,8 +84,4 @@ var materialMessages = map[string][2]string{
 	"mstatus.":          {"Chưa thành lập", "Not yet established"},
 }
 
-func init() {
-	for k, v := range materialMessages {
-		messages[k] = v
-	}
-}
+func init() { register(materialMessages) }

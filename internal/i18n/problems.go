@@ -32,8 +32,4 @@ var problemMessages = map[string][2]string{
 	"problem.column_value":        {"Cột %q, giá trị %q: %s", "Column %q, value %q: %s"},
 }
 
-func init() {
-	for k, v := range problemMessages {
-		messages[k] = v
-	}
-}
+func init() { register(problemMessages) }

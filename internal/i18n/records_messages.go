@@ -108,11 +108,4 @@ var evidenceMessages = map[string][2]string{
 	"problem.file_type":       {"Tệp %s có định dạng %s, không nhận làm minh chứng; hãy gửi ảnh (JPEG, PNG), PDF hoặc văn bản.", "%s is %s, not accepted as evidence."},
 }
 
-func init() {
-	for k, v := range evidenceMessages {
-		messages[k] = v
-	}
-	for k, v := range recordMessages {
-		messages[k] = v
-	}
-}
+func init() { register(evidenceMessages, recordMessages) }

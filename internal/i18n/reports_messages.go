@@ -172,8 +172,4 @@ var reportMessages = map[string][2]string{
 	"mail.kind.submission": {"Gửi báo cáo", "Submitted report"},
 }
 
-func init() {
-	for k, v := range reportMessages {
-		messages[k] = v
-	}
-}
+func init() { register(reportMessages) }

@@ -290,7 +290,7 @@ func goal(ind outreach.Indicator) string {
 	if ind.Kind == outreach.KindCount {
 		unit = " " + vi.T("measure."+ind.Measure)
 	}
-	c := strings.NewReplacer(">=", "≥", "<=", "≤").Replace(m.Comparator)
+	c := i18n.Comparator(m.Comparator)
 	return fmt.Sprintf("%s %s%s (%d)", c, i18n.Number(m.Value), unit, m.Year)
 }
 
@@ -305,7 +305,7 @@ func taskTable(tasks []outreach.TaskFig, withAgency bool) *document.Table {
 		}
 		goal := ""
 		if x.Goal != "" {
-			goal = strings.NewReplacer(">=", "≥", "<=", "≤").Replace(x.Goal) + " " + vi.T("measure."+x.Measure)
+			goal = i18n.Comparator(x.Goal) + " " + vi.T("measure."+x.Measure)
 		}
 		t.Rows = append(t.Rows, []document.Cell{document.Text(x.Clause), document.Text(shorten(x.Text, 220)), document.Int(int64(x.Activities)), document.Text(goal), achieved, document.Text(vi.T("progress." + x.Progress))})
 	}

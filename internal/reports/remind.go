@@ -79,29 +79,37 @@ func (s *Service) Reminders(ctx context.Context, now time.Time) ([]Reminder, err
 					w = &windows[i]
 				}
 			}
-			var board *store.Board
-			if w != nil {
-				if board, err = s.Store.Board(ctx, p.Code, rp.Year); err != nil {
-					return nil, err
-				}
-				for _, row := range board.Rows {
-					st := row.State()
-					if !row.Expected || st == string(outreach.ReportSubmitted) || st == string(outreach.ReportAccepted) {
-						continue
-					}
-					if left < 0 && row.Report != nil && row.Report.FirstSubmittedAt != nil {
-						continue // returned after a timely submission: not missing
-					}
-					out = append(out, deadlineReminder(p, rp, row, w.Kind, left))
-				}
-			}
-			// Before 30 July of the report's year.
 			loc, _ := p.Reporting.Location()
 			n := now.In(loc)
-			if n.Year() == rp.Year && n.Month() == time.July && n.Day() >= 16 && n.Day() <= 29 {
-				for _, code := range p.ExpectedReporters(rp) {
-					a, _ := p.Agency(code)
-					out = append(out, Reminder{Plan: p.Code, Agency: code, AgencyName: a.Name, Year: rp.Year, Kind: July30Kind, Due: fmt.Sprintf("%d-07-30", rp.Year),
+			july := n.Year() == rp.Year && n.Month() == time.July && n.Day() >= 16 && n.Day() <= 29
+			if w == nil && !july {
+				continue
+			}
+			// The board has who is expected, their reports and their focal
+			// points' addresses.
+			board, err := s.Store.Board(ctx, p.Code, rp.Year)
+			if err != nil {
+				return nil, err
+			}
+			for _, row := range board.Rows {
+				if !row.Expected {
+					continue
+				}
+				to := row.Contact.Addresses()
+				st := row.State()
+				pending := st != string(outreach.ReportSubmitted) && st != string(outreach.ReportAccepted)
+				// A report returned after a timely submission is not missing.
+				if left < 0 && row.Report != nil && row.Report.FirstSubmittedAt != nil {
+					pending = false
+				}
+				if w != nil && pending {
+					r := deadlineReminder(p, rp, row, w.Kind, left)
+					r.To = to
+					out = append(out, r)
+				}
+				if july { // before 30 July of the report's year
+					a := row.Agency
+					out = append(out, Reminder{Plan: p.Code, Agency: a.Code, AgencyName: a.Name, Year: rp.Year, Kind: July30Kind, Due: fmt.Sprintf("%d-07-30", rp.Year), To: to,
 						Subject: fmt.Sprintf("Chuẩn bị hoạt động hưởng ứng Ngày toàn quốc phòng, chống mua bán người 30/7/%d", rp.Year),
 						Text: fmt.Sprintf("Kính gửi %s,\n\nNgày 30/7 là Ngày toàn quốc phòng, chống mua bán người. Đề nghị quý cơ quan xây dựng và triển khai các hoạt động truyền thông hưởng ứng theo nhiệm vụ được giao tại Kế hoạch ban hành kèm theo Quyết định số %s, và cập nhật kết quả lên hệ thống.\n\n— Thư gửi tự động từ hệ thống outreach.",
 							a.Name, p.Decision.Number)})
@@ -111,11 +119,6 @@ func (s *Service) Reminders(ctx context.Context, now time.Time) ([]Reminder, err
 	}
 	kept := out[:0]
 	for _, r := range out {
-		to, err := s.Store.FocalEmails(ctx, r.Agency)
-		if err != nil {
-			return nil, err
-		}
-		r.To = to
 		sent, err := s.Store.MailingSent(ctx, r.Plan, r.Agency, r.Year, r.Kind, "")
 		if err != nil {
 			return nil, err

@@ -65,24 +65,11 @@ func (s *Store) Dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 }
 
 func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, err error) {
-	p, _, err := loadPlan(ctx, s.db, q.Plan)
+	e, q, err := s.scopedEngine(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if q.Year == 0 {
-		q.Year = p.Period.To
-	}
-	if q.AsOf == "" {
-		q.AsOf = fmt.Sprintf("%d-12-31", q.Year)
-	}
-	e, err := s.newEngine(ctx, q.Plan, q.AsOf)
-	if err != nil {
-		return nil, err
-	}
-	e.q.Unit = q.Unit
-	if err := e.pickScope(); err != nil {
-		return nil, err
-	}
+	p := e.plan
 	scope := e.scope
 	if (q.From == "") != (q.To == "") || q.From != "" && (!outreach.ValidDate(q.From) || !outreach.ValidDate(q.To) || q.From > q.To) {
 		return nil, outreach.Invalid("from", "expected a window of two dates from ≤ to, got %q–%q", q.From, q.To)

@@ -312,32 +312,40 @@ func (e *engine) compute(year int, scope outreach.Unit) ([]outreach.Indicator, e
 // quantified goal, live from the records, for the query.
 func (s *Store) Indicators(ctx context.Context, q IndicatorQuery) (_ *IndicatorSet, err error) {
 	defer wrap(&err, "Indicators(%s, %d, %s, %s)", q.Plan, q.Year, q.Unit, q.AsOf)
-	p, _, err := loadPlan(ctx, s.db, q.Plan)
+	e, q, err := s.scopedEngine(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if q.Year == 0 {
-		q.Year = p.Period.To
-	}
+	p := e.plan
 	if q.Year < p.Period.From || q.Year > p.Period.To {
 		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, q.Year)
-	}
-	if q.AsOf == "" {
-		q.AsOf = fmt.Sprintf("%d-12-31", q.Year)
-	}
-	e, err := s.newEngine(ctx, q.Plan, q.AsOf)
-	if err != nil {
-		return nil, err
-	}
-	e.q.Unit = q.Unit
-	if err := e.pickScope(); err != nil {
-		return nil, err
 	}
 	inds, err := e.compute(q.Year, e.scope)
 	if err != nil {
 		return nil, err
 	}
 	return &IndicatorSet{Plan: p.Code, Year: q.Year, Unit: e.scope, AsOf: q.AsOf, DataFrom: e.from, DataTo: e.to, Indicators: inds}, nil
+}
+
+// scopedEngine fills in the query's defaults (the plan's last year, the
+// tree at the end of the year) and prepares an engine on the query's unit.
+func (s *Store) scopedEngine(ctx context.Context, q IndicatorQuery) (*engine, IndicatorQuery, error) {
+	if q.Year == 0 {
+		period, err := s.PlanPeriod(ctx, q.Plan)
+		if err != nil {
+			return nil, q, err
+		}
+		q.Year = period.To
+	}
+	if q.AsOf == "" {
+		q.AsOf = fmt.Sprintf("%d-12-31", q.Year)
+	}
+	e, err := s.newEngine(ctx, q.Plan, q.AsOf)
+	if err != nil {
+		return nil, q, err
+	}
+	e.q.Unit = q.Unit
+	return e, q, e.pickScope()
 }
 
 // pickScope finds the unit computed over: the query's, or the plan's
@@ -462,11 +470,21 @@ func (e *engine) materials(ind *outreach.Indicator, set outreach.UnitSet) error 
 			ids = append(ids, id)
 		}
 	}
+	e.unitShare(ind, set, e.mapIDs(ids))
+	ind.Note = "communes with a material received and deployed by the end of the year, over the communes in force on the tree's date"
+	if ind.Value == nil {
+		ind.Note = "no commune in the unit"
+	}
+	return nil
+}
+
+// unitShare sets a unit-share indicator: of the set's communes in the
+// scope, those in met.
+func (e *engine) unitShare(ind *outreach.Indicator, set outreach.UnitSet, met map[int64]bool) {
 	denom := e.communes()
 	if set == outreach.SetKeyAreaCommunes {
 		denom = e.keyAreas()
 	}
-	met := e.mapIDs(ids)
 	n := 0
 	for id := range denom {
 		if met[id] {
@@ -475,11 +493,6 @@ func (e *engine) materials(ind *outreach.Indicator, set outreach.UnitSet) error 
 	}
 	ind.Numerator, ind.Denominator = float64(n), float64(len(denom))
 	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
-	ind.Note = "communes with a material received and deployed by the end of the year, over the communes in force on the tree's date"
-	if ind.Value == nil {
-		ind.Note = "no commune in the unit"
-	}
-	return nil
 }
 
 // keyAreas: the year's key-area communes, carried onto the tree.
@@ -501,19 +514,7 @@ func (e *engine) activeModelUnits() []int64 {
 // models: key-area communes (of the year) with an in-depth model active at
 // the end of the year.
 func (e *engine) models(ind *outreach.Indicator, set outreach.UnitSet) error {
-	denom := e.communes()
-	if set == outreach.SetKeyAreaCommunes {
-		denom = e.keyAreas()
-	}
-	with := e.mapIDs(e.activeModelUnits())
-	n := 0
-	for id := range denom {
-		if with[id] {
-			n++
-		}
-	}
-	ind.Numerator, ind.Denominator = float64(n), float64(len(denom))
-	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
+	e.unitShare(ind, set, e.mapIDs(e.activeModelUnits()))
 	ind.Note = "key-area communes of the year with an in-depth model active at its end"
 	if ind.Value == nil {
 		ind.Note = "no key-area commune marked for the year: not applicable"

@@ -176,11 +176,15 @@ func splitAddresses(s string) []string {
 	return out
 }
 
+// Addresses lists the focal points' e-mail addresses (written with commas
+// between them).
+func (c Contact) Addresses() []string { return splitAddresses(c.Email) }
+
 // FocalEmails returns the addresses of an agency's focal points.
 func (s *Store) FocalEmails(ctx context.Context, agency string) ([]string, error) {
-	var e string
-	if err := s.db.QueryRowContext(ctx, `SELECT focal_email FROM agencies WHERE code = $1`, agency).Scan(&e); err != nil {
+	var c Contact
+	if err := s.db.QueryRowContext(ctx, `SELECT focal_email FROM agencies WHERE code = $1`, agency).Scan(&c.Email); err != nil {
 		return nil, fmt.Errorf("agency %s: %w", agency, translate(err))
 	}
-	return splitAddresses(e), nil
+	return c.Addresses(), nil
 }

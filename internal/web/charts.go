@@ -22,12 +22,39 @@ type bar struct {
 	Class string // a CSS class for the bar's colour
 }
 
+// shown is the bar's value as written and its CSS class.
+func (b bar) shown() (text, class string) {
+	text, class = b.Text, b.Class
+	if text == "" {
+		text = i18n.Number(b.Value)
+	}
+	if class == "" {
+		class = "bar"
+	}
+	return text, class
+}
+
+// open starts the bar's link (when it has one) and its tooltip; close
+// ends the link.
+func (b bar) open(sb *strings.Builder, text string) {
+	if b.Href != "" {
+		fmt.Fprintf(sb, `<a href="%s">`, html.EscapeString(b.Href))
+	}
+	fmt.Fprintf(sb, `<title>%s: %s</title>`, html.EscapeString(b.Label), html.EscapeString(text))
+}
+
+func (b bar) close(sb *strings.Builder) {
+	if b.Href != "" {
+		sb.WriteString(`</a>`)
+	}
+}
+
 // hbars draws labelled horizontal bars, one per line, each a link.
 func hbars(bars []bar, width int) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
-	const rowH, labelW, gap = 26, 0, 6
+	const rowH, gap = 26, 6
 	maxV := 0.0
 	for _, b := range bars {
 		maxV = math.Max(maxV, b.Value)
@@ -42,26 +69,13 @@ func hbars(bars []bar, width int) template.HTML {
 	for i, b := range bars {
 		y := i*rowH + gap
 		w := barW * b.Value / maxV
-		text := b.Text
-		if text == "" {
-			text = i18n.Number(b.Value)
-		}
-		cls := b.Class
-		if cls == "" {
-			cls = "bar"
-		}
-		if b.Href != "" {
-			fmt.Fprintf(&sb, `<a href="%s">`, html.EscapeString(b.Href))
-		}
-		fmt.Fprintf(&sb, `<title>%s: %s</title>`, html.EscapeString(b.Label), html.EscapeString(text))
+		text, cls := b.shown()
+		b.open(&sb, text)
 		fmt.Fprintf(&sb, `<text x="0" y="%d" class="lbl">%s</text>`, y+10, html.EscapeString(trim(b.Label, 60)))
 		fmt.Fprintf(&sb, `<rect x="0" y="%d" width="%.1f" height="8" class="%s"/>`, y+13, math.Max(w, 1), cls)
 		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" class="val">%s</text>`, math.Max(w, 1)+4, y+21, html.EscapeString(text))
-		if b.Href != "" {
-			sb.WriteString(`</a>`)
-		}
+		b.close(&sb)
 	}
-	_ = labelW
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
 }
@@ -96,24 +110,12 @@ func columns(bars []bar, width, height int, goal *float64, goalLabel string) tem
 		x := float64(i)*slot + slot*0.15
 		w := slot * 0.7
 		y := float64(height-bottom) - h
-		text := b.Text
-		if text == "" {
-			text = i18n.Number(b.Value)
-		}
-		cls := b.Class
-		if cls == "" {
-			cls = "bar"
-		}
-		if b.Href != "" {
-			fmt.Fprintf(&sb, `<a href="%s">`, html.EscapeString(b.Href))
-		}
-		fmt.Fprintf(&sb, `<title>%s: %s</title>`, html.EscapeString(b.Label), html.EscapeString(text))
+		text, cls := b.shown()
+		b.open(&sb, text)
 		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="%s"/>`, x, y, w, math.Max(h, 0.5), cls)
 		fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" class="val" text-anchor="middle">%s</text>`, x+w/2, y-3, html.EscapeString(text))
 		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" class="lbl" text-anchor="middle">%s</text>`, x+w/2, height-4, html.EscapeString(b.Label))
-		if b.Href != "" {
-			sb.WriteString(`</a>`)
-		}
+		b.close(&sb)
 	}
 	if goal != nil {
 		gy := float64(height-bottom) - plotH**goal/maxV

@@ -80,7 +80,7 @@ func (p dashboardPage) Goal(ind outreach.Indicator) string {
 	if ind.Kind == outreach.KindCount {
 		unit = " " + p.T("measure."+ind.Measure)
 	}
-	c := strings.NewReplacer(">=", "≥", "<=", "≤").Replace(m.Comparator)
+	c := i18n.Comparator(m.Comparator)
 	return p.T("dashboard.goal", c+" "+i18n.Number(m.Value)+unit, m.Year)
 }
 

@@ -314,34 +314,16 @@ func (s *Server) exportRecords(kind string) handler {
 		var buf bytes.Buffer
 		switch kind {
 		case "activities":
-			f := store.ActivityFilter{Plan: p.Code, Agency: q.Get("agency"), Channel: q.Get("channel"), Theme: q.Get("theme"), Task: q.Get("task"),
-				Unit: q.Get("unit"), From: q.Get("from"), To: q.Get("to"), Q: q.Get("q"), Sort: "date", Limit: 500}
-			var all []*store.ActivityView
-			for {
-				page, err := s.store.Activities(r.Context(), actor, f)
-				if err != nil {
-					return err
-				}
-				all = append(all, page.Items...)
-				if len(page.Items) < f.Limit {
-					break
-				}
-				f.Offset += f.Limit
+			all, err := s.store.AllActivities(r.Context(), actor, store.ActivityFilter{Plan: p.Code, Agency: q.Get("agency"), Channel: q.Get("channel"),
+				Theme: q.Get("theme"), Task: q.Get("task"), Unit: q.Get("unit"), From: q.Get("from"), To: q.Get("to"), Q: q.Get("q"), Sort: "date"})
+			if err != nil {
+				return err
 			}
 			err = exchange.ExportActivities(&buf, format, all, res)
 		case "distributions":
-			f := store.DistributionFilter{Plan: p.Code, Limit: 500}
-			var all []*store.DistributionView
-			for {
-				page, err := s.store.Distributions(r.Context(), actor, f)
-				if err != nil {
-					return err
-				}
-				all = append(all, page.Items...)
-				if len(page.Items) < f.Limit {
-					break
-				}
-				f.Offset += f.Limit
+			all, err := s.store.AllDistributions(r.Context(), actor, store.DistributionFilter{Plan: p.Code})
+			if err != nil {
+				return err
 			}
 			err = exchange.ExportDistributions(&buf, format, all, res)
 		}

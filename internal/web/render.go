@@ -38,9 +38,7 @@ var funcs = template.FuncMap{
 	"list":     func(xs ...string) []string { return xs },
 	"query":    url.QueryEscape,
 	"dash":     DashOrdinal,
-	"cmp": func(c string) string {
-		return strings.NewReplacer(">=", "≥", "<=", "≤").Replace(c)
-	},
+	"cmp":      i18n.Comparator,
 	"monthday": func(md string) string {
 		if len(md) == 5 {
 			return md[3:] + "/" + md[:2]

@@ -201,7 +201,7 @@ func (p reportPage) TaskGoal(t outreach.TaskFig) string {
 	if t.Goal == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s %s", cmpSign(t.Goal), p.T("measure."+t.Measure))
+	return fmt.Sprintf("%s %s", i18n.Comparator(t.Goal), p.T("measure."+t.Measure))
 }
 
 // IndValue formats a target's value.
@@ -212,10 +212,6 @@ func (p reportPage) IndValue(ind outreach.Indicator) string {
 // IndGoal formats a target's milestone.
 func (p reportPage) IndGoal(ind outreach.Indicator) string {
 	return dashboardPage{Page: p.Page}.Goal(ind)
-}
-
-func cmpSign(s string) string {
-	return funcs["cmp"].(func(string) string)(s)
 }
 
 func reportID(r *http.Request) (int64, error) {
