@@ -275,7 +275,7 @@ func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outr
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.resolveActivity(ctx, tx, actor, &a, kinds)
+		r, err := s.resolveActivity(ctx, s.cached(tx), actor, &a, kinds)
 		if err != nil {
 			return err
 		}
@@ -284,7 +284,9 @@ func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return err
 		}
 		a.ID = id
-		if err := activityFacts(ctx, tx, id, 1); err != nil {
+		d := newFactDelta()
+		d.add(resolvedContribution(&a, r), 1)
+		if err := s.applyFacts(ctx, tx, d); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "create", "activity", fmt.Sprint(id), nil, a)
@@ -296,7 +298,7 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.A
 	now := s.stamp()
 	au := a.Audience
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
+	err := s.queryRow(ctx, tx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
 		whole_province, aud_total, aud_women, aud_men, aud_children, aud_ethnic, cost, funding_source_id, links, notes, search, demo, import_id,
 		created_at, created_by, updated_at, updated_by, n_units)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $22, $23, $24) RETURNING id`,
@@ -311,17 +313,17 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.A
 
 func (s *Store) writeActivityLinks(ctx context.Context, tx *sql.Tx, id int64, a *outreach.Activity, r *resolvedActivity) error {
 	for _, t := range r.themeIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_themes (activity_id, theme_id) VALUES ($1, $2)`, id, t); err != nil {
+		if _, err := s.exec(ctx, tx, `INSERT INTO activity_themes (activity_id, theme_id) VALUES ($1, $2)`, id, t); err != nil {
 			return err
 		}
 	}
 	for _, u := range r.units {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_units (activity_id, unit_id) VALUES ($1, $2)`, id, u.ID); err != nil {
+		if _, err := s.exec(ctx, tx, `INSERT INTO activity_units (activity_id, unit_id) VALUES ($1, $2)`, id, u.ID); err != nil {
 			return err
 		}
 	}
 	for _, q := range a.Quantities {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_quantities (activity_id, kind_id, value) VALUES ($1, $2, $3)`, id, r.kindIDs[q.Kind], q.Value); err != nil {
+		if _, err := s.exec(ctx, tx, `INSERT INTO activity_quantities (activity_id, kind_id, value) VALUES ($1, $2, $3)`, id, r.kindIDs[q.Kind], q.Value); err != nil {
 			return err
 		}
 	}
@@ -340,36 +342,34 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		if err := s.lockRow(ctx, tx, "activities", a.ID); err != nil {
 			return err
 		}
-		old, err := s.loadActivity(ctx, tx, a.ID)
+		old, err := s.loadActivity(ctx, s.cached(tx), a.ID)
 		if err != nil {
 			return err
 		}
 		if old.Deleted() {
 			return fmt.Errorf("activity %d is deleted; restore it first: %w", a.ID, outreach.ErrConflict)
 		}
-		if err := s.checkActivityWrite(ctx, tx, actor, old); err != nil {
+		oldAgency, err := s.checkActivityWrite(ctx, s.cached(tx), actor, old)
+		if err != nil {
 			return err
 		}
 		// A unit reporter may correct an activity in their communes, but
 		// not move it to another agency or change what it cost: that is
 		// the agency's to say.
-		var oldAgency int64
-		if err := tx.QueryRowContext(ctx, `SELECT agency_id FROM activities WHERE id = $1`, a.ID).Scan(&oldAgency); err != nil {
-			return err
-		}
 		if !actor.CanWriteAgency(oldAgency) && (a.Agency != old.Agency || a.Cost != old.Cost || a.FundingSource != old.FundingSource) {
 			return actor.Forbidden("change the agency, cost or funding of another agency's activity")
 		}
 		a.Demo = old.Demo
-		r, err := s.resolveActivity(ctx, tx, actor, &a, kinds)
+		r, err := s.resolveActivity(ctx, s.cached(tx), actor, &a, kinds)
 		if err != nil {
 			return err
 		}
-		if err := activityFacts(ctx, tx, a.ID, -1); err != nil {
+		before, err := s.storedContribution(ctx, tx, a.ID)
+		if err != nil {
 			return err
 		}
 		au := a.Audience
-		_, err = tx.ExecContext(ctx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
+		_, err = s.exec(ctx, tx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
 			start_date = $7, end_date = $8, whole_province = $9, aud_total = $10, aud_women = $11, aud_men = $12, aud_children = $13, aud_ethnic = $14,
 			cost = $15, funding_source_id = $16, links = $17, notes = $18, search = $19, updated_at = $20, updated_by = $21, n_units = $23 WHERE id = $22`,
 			r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate, a.WholeProvince,
@@ -379,34 +379,43 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return err
 		}
 		for _, t := range []string{"activity_themes", "activity_units", "activity_quantities"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
+			if _, err := s.exec(ctx, tx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
 				return err
 			}
 		}
 		if err := s.writeActivityLinks(ctx, tx, a.ID, &a, r); err != nil {
 			return err
 		}
-		if err := activityFacts(ctx, tx, a.ID, 1); err != nil {
+		// The old and new contributions net out: only the rollup rows
+		// that move are written.
+		d := newFactDelta()
+		d.add(before, -1)
+		d.add(resolvedContribution(&a, r), 1)
+		if err := s.applyFacts(ctx, tx, d); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "update", "activity", fmt.Sprint(a.ID), old.Activity, a)
 	})
 }
 
-// checkActivityWrite says whether the actor may change the stored record.
-func (s *Store) checkActivityWrite(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) error {
+// checkActivityWrite says whether the actor may change the stored record,
+// and returns its agency.
+func (s *Store) checkActivityWrite(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) (int64, error) {
 	var agencyID int64
 	if err := q.QueryRowContext(ctx, `SELECT agency_id FROM activities WHERE id = $1`, a.ID).Scan(&agencyID); err != nil {
-		return err
+		return 0, err
+	}
+	if actor.CanWriteAgency(agencyID) {
+		return agencyID, nil
 	}
 	units, err := queryUnits(ctx, q, `SELECT `+unitColumnsOf("u")+` FROM activity_units au JOIN units u ON u.id = au.unit_id WHERE au.activity_id = $1`, a.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !canWriteActivity(actor, agencyID, a.WholeProvince, units) {
-		return actor.Forbidden(fmt.Sprintf("change activity %d", a.ID))
+		return 0, actor.Forbidden(fmt.Sprintf("change activity %d", a.ID))
 	}
-	return nil
+	return agencyID, nil
 }
 
 // DeleteActivity moves an activity to the bin; RestoreActivity (coordinators
@@ -417,17 +426,17 @@ func (s *Store) DeleteActivity(ctx context.Context, actor outreach.Actor, id int
 		if err := s.lockRow(ctx, tx, "activities", id); err != nil {
 			return err
 		}
-		a, err := s.loadActivity(ctx, tx, id)
+		a, err := s.loadActivity(ctx, s.cached(tx), id)
 		if err != nil {
 			return err
 		}
-		if err := s.checkActivityWrite(ctx, tx, actor, a); err != nil {
+		if _, err := s.checkActivityWrite(ctx, s.cached(tx), actor, a); err != nil {
 			return err
 		}
 		if err := s.softDelete(ctx, tx, actor, "activities", "activity", id, false); err != nil {
 			return err
 		}
-		return activityFacts(ctx, tx, id, -1)
+		return s.activityFacts(ctx, tx, id, -1)
 	})
 }
 
@@ -441,7 +450,7 @@ func (s *Store) RestoreActivity(ctx context.Context, actor outreach.Actor, id in
 		if err := s.softDelete(ctx, tx, actor, "activities", "activity", id, true); err != nil {
 			return err
 		}
-		return activityFacts(ctx, tx, id, 1)
+		return s.activityFacts(ctx, tx, id, 1)
 	})
 }
 
@@ -504,9 +513,15 @@ func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityVie
 		v.UnitNames = map[string]string{}
 		ids[i] = fmt.Sprint(v.ID)
 	}
-	// The ids are integers formatted here, never user input.
+	// The ids are integers formatted here, never user input; one id is a
+	// parameter, so that the statements stay the same (and cached) for
+	// every record.
 	in := "(" + strings.Join(ids, ",") + ")"
-	err := each(ctx, q, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id WHERE x.activity_id IN `+in+` ORDER BY t.position`, nil, func(r *sql.Rows) error {
+	var args []any
+	if len(vs) == 1 {
+		in, args = "($1)", []any{vs[0].ID}
+	}
+	err := each(ctx, q, `SELECT x.activity_id, t.code FROM activity_themes x JOIN plan_themes t ON t.id = x.theme_id WHERE x.activity_id IN `+in+` ORDER BY t.position`, args, func(r *sql.Rows) error {
 		var id int64
 		var c string
 		err := r.Scan(&id, &c)
@@ -516,7 +531,7 @@ func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityVie
 	if err != nil {
 		return err
 	}
-	err = each(ctx, q, `SELECT x.activity_id, u.code, u.name FROM activity_units x JOIN units u ON u.id = x.unit_id WHERE x.activity_id IN `+in+` ORDER BY u.path`, nil, func(r *sql.Rows) error {
+	err = each(ctx, q, `SELECT x.activity_id, u.code, u.name FROM activity_units x JOIN units u ON u.id = x.unit_id WHERE x.activity_id IN `+in+` ORDER BY u.path`, args, func(r *sql.Rows) error {
 		var id int64
 		var c, n string
 		err := r.Scan(&id, &c, &n)
@@ -527,7 +542,7 @@ func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityVie
 	if err != nil {
 		return err
 	}
-	return each(ctx, q, `SELECT x.activity_id, k.code, x.value FROM activity_quantities x JOIN quantity_kinds k ON k.id = x.kind_id WHERE x.activity_id IN `+in+` ORDER BY k.position`, nil, func(r *sql.Rows) error {
+	return each(ctx, q, `SELECT x.activity_id, k.code, x.value FROM activity_quantities x JOIN quantity_kinds k ON k.id = x.kind_id WHERE x.activity_id IN `+in+` ORDER BY k.position`, args, func(r *sql.Rows) error {
 		var id int64
 		var qt outreach.ActivityQuantity
 		err := r.Scan(&id, &qt.Kind, &qt.Value)

@@ -212,12 +212,21 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 				return err
 			}
 		}
-		if err := addActivityFacts(ctx, tx, "a.import_id = $2", 1, importID); err != nil {
+		if err := s.applyFacts(ctx, tx, importFacts(rows, resolved)); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "import", "activities", fmt.Sprint(importID), nil, map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
 	})
 	return len(rows), err
+}
+
+// importFacts adds up the contribution of an import's rows.
+func importFacts(rows []ActivityRow, resolved []*resolvedActivity) *factDelta {
+	d := newFactDelta()
+	for i := range rows {
+		d.add(resolvedContribution(&rows[i].Activity, resolved[i]), 1)
+	}
+	return d
 }
 
 type batch struct {
@@ -427,10 +436,12 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 				return fmt.Errorf("copy %s: %w", c.table, translate(err))
 			}
 		}
-		for _, q := range activitySQL {
-			if _, err := tx.Exec(ctx, fmt.Sprintf(q, "a.import_id = $2"), 1, importID); err != nil {
-				return fmt.Errorf("rollup: %w", translate(err))
-			}
+		exec := func(ctx context.Context, q string, args ...any) error {
+			_, err := tx.Exec(ctx, q, args...)
+			return translate(err)
+		}
+		if err := importFacts(rows, resolved).write(ctx, exec, true); err != nil {
+			return err
 		}
 		after, err := json.Marshal(map[string]any{"file": f.Name, "sha256": f.SHA256, "rows": len(rows)})
 		if err != nil {

@@ -69,7 +69,7 @@ func (s *Store) checkOwnerWrite(ctx context.Context, q querier, actor outreach.A
 		if err != nil {
 			return err
 		}
-		if err := s.checkActivityWrite(ctx, q, actor, a); err != nil {
+		if _, err := s.checkActivityWrite(ctx, q, actor, a); err != nil {
 			return err
 		}
 		if a.Deleted() {

@@ -10,21 +10,21 @@ import (
 // Rollups (migration 0004, docs/decisions/0005): what the indicators need,
 // kept in the same transaction as every write so that computing them reads
 // tens of thousands of rows, not millions. An activity's contribution is
-// subtracted before it changes or is deleted and added after it is
-// created, changed or restored; a commune's first receipt and deployment
-// are recomputed for the communes a distribution touches.
+// computed in Go and netted against what it replaces (facts.go); a
+// commune's first receipt and deployment are recomputed for the communes a
+// distribution touches.
 
 // activityRollup describes one rollup table fed by activities: its key
-// and value columns and how they are computed from the records. The
-// upsert that maintains it and the full recomputation RollupDrift checks
-// it against are both built from this one description.
+// and value columns and how they are computed from the records, which
+// RollupDrift recomputes. factDelta.add (facts.go) is the same
+// computation for one activity; the two are checked against each other by
+// TestRollupsEqualRecomputation.
 type activityRollup struct {
 	table    string
 	keyCols  string // the table's key columns
 	keyExprs string // their values, from the records
 	valCols  []string
 	valExprs []string // aggregates, before the sign is applied
-	signType string   // SQL type the sign is cast to
 	from     string
 	where    string // always applied, besides the caller's condition
 }
@@ -36,17 +36,15 @@ var activityRollups = []activityRollup{
 			"sum(coalesce(1.0 * a.aud_total, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)",
 			"sum(coalesce(1.0 * a.aud_women, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)",
 			"sum(coalesce(1.0 * a.aud_children, 0) / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
-		signType: "DOUBLE PRECISION",
-		from:     "activities a LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
+		from: "activities a LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
 	{table: "fact_quantity", keyCols: "plan_id, unit_id, year, kind_id, task_id", keyExprs: rollupKeys + ", q.kind_id, coalesce(a.task_id, 0)",
 		valCols:  []string{"value"},
 		valExprs: []string{"sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
-		signType: "DOUBLE PRECISION",
 		from:     "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
 	// Activities per month (m01 … m12) that counted a kind, for frequency
 	// targets: one row per unit and year keeps the table small.
 	{table: "fact_month", keyCols: "plan_id, unit_id, year, kind_id", keyExprs: rollupKeys + ", q.kind_id",
-		valCols: monthCols(), valExprs: monthSums(), signType: "BIGINT",
+		valCols: monthCols(), valExprs: monthSums(),
 		from:  "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id",
 		where: "q.value > 0"},
 }
@@ -74,63 +72,10 @@ func monthSums() []string {
 // monthColumns lists fact_month's month columns.
 var monthColumns = strings.Join(monthCols(), ", ")
 
-// selectSQL groups the contribution of the activities matching cond;
-// signed multiplies it by $1.
-func (r activityRollup) selectSQL(cond string, signed bool) string {
-	vals := r.valExprs
-	if signed {
-		vals = nil
-		for _, v := range r.valExprs {
-			vals = append(vals, "CAST($1 AS "+r.signType+") * "+v)
-		}
-	}
-	return "SELECT " + r.keyExprs + ", " + strings.Join(vals, ", ") + "\n\tFROM " + r.from +
+// selectSQL groups the contribution of the activities matching cond.
+func (r activityRollup) selectSQL(cond string) string {
+	return "SELECT " + r.keyExprs + ", " + strings.Join(r.valExprs, ", ") + "\n\tFROM " + r.from +
 		"\n\tWHERE " + r.where + " AND " + cond + "\n\tGROUP BY " + r.keyExprs
-}
-
-// upsertSQL adds sign ($1) × the contribution of the activities matching
-// the condition (a %s for the caller). Rows are upserted in key order, so
-// concurrent writers on PostgreSQL lock shared rollup rows in the same
-// order and wait for each other instead of deadlocking.
-func (r activityRollup) upsertSQL() string {
-	n := strings.Count(r.keyCols, ",") + 1
-	var order, sets []string
-	for i := 1; i <= n; i++ {
-		order = append(order, fmt.Sprint(i))
-	}
-	for _, c := range r.valCols {
-		sets = append(sets, fmt.Sprintf("%s = %s.%s + excluded.%s", c, r.table, c, c))
-	}
-	return "INSERT INTO " + r.table + " (" + r.keyCols + ", " + strings.Join(r.valCols, ", ") + ")\n\t" +
-		r.selectSQL("%s", true) + "\n\tORDER BY " + strings.Join(order, ", ") +
-		"\n\tON CONFLICT (" + r.keyCols + ") DO UPDATE SET " + strings.Join(sets, ", ")
-}
-
-// activitySQL lists the statements that add an activity's contribution,
-// each with a %s for the condition selecting the activities.
-var activitySQL = func() []string {
-	var out []string
-	for _, r := range activityRollups {
-		out = append(out, r.upsertSQL())
-	}
-	return out
-}()
-
-// addActivityFacts adds (sign 1) or subtracts (sign -1) the contribution
-// of the activities matching cond, whose arguments start at $2.
-func addActivityFacts(ctx context.Context, tx *sql.Tx, cond string, sign int, args ...any) error {
-	all := append([]any{sign}, args...)
-	for _, q := range activitySQL {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(q, cond), all...); err != nil {
-			return fmt.Errorf("rollup: %w", err)
-		}
-	}
-	return nil
-}
-
-// activityFacts adds or subtracts one activity's contribution.
-func activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign int) error {
-	return addActivityFacts(ctx, tx, "a.id = $2", sign, id)
 }
 
 // deliverySQL computes, for the deliveries matching cond, each commune's
@@ -221,7 +166,7 @@ func (s *Store) RollupDrift(ctx context.Context) ([]string, error) {
 	for _, r := range activityRollups {
 		checks = append(checks, check{r.table, strings.Count(r.keyCols, ",") + 1,
 			"SELECT " + r.keyCols + ", " + strings.Join(r.valCols, ", ") + " FROM " + r.table,
-			r.selectSQL("a.deleted_at IS NULL", false)})
+			r.selectSQL("a.deleted_at IS NULL")})
 	}
 	checks = append(checks, check{"fact_delivery", 2, `SELECT plan_id, unit_id, first_received, first_deployed FROM fact_delivery`,
 		fmt.Sprintf(deliverySQL, "1 = 1")})

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -40,6 +42,10 @@ type Store struct {
 	writer chan struct{}
 	// dash caches dashboards by data generation (SQLite only).
 	dash dashCache
+	// stmts holds prepared statements by query text (SQLite only; see
+	// exec).
+	stmts  sync.Map
+	nStmts atomic.Int64
 }
 
 // SQLiteFile is the database file's name inside the data directory.
@@ -92,7 +98,13 @@ func OpenPostgres(ctx context.Context, databaseURL string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Engine reports which engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
@@ -144,6 +156,92 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
+// exec, queryRow and query run a statement in tx. On SQLite the statement
+// is prepared once per connection and kept: parsing and planning a small
+// statement costs about as much as running it, and the write path runs
+// the same few dozen statements for every record. (pgx caches prepared
+// statements per connection by itself.) Only statements with a fixed
+// text belong here, never text built from user input.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	st, err := s.prepared(ctx, tx, q)
+	if err != nil || st == nil {
+		if err != nil {
+			return nil, err
+		}
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	if st, err := s.prepared(ctx, tx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return tx.QueryContext(ctx, q, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// prepared returns q prepared for tx, or nil where the store does not
+// cache statements. database/sql reuses a statement already prepared on
+// the transaction's connection and closes only the transaction's handle
+// at its end.
+func (s *Store) prepared(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
+	if s.engine != SQLite {
+		return nil, nil
+	}
+	v, ok := s.stmts.Load(q)
+	if !ok {
+		if s.nStmts.Load() >= maxStmts {
+			return nil, nil
+		}
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		if v, ok = s.stmts.LoadOrStore(q, st); ok {
+			st.Close()
+		} else {
+			s.nStmts.Add(1)
+		}
+	}
+	return tx.StmtContext(ctx, v.(*sql.Stmt)), nil
+}
+
+// maxStmts bounds the statement cache, in case a statement's text varies
+// more than it should: past it, statements run unprepared.
+const maxStmts = 1000
+
+// cachedTx is a transaction whose statements go through the store's
+// statement cache, for code that takes a querier.
+type cachedTx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (s *Store) cached(tx *sql.Tx) cachedTx { return cachedTx{s, tx} }
+
+func (c cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.s.query(ctx, c.tx, q, args...)
+}
+
+func (c cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.s.queryRow(ctx, c.tx, q, args...)
+}
+
+func (c cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.s.exec(ctx, c.tx, q, args...)
+}
+
 // audit writes one audit row inside tx. before and after are marshalled to
 // JSON; nil leaves the column empty.
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor outreach.Actor, action, entity, key string, before, after any) error {
@@ -166,7 +264,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor outreach.Actor, act
 	if actor.UserID != 0 {
 		actorID = actor.UserID
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after)
+	_, err = s.exec(ctx, tx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.stamp(), actorID, actor.Name(), action, entity, key, b, a)
 	return err
 }

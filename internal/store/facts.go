@@ -1,0 +1,317 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"outreach/internal/outreach"
+)
+
+// Activity rollups maintained from Go. A write knows what it changes: the
+// activity it creates from the form, the one it replaces from three
+// lookups by key. So the change to fact_reach, fact_quantity and
+// fact_month is computed here, old and new contributions netted (an edit
+// of the title touches no rollup row), and only the rows that move are
+// upserted. The grouped SQL in rollups.go stays the definition: it fills
+// the tables in the migration and RollupDrift recomputes from it, and
+// TestRollupsEqualRecomputation checks after every step that the two
+// agree.
+
+// contribution is what one activity adds to the rollups: its audience
+// and quantities, shared equally among its places (or counted once for
+// the whole province, unit 0), under the year and month it started.
+type contribution struct {
+	plan        int64
+	year, month int
+	task        int64
+	total       float64
+	women       float64
+	children    float64
+	nUnits      int
+	units       []int64
+	quantities  []kindValue
+}
+
+type kindValue struct {
+	kind  int64
+	value float64
+}
+
+type reachKey struct {
+	plan, unit int64
+	year       int
+}
+
+type quantityKey struct {
+	plan, unit int64
+	year       int
+	kind, task int64
+}
+
+type monthKey struct {
+	plan, unit int64
+	year       int
+	kind       int64
+}
+
+// factDelta accumulates signed contributions.
+type factDelta struct {
+	reach    map[reachKey][3]float64
+	quantity map[quantityKey]float64
+	month    map[monthKey][12]int64
+}
+
+func newFactDelta() *factDelta {
+	return &factDelta{reach: map[reachKey][3]float64{}, quantity: map[quantityKey]float64{}, month: map[monthKey][12]int64{}}
+}
+
+// add adds sign (1 or -1) × c, mirroring activityRollups' expressions:
+// each place gets value / n_units, and a place with no units is unit 0.
+func (d *factDelta) add(c contribution, sign float64) {
+	units := c.units
+	if len(units) == 0 {
+		units = []int64{0}
+	}
+	div := float64(c.nUnits)
+	if c.nUnits <= 0 {
+		div = 1
+	}
+	for _, u := range units {
+		rk := reachKey{c.plan, u, c.year}
+		r := d.reach[rk]
+		r[0] += sign * (c.total / div)
+		r[1] += sign * (c.women / div)
+		r[2] += sign * (c.children / div)
+		d.reach[rk] = r
+		for _, q := range c.quantities {
+			d.quantity[quantityKey{c.plan, u, c.year, q.kind, c.task}] += sign * (q.value / div)
+			if q.value > 0 && c.month >= 1 && c.month <= 12 {
+				mk := monthKey{c.plan, u, c.year, q.kind}
+				m := d.month[mk]
+				m[c.month-1] += int64(sign)
+				d.month[mk] = m
+			}
+		}
+	}
+}
+
+// resolvedContribution is the contribution of an activity about to be
+// written.
+func resolvedContribution(a *outreach.Activity, r *resolvedActivity) contribution {
+	c := contribution{plan: r.plan.id, nUnits: len(r.units)}
+	c.year, c.month = dateYearMonth(a.StartDate)
+	if t, ok := r.taskID.(int64); ok {
+		c.task = t
+	}
+	au := a.Audience
+	c.total, c.women, c.children = float(au.Total), float(au.Women), float(au.Children1416)
+	for _, u := range r.units {
+		c.units = append(c.units, u.ID)
+	}
+	for _, q := range a.Quantities {
+		c.quantities = append(c.quantities, kindValue{r.kindIDs[q.Kind], q.Value})
+	}
+	return c
+}
+
+func float(p *int64) float64 {
+	if p == nil {
+		return 0
+	}
+	return float64(*p)
+}
+
+// dateYearMonth reads the year and month of a yyyy-mm-dd date.
+func dateYearMonth(d string) (year, month int) {
+	if len(d) >= 7 {
+		year, _ = strconv.Atoi(d[:4])
+		month, _ = strconv.Atoi(d[5:7])
+	}
+	return year, month
+}
+
+// storedContribution reads the contribution of an activity as stored.
+func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (contribution, error) {
+	var c contribution
+	var start string
+	var tot, wom, chi sql.NullInt64
+	err := s.queryRow(ctx, tx, `SELECT plan_id, start_date, coalesce(task_id, 0), aud_total, aud_women, aud_children, n_units
+		FROM activities WHERE id = $1`, id).Scan(&c.plan, &start, &c.task, &tot, &wom, &chi, &c.nUnits)
+	if err != nil {
+		return c, fmt.Errorf("rollup: activity %d: %w", id, err)
+	}
+	c.year, c.month = dateYearMonth(start)
+	c.total, c.women, c.children = float64(tot.Int64), float64(wom.Int64), float64(chi.Int64)
+	rows, err := s.query(ctx, tx, `SELECT unit_id FROM activity_units WHERE activity_id = $1`, id)
+	if err != nil {
+		return c, err
+	}
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return c, err
+		}
+		c.units = append(c.units, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	rows, err = s.query(ctx, tx, `SELECT kind_id, value FROM activity_quantities WHERE activity_id = $1`, id)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q kindValue
+		if err := rows.Scan(&q.kind, &q.value); err != nil {
+			return c, err
+		}
+		c.quantities = append(c.quantities, q)
+	}
+	return c, rows.Err()
+}
+
+// execFunc runs one statement: a *sql.Tx's, or a pgx transaction's
+// during a COPY import.
+type execFunc func(ctx context.Context, query string, args ...any) error
+
+// factRow is one upsert: the table's key values then its value deltas.
+type factRow []any
+
+// rows lists the delta's non-zero rows per table, in key order (so that
+// concurrent PostgreSQL writers lock shared rollup rows in the same
+// order and wait for each other instead of deadlocking).
+func (d *factDelta) rows() (reach, quantity, month []factRow) {
+	rk := sortedKeys(d.reach, func(a, b reachKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year))
+	})
+	for _, k := range rk {
+		v := d.reach[k]
+		if v != [3]float64{} {
+			reach = append(reach, factRow{k.plan, k.unit, k.year, v[0], v[1], v[2]})
+		}
+	}
+	qk := sortedKeys(d.quantity, func(a, b quantityKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year),
+			cmp.Compare(a.kind, b.kind), cmp.Compare(a.task, b.task))
+	})
+	for _, k := range qk {
+		if v := d.quantity[k]; v != 0 {
+			quantity = append(quantity, factRow{k.plan, k.unit, k.year, k.kind, k.task, v})
+		}
+	}
+	mk := sortedKeys(d.month, func(a, b monthKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year), cmp.Compare(a.kind, b.kind))
+	})
+	for _, k := range mk {
+		v := d.month[k]
+		if v != [12]int64{} {
+			r := factRow{k.plan, k.unit, k.year, k.kind}
+			for _, n := range v {
+				r = append(r, n)
+			}
+			month = append(month, r)
+		}
+	}
+	return reach, quantity, month
+}
+
+func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compare)
+	return keys
+}
+
+// write upserts the delta's rows, many to a statement. numbered chooses
+// $n placeholders (PostgreSQL) or ? (SQLite, where the driver maps $n by
+// searching, quadratic in their number).
+func (d *factDelta) write(ctx context.Context, exec execFunc, numbered bool) error {
+	reach, quantity, month := d.rows()
+	for i, rows := range [][]factRow{reach, quantity, month} {
+		r := activityRollups[i]
+		if err := upsertFacts(ctx, exec, numbered, r.table, r.keyCols, r.valCols, rows); err != nil {
+			return fmt.Errorf("rollup %s: %w", r.table, err)
+		}
+	}
+	return nil
+}
+
+// upsertFacts adds rows to a rollup table, about 500 values a statement.
+func upsertFacts(ctx context.Context, exec execFunc, numbered bool, table, keyCols string, valCols []string, rows []factRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	per := max(1, 500/width)
+	var sets []string
+	for _, c := range valCols {
+		sets = append(sets, fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c))
+	}
+	head := "INSERT INTO " + table + " (" + keyCols + ", " + strings.Join(valCols, ", ") + ") VALUES "
+	tail := " ON CONFLICT (" + keyCols + ") DO UPDATE SET " + strings.Join(sets, ", ")
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, len(chunk)*width)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				if numbered {
+					b.WriteString("$" + strconv.Itoa(len(args)+1))
+				} else {
+					b.WriteByte('?')
+				}
+				args = append(args, r[j])
+			}
+			b.WriteByte(')')
+		}
+		b.WriteString(tail)
+		if err := exec(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// txExec runs statements in a database/sql transaction, through the
+// store's statement cache.
+func (s *Store) txExec(tx *sql.Tx) execFunc {
+	return func(ctx context.Context, q string, args ...any) error {
+		_, err := s.exec(ctx, tx, q, args...)
+		return err
+	}
+}
+
+// applyFacts writes a delta in a database/sql transaction.
+func (s *Store) applyFacts(ctx context.Context, tx *sql.Tx, d *factDelta) error {
+	return d.write(ctx, s.txExec(tx), s.engine == Postgres)
+}
+
+// activityFacts adds (sign 1) or subtracts (sign -1) the contribution of
+// an activity as stored.
+func (s *Store) activityFacts(ctx context.Context, tx *sql.Tx, id int64, sign float64) error {
+	c, err := s.storedContribution(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	d := newFactDelta()
+	d.add(c, sign)
+	return s.applyFacts(ctx, tx, d)
+}
