@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
+	"sync"
 
 	"outreach/internal/outreach"
 )
@@ -35,6 +37,13 @@ type tree struct {
 	memo     map[memoKey][]weight
 	visiting map[int64]bool
 	children map[string][]int64 // versions in force on asOf by parent code
+	// frozen trees have every weight and population computed (freeze)
+	// and are only read, so requests can share them (treecache.go).
+	frozen bool
+	// mu guards the lazily filled maps below.
+	mu      sync.Mutex
+	groups  map[string]*groupPop
+	related map[string][]int64 // by scope path
 }
 
 type link struct {
@@ -151,7 +160,7 @@ func (t *tree) popOf(id int64) float64 {
 	if v, ok := t.pop[id]; ok {
 		return v
 	}
-	if v, ok := t.popMemo[id]; ok {
+	if v, ok := t.popMemo[id]; ok || t.frozen {
 		return v
 	}
 	t.popMemo[id] = 0 // guards against cycles in the records
@@ -185,8 +194,8 @@ func (t *tree) weights(id int64, fallback bool) []weight {
 		return []weight{{id, 1}}
 	}
 	key := memoKey{id, fallback}
-	if w, ok := t.memo[key]; ok {
-		return w
+	if w, ok := t.memo[key]; ok || t.frozen {
+		return w // a frozen tree knows every version: nil for an unknown id
 	}
 	if t.visiting[id] {
 		return nil // a cycle in the records; nothing inherits
@@ -264,4 +273,98 @@ func (t *tree) ancestor(u outreach.Unit) []weight {
 func (t *tree) inScope(id int64, root outreach.Unit) bool {
 	u := t.units[id]
 	return u.Path == root.Path || len(u.Path) > len(root.Path) && u.Path[:len(root.Path)+1] == root.Path+"/"
+}
+
+// freeze computes every version's weights (both ways) and population, so
+// that the tree is only read from then on.
+func (t *tree) freeze() {
+	for id := range t.units {
+		t.weights(id, false)
+		t.weights(id, true)
+		t.popOf(id)
+	}
+	t.frozen = true
+}
+
+// relatedTo lists the versions whose figures the crosswalk carries, in any
+// part, into the subtree of scope, and 0 (whole-province records). Facts
+// for a scope need to be read for these versions only.
+func (t *tree) relatedTo(scope outreach.Unit) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ids, ok := t.related[scope.Path]; ok {
+		return ids
+	}
+	ids := []int64{0}
+	for id := range t.units {
+		in := false
+		for _, fallback := range []bool{false, true} {
+			for _, w := range t.weights(id, fallback) {
+				in = in || w.w > 0 && t.inScope(w.id, scope)
+			}
+		}
+		if in {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if t.related == nil {
+		t.related = map[string][]int64{}
+	}
+	t.related[scope.Path] = ids
+	return ids
+}
+
+// groupPop is a census group's figures carried onto the tree's versions.
+type groupPop struct {
+	mapped map[int64]float64
+	source string
+}
+
+// censusSource is the source of the 2019 census figures the project ships.
+const censusSource = "Tổng điều tra dân số và nhà ở 2019 (TCTK)"
+
+// population returns a census group's figures on the tree, read once.
+// Per unit, the latest figure on or before the tree's date (the 2019
+// census unless a later figure was imported), else the earliest.
+func (t *tree) population(ctx context.Context, q querier, group string) (*groupPop, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if g, ok := t.groups[group]; ok {
+		return g, nil
+	}
+	type fig struct {
+		v   float64
+		src string
+	}
+	figures := map[int64]fig{}
+	err := each(ctx, q, `SELECT unit_id, value, source, ref_date FROM unit_populations WHERE grp = $1 ORDER BY unit_id, ref_date`, []any{group}, func(r *sql.Rows) error {
+		var id int64
+		var f fig
+		var d string
+		if err := r.Scan(&id, &f.v, &f.src, &d); err != nil {
+			return err
+		}
+		if _, seen := figures[id]; !seen || d <= t.asOf {
+			figures[id] = f
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g := &groupPop{mapped: map[int64]float64{}}
+	for id, f := range figures {
+		for _, w := range t.weights(id, false) {
+			g.mapped[w.id] += f.v * w.w
+		}
+		if g.source == "" || f.src != censusSource {
+			g.source = f.src
+		}
+	}
+	if t.groups == nil {
+		t.groups = map[string]*groupPop{}
+	}
+	t.groups[group] = g
+	return g, nil
 }

@@ -53,9 +53,11 @@ type engine struct {
 	scope  outreach.Unit
 	from   string // first day of the plan's data
 	to     string // last day of the year
-	pop    map[string]map[int64]float64
-	popSrc map[string]string
 	facts  *facts
+	// factsFor is the scope the facts were read for (all of the plan's
+	// when factsAll).
+	factsFor outreach.Unit
+	factsAll bool
 }
 
 // facts are the plan's records reduced once per engine to what indicators
@@ -71,9 +73,13 @@ type facts struct {
 	reach      map[string]map[int]map[int64]float64
 	wholeReach map[string]map[int]float64
 	quantities []quantityFact
-	// months[kind] lists (month, unit or 0 for the whole province).
+	// months[kind] lists, per unit (0 for the whole province) and year,
+	// the months in which an activity counted the kind.
 	months       map[string][]monthFact
 	monthsLoaded map[string]bool
+	// unitCond limits a query on a unit column to the unit versions the
+	// facts were read for ("" for all).
+	unitCond func(col string) string
 }
 
 type modelFact struct {
@@ -90,8 +96,9 @@ type quantityFact struct {
 }
 
 type monthFact struct {
-	month string
-	unit  int64
+	year int
+	unit int64
+	mask uint16 // bit m-1 set when month m counted
 }
 
 // newEngine loads what computing a plan's indicators on the tree of asOf
@@ -105,14 +112,41 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", asOf)
 	}
 	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, q: IndicatorQuery{Plan: plan, AsOf: asOf},
-		from: fmt.Sprintf("%d-01-01", p.Period.From), pop: map[string]map[int64]float64{}, popSrc: map[string]string{}}
-	if e.tree, err = s.loadTree(ctx, asOf); err != nil {
-		return nil, err
-	}
-	if e.facts, err = s.loadFacts(ctx, planID, measures(p)); err != nil {
+		from: fmt.Sprintf("%d-01-01", p.Period.From)}
+	if e.tree, err = s.treeAt(ctx, asOf); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// maxRelated bounds the unit versions a fact query lists; past it the
+// plan's facts are read whole.
+const maxRelated = 5000
+
+// factsFor reads the facts a computation over scope needs, unless those
+// read already cover it: for the plan's whole province everything, for a
+// part of it (a province of a national plan, a district) only the unit
+// versions the crosswalk carries into it.
+func (e *engine) readFacts(scope outreach.Unit) error {
+	if e.facts != nil && (e.factsAll || e.tree.inScope(scope.ID, e.factsFor)) {
+		return nil
+	}
+	var ids []int64
+	pr, err := resolvePlan(e.ctx, e.s.db, e.plan.Code)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(pr.provinces, scope.Code) {
+		if ids = e.tree.relatedTo(scope); len(ids) > maxRelated {
+			ids = nil
+		}
+	}
+	f, err := e.s.loadFacts(e.ctx, e.planID, measures(e.plan), ids)
+	if err != nil {
+		return err
+	}
+	e.facts, e.factsFor, e.factsAll = f, scope, ids == nil
+	return nil
 }
 
 // measures lists the quantity kinds the plan's targets and tasks count.
@@ -138,13 +172,27 @@ func measures(p *outreach.Plan) []string {
 
 // loadFacts reduces the plan's records with a handful of grouped queries;
 // quantities only of the kinds the plan counts.
-func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*facts, error) {
+//
+// units, when not nil, limits them to those unit versions: the rollups'
+// keys begin with the plan and the unit, so each query reads only their
+// rows.
+func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, units []int64) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
 		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
+	f.unitCond = func(col string) string { return "" }
+	if units != nil {
+		// Integers formatted here, never user input.
+		list := make([]string, len(units))
+		for i, id := range units {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		in := strings.Join(list, ",")
+		f.unitCond = func(col string) string { return " AND " + col + " IN (" + in + ")" }
+	}
 	// The rollups (rollups.go) hold each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year), and
 	// reach and quantities per unit version and year.
-	err := each(ctx, s.db, `SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+	err := each(ctx, s.db, `SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
 		var id int64
 		var rec string
 		var dep sql.NullString
@@ -160,7 +208,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT year, unit_id FROM key_areas WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
 		var y int
 		var id int64
 		err := r.Scan(&y, &id)
@@ -172,7 +220,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 	}
 	models := map[int64]*modelFact{}
 	var order []int64
-	err = each(ctx, s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, []any{planID}, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
 		var id int64
 		m := &modelFact{}
 		err := r.Scan(&id, &m.unit, &m.m.EstablishedOn)
@@ -184,7 +232,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 		return nil, err
 	}
 	err = each(ctx, s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
-		WHERE m.plan_id = $1 ORDER BY s.since`, []any{planID}, func(r *sql.Rows) error {
+		WHERE m.plan_id = $1`+f.unitCond("m.unit_id")+` ORDER BY s.since`, []any{planID}, func(r *sql.Rows) error {
 		var id int64
 		var st outreach.ModelStatus
 		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
@@ -207,7 +255,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 	}
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
-	err = each(ctx, s.db, `SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
 		var id int64
 		var y int
 		var v [3]float64
@@ -238,17 +286,45 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string) (*f
 		args = append(args, k)
 		marks = append(marks, fmt.Sprintf("$%d", len(args)))
 	}
-	err = each(ctx, s.db, `SELECT q.year, q.unit_id, k.code, coalesce(t.clause, ''), sum(q.value)
-		FROM fact_quantity q JOIN quantity_kinds k ON k.id = q.kind_id LEFT JOIN plan_tasks t ON t.id = q.task_id
-		WHERE q.plan_id = $1 AND k.code IN (`+strings.Join(marks, ", ")+`)
-		GROUP BY q.year, q.unit_id, k.code, coalesce(t.clause, '')`, args, func(r *sql.Rows) error {
-		var q quantityFact
-		if err := r.Scan(&q.year, &q.unit, &q.kind, &q.task, &q.value); err != nil {
-			return err
-		}
-		f.quantities = append(f.quantities, q)
-		return nil
+	// Rows are unique per unit, year, kind and task: the kind and task
+	// codes are looked up here rather than joined and grouped on text.
+	kindCode, clause := map[int64]string{}, map[int64]string{0: ""}
+	kindMarks := make([]string, len(kinds))
+	for i := range kinds {
+		kindMarks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	err = each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(kindMarks, ", ")+`)`, args[1:], func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		kindCode[id] = c
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		clause[id] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
+		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`+f.unitCond("q.unit_id"),
+		args, func(r *sql.Rows) error {
+			var q quantityFact
+			var kind, task int64
+			if err := r.Scan(&q.year, &q.unit, &kind, &task, &q.value); err != nil {
+				return err
+			}
+			q.kind, q.task = kindCode[kind], clause[task]
+			f.quantities = append(f.quantities, q)
+			return nil
+		})
 	return f, err
 }
 
@@ -259,18 +335,20 @@ func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind str
 		return nil
 	}
 	f.monthsLoaded[kind] = true
-	return each(ctx, s.db, `SELECT f.year, f.unit_id, `+monthColumns+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
-		WHERE f.plan_id = $1 AND k.code = $2`, []any{planID, kind}, func(r *sql.Rows) error {
-		var year int
-		var unit int64
-		var n [12]int64
-		if err := r.Scan(&year, &unit, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &n[10], &n[11]); err != nil {
+	// One bit per month, computed by the database: reading twelve
+	// columns per row cost more than the rest of the computation.
+	var mask []string
+	for m, c := range monthCols() {
+		mask = append(mask, fmt.Sprintf("CASE WHEN %s > 0 THEN %d ELSE 0 END", c, 1<<m))
+	}
+	return each(ctx, s.db, `SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
+		WHERE f.plan_id = $1 AND k.code = $2`+f.unitCond("f.unit_id"), []any{planID, kind}, func(r *sql.Rows) error {
+		var m monthFact
+		if err := r.Scan(&m.year, &m.unit, &m.mask); err != nil {
 			return err
 		}
-		for m, c := range n {
-			if c > 0 {
-				f.months[kind] = append(f.months[kind], monthFact{month: fmt.Sprintf("%d-%02d", year, m+1), unit: unit})
-			}
+		if m.mask != 0 {
+			f.months[kind] = append(f.months[kind], m)
 		}
 		return nil
 	})
@@ -282,6 +360,9 @@ func (e *engine) compute(year int, scope outreach.Unit) ([]outreach.Indicator, e
 	p := e.plan
 	if year < p.Period.From || year > p.Period.To {
 		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	}
+	if err := e.readFacts(scope); err != nil {
+		return nil, err
 	}
 	e.q.Year, e.scope, e.to = year, scope, fmt.Sprintf("%d-12-31", year)
 	var out []outreach.Indicator
@@ -562,42 +643,11 @@ func (e *engine) scopeShareOfProvince() float64 {
 // the unit's own (carried from its predecessors when it changed), else
 // the sum over its children, recursively.
 func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, error) {
-	mapped, ok := e.pop[group]
-	if !ok {
-		// Per unit, the latest figure on or before the tree's date (the
-		// 2019 census unless a later figure was imported), else the
-		// earliest.
-		type fig struct {
-			v   float64
-			src string
-		}
-		figures := map[int64]fig{}
-		err := each(e.ctx, e.s.db, `SELECT unit_id, value, source, ref_date FROM unit_populations WHERE grp = $1 ORDER BY unit_id, ref_date`, []any{group}, func(r *sql.Rows) error {
-			var id int64
-			var f fig
-			var d string
-			if err := r.Scan(&id, &f.v, &f.src, &d); err != nil {
-				return err
-			}
-			if _, seen := figures[id]; !seen || d <= e.q.AsOf {
-				figures[id] = f
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, "", err
-		}
-		mapped = map[int64]float64{}
-		for id, f := range figures {
-			for _, w := range e.tree.weights(id, false) {
-				mapped[w.id] += f.v * w.w
-			}
-			if e.popSrc[group] == "" || f.src != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
-				e.popSrc[group] = f.src
-			}
-		}
-		e.pop[group] = mapped
+	g, err := e.tree.population(e.ctx, e.s.db, group)
+	if err != nil {
+		return 0, "", err
 	}
+	mapped := g.mapped
 	memo := map[int64]float64{}
 	var sum func(u outreach.Unit) float64
 	sum = func(u outreach.Unit) float64 {
@@ -616,7 +666,7 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, e
 		memo[u.ID] = total
 		return total
 	}
-	return sum(u), e.popSrc[group], nil
+	return sum(u), g.source, nil
 }
 
 var audienceColumn = map[outreach.PopulationGroup]string{
@@ -651,7 +701,7 @@ func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) erro
 	}
 	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
 	ind.Note = "people reached (people-times, so one person reached twice counts twice; values over 100 % are shown as they are) over the 2019 census population"
-	if source != "" && source != "Tổng điều tra dân số và nhà ở 2019 (TCTK)" {
+	if source != "" && source != censusSource {
 		ind.Note += "; denominator: " + source
 	}
 	if ind.Value == nil {
@@ -693,12 +743,11 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 	}
 	first := e.plan.Decision.Date[:7]
 	end := e.to[:7]
-	hit := map[string]bool{}
+	// The months counted in the scope, per year, as bits; then the
+	// periods between first and end hit by one of them.
+	counted := map[int]uint16{}
 	inScope := map[int64]bool{} // per unit version, computed once
 	for _, m := range e.facts.months[kind] {
-		if m.month < first || m.month > end {
-			continue
-		}
 		in, known := inScope[m.unit]
 		if !known {
 			in = m.unit == 0 && e.scope.Level == outreach.LevelProvince
@@ -710,14 +759,20 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 			inScope[m.unit] = in
 		}
 		if in {
-			hit[periodOf(m.month+"-01", per)] = true
+			counted[m.year] |= m.mask
 		}
 	}
+	hit := map[string]bool{}
 	var periods []string
 	for m := first; m <= end; m = nextMonth(m) {
 		p := periodOf(m+"-01", per)
 		if len(periods) == 0 || periods[len(periods)-1] != p {
 			periods = append(periods, p)
+		}
+		y, _ := strconv.Atoi(m[:4])
+		mo, _ := strconv.Atoi(m[5:7])
+		if counted[y]&(1<<(mo-1)) != 0 {
+			hit[p] = true
 		}
 	}
 	n := 0

@@ -42,6 +42,8 @@ type Store struct {
 	writer chan struct{}
 	// dash caches dashboards by data generation (SQLite only).
 	dash dashCache
+	// trees keeps unit trees per date (treecache.go).
+	trees treeCache
 	// stmts holds prepared statements by query text (SQLite only; see
 	// exec).
 	stmts  sync.Map
