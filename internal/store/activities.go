@@ -16,7 +16,7 @@ import (
 func (s *Store) QuantityKinds(ctx context.Context) (_ []outreach.QuantityKind, err error) {
 	defer wrap(&err, "QuantityKinds")
 	var ks []outreach.QuantityKind
-	err = each(ctx, s.db, `SELECT code, name, name_en, unit FROM quantity_kinds ORDER BY position, code`, nil, func(r *sql.Rows) error {
+	err = each(ctx, s.reads(), `SELECT code, name, name_en, unit FROM quantity_kinds ORDER BY position, code`, nil, func(r *sql.Rows) error {
 		var k outreach.QuantityKind
 		err := r.Scan(&k.Code, &k.Name, &k.NameEN, &k.Unit)
 		ks = append(ks, k)
@@ -238,6 +238,46 @@ func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.A
 	return r, err
 }
 
+// resolveOutside resolves an activity before its transaction: the plan's
+// references are read without holding SQLite's write lock, and a wrong
+// activity is refused without taking it. It returns the generation of
+// the references it read (refsGeneration).
+func (s *Store) resolveOutside(ctx context.Context, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, string, error) {
+	gen, err := refsGeneration(ctx, s.reads())
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := s.resolveActivity(ctx, s.reads(), actor, a, kinds)
+	if err == nil && s.afterResolve != nil {
+		s.afterResolve()
+	}
+	return r, gen, err
+}
+
+// resolveAgain returns r when the references have not changed since it
+// was resolved, else resolves the activity again inside tx. On SQLite no
+// other write can land between this check and the commit.
+func (s *Store) resolveAgain(ctx context.Context, tx *sql.Tx, gen string, r *resolvedActivity, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+	now, err := refsGeneration(ctx, s.cached(tx))
+	if err != nil {
+		return nil, err
+	}
+	if now == gen {
+		return r, nil
+	}
+	return s.resolveActivity(ctx, s.cached(tx), actor, a, kinds)
+}
+
+// refsGeneration moves whenever what an activity's codes resolve to may
+// have changed: a plan (its agencies, tasks, channels, themes, funding
+// sources, period) or the units imported, or a quantity kind added. Each
+// of those writes an audit row in its transaction.
+func refsGeneration(ctx context.Context, q querier) (string, error) {
+	var n, last int64
+	err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE entity IN ('plan', 'units', 'quantity_kind')`).Scan(&n, &last)
+	return fmt.Sprint(n, "/", last), err
+}
+
 // canWriteActivity: admins and coordinators anything; an agency reporter
 // their agency's; a unit reporter activities whose places all lie in
 // their subtree.
@@ -274,9 +314,12 @@ func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outr
 	if err != nil {
 		return 0, err
 	}
+	r, gen, err := s.resolveOutside(ctx, actor, &a, kinds)
+	if err != nil {
+		return 0, err
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.resolveActivity(ctx, s.cached(tx), actor, &a, kinds)
-		if err != nil {
+		if r, err = s.resolveAgain(ctx, tx, gen, r, actor, &a, kinds); err != nil {
 			return err
 		}
 		id, err = s.insertActivity(ctx, tx, actor, &a, r, nil)
@@ -338,6 +381,10 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 	if err != nil {
 		return err
 	}
+	r, gen, err := s.resolveOutside(ctx, actor, &a, kinds)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockRow(ctx, tx, "activities", a.ID); err != nil {
 			return err
@@ -360,8 +407,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return actor.Forbidden("change the agency, cost or funding of another agency's activity")
 		}
 		a.Demo = old.Demo
-		r, err := s.resolveActivity(ctx, s.cached(tx), actor, &a, kinds)
-		if err != nil {
+		if r, err = s.resolveAgain(ctx, tx, gen, r, actor, &a, kinds); err != nil {
 			return err
 		}
 		before, err := s.storedContribution(ctx, tx, a.ID)
@@ -572,7 +618,7 @@ func (s *Store) Activity(ctx context.Context, actor outreach.Actor, id int64) (_
 	if cond != "" {
 		query += " AND " + cond
 	}
-	v, err := scanActivity(s.db.QueryRowContext(ctx, query, append([]any{id}, args...)...))
+	v, err := scanActivity(s.reads().QueryRowContext(ctx, query, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("activity %d: %w", id, outreach.ErrNotFound)
 	}
@@ -582,7 +628,7 @@ func (s *Store) Activity(ctx context.Context, actor outreach.Actor, id int64) (_
 	if v.Deleted() && !actor.CanEditPlans() {
 		return nil, fmt.Errorf("activity %d: %w", id, outreach.ErrNotFound)
 	}
-	if err := s.fillActivities(ctx, s.db, []*ActivityView{v}); err != nil {
+	if err := s.fillActivities(ctx, s.reads(), []*ActivityView{v}); err != nil {
 		return nil, err
 	}
 	v.Evidence, err = s.evidenceOf(ctx, "activity", id)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,6 +242,60 @@ func TestActivityFiltersAndSearch(t *testing.T) {
 		}
 		if _, err := s.Activities(ctx, as["viewer"], store.ActivityFilter{From: "01/01/2019"}); !errors.Is(err, outreach.ErrInvalid) {
 			t.Errorf("bad from date: %v", err)
+		}
+	})
+}
+
+// An activity is resolved against the plan before its transaction takes
+// the write lock; a plan imported in between must not let a now-invalid
+// activity through, and must not stop a valid one.
+func TestActivityResolvedAgainAfterPlanChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		p, err := s.Plan(ctx, "bk-1368-2017")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The plan without its channel IV.4 (and the tasks' mentions of it).
+		without := *p
+		without.Channels = nil
+		for _, c := range p.Channels {
+			if c.Code != "IV.4" {
+				without.Channels = append(without.Channels, c)
+			}
+		}
+		without.Tasks = nil
+		for _, task := range p.Tasks {
+			task.Channels = slices.DeleteFunc(slices.Clone(task.Channels), func(c string) bool { return c == "IV.4" })
+			without.Tasks = append(without.Tasks, task)
+		}
+		store.SetAfterResolve(s, func() {
+			store.SetAfterResolve(s, nil)
+			if _, err := s.ImportPlan(ctx, system, &without); err != nil {
+				t.Errorf("import the plan without IV.4: %v", err)
+			}
+		})
+		a := outreach.Activity{Plan: "bk-1368-2017", Agency: "bk-hlhpn", Channel: "IV.4", Title: "Hội nghị", StartDate: "2019-05-02", EndDate: "2019-05-02", WholeProvince: true}
+		if _, err := s.CreateActivity(ctx, system, a); !errors.Is(err, outreach.ErrInvalid) {
+			t.Fatalf("an activity through channel IV.4, removed meanwhile: %v, want it refused", err)
+		}
+		// IV.4 back; the plan imported again in between (its rows may be
+		// written anew): the activity goes in, through IV.4.
+		if _, err := s.ImportPlan(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		store.SetAfterResolve(s, func() {
+			store.SetAfterResolve(s, nil)
+			if _, err := s.ImportPlan(ctx, system, p); err != nil {
+				t.Errorf("import the plan again: %v", err)
+			}
+		})
+		id, err := s.CreateActivity(ctx, system, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.Activity(ctx, system, id); err != nil || v.Channel != "IV.4" {
+			t.Fatalf("Activity(%d) = %+v, %v", id, v, err)
 		}
 	})
 }

@@ -27,7 +27,7 @@ type EvidenceInfo struct {
 
 func (s *Store) evidenceOf(ctx context.Context, ownerType string, ownerID int64) ([]EvidenceInfo, error) {
 	var es []EvidenceInfo
-	err := each(ctx, s.db, `SELECT id, name, content_type, size, sha256, created_at, created_by FROM evidence
+	err := each(ctx, s.reads(), `SELECT id, name, content_type, size, sha256, created_at, created_by FROM evidence
 		WHERE owner_type = $1 AND owner_id = $2 ORDER BY id`, []any{ownerType, ownerID}, func(r *sql.Rows) error {
 		var e EvidenceInfo
 		err := r.Scan(&e.ID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.CreatedAt, &e.CreatedBy)

@@ -44,6 +44,9 @@ type Store struct {
 	dash dashCache
 	// trees keeps unit trees per date (treecache.go).
 	trees treeCache
+	// afterResolve, set by tests only, runs between an activity's
+	// resolution and its transaction.
+	afterResolve func()
 	// stmts holds prepared statements by query text (SQLite only; see
 	// exec).
 	stmts  sync.Map
@@ -78,6 +81,12 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Opening a connection (its pragmas, then re-preparing the cached
+	// statements on it) costs more than a write: with database/sql's
+	// default of two idle connections, 50 concurrent requests opened a
+	// new one for most requests. Idle connections are kept for a while.
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(10 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -198,6 +207,17 @@ func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*
 // the transaction's connection and closes only the transaction's handle
 // at its end.
 func (s *Store) prepared(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
+	st, err := s.dbStmt(ctx, q)
+	if st == nil || err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st), nil
+}
+
+// dbStmt returns q prepared on the pool (database/sql prepares it again
+// on each connection that runs it, once), or nil where the store does
+// not cache statements or the cache is full.
+func (s *Store) dbStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if s.engine != SQLite {
 		return nil, nil
 	}
@@ -216,7 +236,7 @@ func (s *Store) prepared(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, 
 			s.nStmts.Add(1)
 		}
 	}
-	return tx.StmtContext(ctx, v.(*sql.Stmt)), nil
+	return v.(*sql.Stmt), nil
 }
 
 // maxStmts bounds the statement cache, in case a statement's text varies
@@ -242,6 +262,42 @@ func (c cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *s
 
 func (c cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return c.s.exec(ctx, c.tx, q, args...)
+}
+
+// cachedDB runs reads outside a transaction through the statement cache,
+// for the requests that come by the hundred per second (a token's user,
+// the record just written).
+type cachedDB struct{ s *Store }
+
+func (s *Store) reads() cachedDB { return cachedDB{s} }
+
+func (c cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.s.dbStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return c.s.db.QueryContext(ctx, q, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := c.s.dbStmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.s.db.QueryRowContext(ctx, q, args...)
+}
+
+func (c cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.s.dbStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return c.s.db.ExecContext(ctx, q, args...)
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // audit writes one audit row inside tx. before and after are marshalled to

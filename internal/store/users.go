@@ -350,7 +350,7 @@ func (s *Store) CreateToken(ctx context.Context, actor outreach.Actor, username,
 func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, outreach.Actor, error) {
 	hash := secretHash(secret)
 	var lastUsed string
-	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, coalesce(t.last_used_at, '')`+userFrom+` JOIN api_tokens t ON t.user_id = u.id
+	row := s.reads().QueryRowContext(ctx, `SELECT `+userColumns+`, coalesce(t.last_used_at, '')`+userFrom+` JOIN api_tokens t ON t.user_id = u.id
 		WHERE t.token_hash = $1 AND NOT u.disabled`, hash)
 	u, err := scanUser(scanWith{row, []any{&lastUsed}})
 	if err != nil {
