@@ -365,7 +365,7 @@ func (b *syncBuffer) String() string {
 
 // (3) The disk fills during an import. Without root there is no small
 // file system to fill, so two stand-ins: PRAGMA max_page_count on the
-// store's one connection (SQLite answers SQLITE_FULL, as on ENOSPC) for
+// store's write connection (SQLite answers SQLITE_FULL, as on ENOSPC) for
 // the store call the command makes, and the binary under a file size
 // limit (ulimit -f: writes past it fail with EFBIG, which SQLite reports
 // as an I/O error). Each fails with a clear message and writes nothing;
@@ -380,12 +380,11 @@ func faultFullDisk(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.DB().SetMaxOpenConns(1)
 	var pages int64
 	if err := s.DB().QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+50)); err != nil {
+	if err := s.ExecWriter(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+50)); err != nil {
 		t.Fatal(err)
 	}
 	r, err := exchange.NewResolver(ctx, s, "bk-1368-2017")
