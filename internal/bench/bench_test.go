@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"outreach/internal/bench"
@@ -52,8 +53,13 @@ func TestSmallCountry(t *testing.T) {
 			t.Errorf("monthly news: %+v", monthly)
 		}
 		timings, err := bench.Measure(ctx, s, 1, 1)
-		if err != nil || len(timings) != 6 {
+		if err != nil || len(timings) != 7 {
 			t.Errorf("measure: %v %v", timings, err)
+		}
+		// Without the plain SQL over the records: the first request, then
+		// the engine and the plain SQL over the rollups per scope.
+		if timings, err := bench.Measure(ctx, s, 1, 0); err != nil || len(timings) != 5 || !strings.HasPrefix(timings[0].Name, "first request") {
+			t.Errorf("measure without the records: %v %v", timings, err)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -271,19 +272,7 @@ func insertMany(ctx context.Context, tx *sql.Tx, table string, cols []string, ro
 			}
 			var b strings.Builder
 			b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-			for i := range chunk {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteByte('(')
-				for j := range cols {
-					if j > 0 {
-						b.WriteString(", ")
-					}
-					b.WriteByte('?')
-				}
-				b.WriteByte(')')
-			}
+			valuesList(&b, len(chunk), len(cols), false)
 			var err error
 			if stmt, err = tx.PrepareContext(ctx, b.String()); err != nil {
 				return err
@@ -299,6 +288,28 @@ func insertMany(ctx context.Context, tx *sql.Tx, table string, cols []string, ro
 		}
 	}
 	return nil
+}
+
+// valuesList writes the placeholders of n rows of width values:
+// "(?, ?), (?, ?)", or numbered "($1, $2), ($3, $4)".
+func valuesList(b *strings.Builder, n, width int, numbered bool) {
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range width {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if numbered {
+				b.WriteString("$" + strconv.Itoa(i*width+j+1))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
 }
 
 // CheckActivities checks a file's rows as ImportActivities would, without

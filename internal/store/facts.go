@@ -263,26 +263,12 @@ func upsertFacts(ctx context.Context, exec execFunc, numbered bool, table, keyCo
 		chunk := rows[start:min(start+per, len(rows))]
 		var b strings.Builder
 		b.WriteString(head)
-		args := make([]any, 0, len(chunk)*width)
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range r {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				if numbered {
-					b.WriteString("$" + strconv.Itoa(len(args)+1))
-				} else {
-					b.WriteByte('?')
-				}
-				args = append(args, r[j])
-			}
-			b.WriteByte(')')
-		}
+		valuesList(&b, len(chunk), width, numbered)
 		b.WriteString(tail)
+		args := make([]any, 0, len(chunk)*width)
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
 		if err := exec(ctx, b.String(), args...); err != nil {
 			return err
 		}
