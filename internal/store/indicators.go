@@ -77,9 +77,10 @@ type facts struct {
 	// the months in which an activity counted the kind.
 	months       map[string][]monthFact
 	monthsLoaded map[string]bool
-	// unitCond limits a query on a unit column to the unit versions the
-	// facts were read for ("" for all).
-	unitCond func(col string) string
+	// units adds to a query the condition that its unit column is one
+	// of the unit versions the facts were read for (nothing for all),
+	// with its argument after args.
+	units func(query, col string, args ...any) (string, []any)
 }
 
 type modelFact struct {
@@ -179,7 +180,7 @@ func measures(p *outreach.Plan) []string {
 func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, units []int64) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
 		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
-	f.unitCond = func(col string) string { return "" }
+	f.units = func(q, col string, args ...any) (string, []any) { return q, args }
 	if units != nil {
 		// Integers formatted here, never user input.
 		list := make([]string, len(units))
@@ -187,12 +188,20 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 			list[i] = strconv.FormatInt(id, 10)
 		}
 		in := strings.Join(list, ",")
-		f.unitCond = func(col string) string { return " AND " + col + " IN (" + in + ")" }
+		f.units = func(q, col string, args ...any) (string, []any) {
+			if s.engine == Postgres {
+				// One array parameter: PostgreSQL took longer to plan a
+				// literal list of hundreds of ids than to run the query.
+				return q + " AND " + col + " = ANY($" + strconv.Itoa(len(args)+1) + ")", append(args, units)
+			}
+			return q + " AND " + col + " IN (" + in + ")", args
+		}
 	}
 	// The rollups (rollups.go) hold each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year), and
 	// reach and quantities per unit version and year.
-	err := each(ctx, s.db, `SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
+	q, args := f.units(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
+	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		var rec string
 		var dep sql.NullString
@@ -208,7 +217,8 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT year, unit_id FROM key_areas WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
+	q, args = f.units(`SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, "unit_id", planID)
+	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
 		var id int64
 		err := r.Scan(&y, &id)
@@ -220,7 +230,8 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	}
 	models := map[int64]*modelFact{}
 	var order []int64
-	err = each(ctx, s.db, `SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
+	q, args = f.units(`SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, "unit_id", planID)
+	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		m := &modelFact{}
 		err := r.Scan(&id, &m.unit, &m.m.EstablishedOn)
@@ -231,8 +242,9 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
-		WHERE m.plan_id = $1`+f.unitCond("m.unit_id")+` ORDER BY s.since`, []any{planID}, func(r *sql.Rows) error {
+	q, args = f.units(`SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
+		WHERE m.plan_id = $1`, "m.unit_id", planID)
+	err = each(ctx, s.db, q+` ORDER BY s.since`, args, func(r *sql.Rows) error {
 		var id int64
 		var st outreach.ModelStatus
 		if err := r.Scan(&id, &st.Since, &st.Status); err != nil {
@@ -255,7 +267,8 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	}
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
-	err = each(ctx, s.db, `SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`+f.unitCond("unit_id"), []any{planID}, func(r *sql.Rows) error {
+	q, args = f.units(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "unit_id", planID)
+	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		var y int
 		var v [3]float64
@@ -280,7 +293,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	if len(kinds) == 0 {
 		return f, nil
 	}
-	args := []any{planID}
+	args = []any{planID}
 	var marks []string
 	for _, k := range kinds {
 		args = append(args, k)
@@ -313,9 +326,9 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
-		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`+f.unitCond("q.unit_id"),
-		args, func(r *sql.Rows) error {
+	q, args = f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
+		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`, "q.unit_id", args...)
+	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 			var q quantityFact
 			var kind, task int64
 			if err := r.Scan(&q.year, &q.unit, &kind, &task, &q.value); err != nil {
@@ -341,8 +354,9 @@ func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind str
 	for m, c := range monthCols() {
 		mask = append(mask, fmt.Sprintf("CASE WHEN %s > 0 THEN %d ELSE 0 END", c, 1<<m))
 	}
-	return each(ctx, s.db, `SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
-		WHERE f.plan_id = $1 AND k.code = $2`+f.unitCond("f.unit_id"), []any{planID, kind}, func(r *sql.Rows) error {
+	q, args := f.units(`SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
+		WHERE f.plan_id = $1 AND k.code = $2`, "f.unit_id", planID, kind)
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var m monthFact
 		if err := r.Scan(&m.year, &m.unit, &m.mask); err != nil {
 			return err
