@@ -48,6 +48,7 @@ type engine struct {
 	ctx    context.Context
 	plan   *outreach.Plan
 	planID int64
+	ref    planRef
 	q      IndicatorQuery
 	tree   *tree
 	scope  outreach.Unit
@@ -105,14 +106,15 @@ type monthFact struct {
 // newEngine loads what computing a plan's indicators on the tree of asOf
 // needs.
 func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engine, error) {
-	p, planID, err := loadPlan(ctx, s.db, plan)
+	ep, err := s.enginePlan(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
+	p, planID := ep.plan, ep.id
 	if !outreach.ValidDate(asOf) {
 		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", asOf)
 	}
-	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, q: IndicatorQuery{Plan: plan, AsOf: asOf},
+	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, ref: ep.ref, q: IndicatorQuery{Plan: plan, AsOf: asOf},
 		from: fmt.Sprintf("%d-01-01", p.Period.From)}
 	if e.tree, err = s.treeAt(ctx, asOf); err != nil {
 		return nil, err
@@ -124,7 +126,7 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 // plan's facts are read whole.
 const maxRelated = 5000
 
-// factsFor reads the facts a computation over scope needs, unless those
+// readFacts reads the facts a computation over scope needs, unless those
 // read already cover it: for the plan's whole province everything, for a
 // part of it (a province of a national plan, a district) only the unit
 // versions the crosswalk carries into it.
@@ -133,11 +135,7 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 		return nil
 	}
 	var ids []int64
-	pr, err := resolvePlan(e.ctx, e.s.db, e.plan.Code)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(pr.provinces, scope.Code) {
+	if !slices.Contains(e.ref.provinces, scope.Code) {
 		if ids = e.tree.relatedTo(scope); len(ids) > maxRelated {
 			ids = nil
 		}
@@ -329,15 +327,15 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	q, args = f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
 		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`, "q.unit_id", args...)
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
-			var q quantityFact
-			var kind, task int64
-			if err := r.Scan(&q.year, &q.unit, &kind, &task, &q.value); err != nil {
-				return err
-			}
-			q.kind, q.task = kindCode[kind], clause[task]
-			f.quantities = append(f.quantities, q)
-			return nil
-		})
+		var q quantityFact
+		var kind, task int64
+		if err := r.Scan(&q.year, &q.unit, &kind, &task, &q.value); err != nil {
+			return err
+		}
+		q.kind, q.task = kindCode[kind], clause[task]
+		f.quantities = append(f.quantities, q)
+		return nil
+	})
 	return f, err
 }
 
@@ -446,22 +444,18 @@ func (s *Store) scopedEngine(ctx context.Context, q IndicatorQuery) (*engine, In
 // pickScope finds the unit computed over: the query's, or the plan's
 // province (or what it became) as it stood on AsOf.
 func (e *engine) pickScope() error {
-	pr, err := resolvePlan(e.ctx, e.s.db, e.plan.Code)
-	if err != nil {
-		return err
-	}
 	if e.q.Unit != "" {
 		u, ok := e.tree.version(e.q.Unit)
 		if !ok {
 			return outreach.Invalid("unit", "no unit %s was in force on %s", e.q.Unit, e.q.AsOf)
 		}
-		if !pr.inProvince(u.Path) {
+		if !e.ref.inProvince(u.Path) {
 			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
 		}
 		e.scope = u
 		return nil
 	}
-	for _, c := range pr.provinces {
+	for _, c := range e.ref.provinces {
 		if u, ok := e.tree.version(c); ok {
 			e.scope = u
 			return nil

@@ -370,3 +370,32 @@ func TestCrosswalkBackward(t *testing.T) {
 		}
 	})
 }
+
+// The engine keeps plans between requests; a plan imported again with
+// another milestone is what the next computation judges against.
+func TestIndicatorsFollowPlanImport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		before := indicator(t, indicators(t, s, 2018, "", ""), "II.2.1")
+		if before.Milestone == nil || before.Milestone.Value != 75 {
+			t.Fatalf("II.2.1 in 2018 before: %+v", before.Milestone)
+		}
+		p, err := s.Plan(ctx, "bk-1368-2017")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.Targets {
+			for j := range p.Targets[i].Milestones {
+				if p.Targets[i].Code == "II.2.1" && p.Targets[i].Milestones[j].Year == 2018 {
+					p.Targets[i].Milestones[j].Value = 80
+				}
+			}
+		}
+		if _, err := s.ImportPlan(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		if after := indicator(t, indicators(t, s, 2018, "", ""), "II.2.1"); after.Milestone == nil || after.Milestone.Value != 80 {
+			t.Fatalf("II.2.1 in 2018 after the plan changed to 80 %%: %+v", after.Milestone)
+		}
+	})
+}

@@ -43,8 +43,10 @@ type Store struct {
 	writer chan struct{}
 	// dash caches dashboards by data generation (SQLite only).
 	dash dashCache
-	// trees keeps unit trees per date (treecache.go).
+	// trees keeps unit trees per date, plans keeps the engine's plans
+	// (treecache.go).
 	trees treeCache
+	plans planCache
 	// wconn is the connection SQLite write transactions use while they
 	// hold the writer slot.
 	wconn *sql.Conn

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"outreach/internal/outreach"
 )
 
 // Unit trees are kept between requests, one per date asked for: reading
@@ -45,4 +47,52 @@ func (s *Store) treeAt(ctx context.Context, asOf string) (*tree, error) {
 	t.freeze()
 	c.trees[asOf] = t
 	return t, nil
+}
+
+// Plans are kept too, for the indicator engine: loading one (its
+// targets, tasks, agencies…) is about fifteen queries, which on
+// PostgreSQL cost most of one province's computation. A plan changes
+// only by ImportPlan, and what its references resolve to by unit
+// imports; both write audit rows, which refsGeneration follows.
+type planCache struct {
+	mu    sync.Mutex
+	gen   string
+	plans map[string]*enginePlan
+}
+
+// enginePlan is a plan as the engine reads it. It is shared: it must
+// not be changed.
+type enginePlan struct {
+	plan *outreach.Plan
+	id   int64
+	ref  planRef
+}
+
+// enginePlan returns the plan with the code, loaded once per generation
+// of the references.
+func (s *Store) enginePlan(ctx context.Context, code string) (*enginePlan, error) {
+	gen, err := refsGeneration(ctx, s.reads())
+	if err != nil {
+		return nil, err
+	}
+	c := &s.plans
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		c.gen, c.plans = gen, map[string]*enginePlan{}
+	}
+	if p, ok := c.plans[code]; ok {
+		return p, nil
+	}
+	p, id, err := loadPlan(ctx, s.db, code)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := resolvePlan(ctx, s.db, code)
+	if err != nil {
+		return nil, err
+	}
+	ep := &enginePlan{plan: p, id: id, ref: ref}
+	c.plans[code] = ep
+	return ep, nil
 }
