@@ -1,12 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"outreach/internal/outreach"
 )
@@ -70,9 +72,10 @@ type facts struct {
 	firstReceived, firstDeployed map[int64]string
 	keyAreas                     map[int][]int64 // year → units
 	models                       []modelFact
-	// reach[group][year][unit] and wholeReach[group][year]: people reached.
-	reach      map[string]map[int]map[int64]float64
-	wholeReach map[string]map[int]float64
+	// reach[year] lists people reached per unit version (total, women,
+	// children 14–16), wholeReach[year] for the whole province.
+	reach      map[int][]reachFact
+	wholeReach map[int][3]float64
 	quantities []quantityFact
 	// months[kind] lists, per unit (0 for the whole province) and year,
 	// the months in which an activity counted the kind.
@@ -82,6 +85,11 @@ type facts struct {
 	// of the unit versions the facts were read for (nothing for all),
 	// with its argument after args.
 	units func(query, col string, args ...any) (string, []any)
+}
+
+type reachFact struct {
+	unit int64
+	v    [3]float64
 }
 
 type modelFact struct {
@@ -140,7 +148,13 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 			ids = nil
 		}
 	}
-	f, err := e.s.loadFacts(e.ctx, e.planID, measures(e.plan), ids)
+	var monthKinds []string
+	for _, t := range e.plan.Targets {
+		if t.Kind == outreach.KindFrequency && !slices.Contains(monthKinds, t.Measure) {
+			monthKinds = append(monthKinds, t.Measure)
+		}
+	}
+	f, err := e.s.loadFacts(e.ctx, e.planID, measures(e.plan), monthKinds, ids)
 	if err != nil {
 		return err
 	}
@@ -175,9 +189,9 @@ func measures(p *outreach.Plan) []string {
 // units, when not nil, limits them to those unit versions: the rollups'
 // keys begin with the plan and the unit, so each query reads only their
 // rows.
-func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, units []int64) (*facts, error) {
+func (s *Store) loadFacts(ctx context.Context, planID int64, kinds, monthKinds []string, units []int64) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
-		reach: map[string]map[int]map[int64]float64{}, wholeReach: map[string]map[int]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
+		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
 	f.units = func(q, col string, args ...any) (string, []any) { return q, args }
 	if units != nil {
 		// Integers formatted here, never user input.
@@ -195,6 +209,49 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 			return q + " AND " + col + " IN (" + in + ")", args
 		}
 	}
+	// Reading a whole plan's facts (a national plan's are some 200,000
+	// rows), the months of the frequency targets, the quantities and the
+	// reach are read side by side, each on its own connection (SQLite's
+	// WAL and PostgreSQL both let readers run together), each reader
+	// filling its own fields of f. A part's few hundred rows are read one
+	// query after the other: there, more connections cost more than
+	// they save.
+	months := make([][]monthFact, len(monthKinds))
+	var monthsErr, qtyErr, reachErr error
+	readMonths := func() {
+		for i, k := range monthKinds {
+			if months[i], monthsErr = s.readMonths(ctx, planID, f, k); monthsErr != nil {
+				return
+			}
+		}
+	}
+	readQuantities := func() { qtyErr = s.readQuantities(ctx, f, planID, kinds) }
+	readReach := func() { reachErr = s.readReach(ctx, f, planID) }
+	var err error
+	if units == nil {
+		var wg sync.WaitGroup
+		wg.Go(readMonths)
+		wg.Go(readQuantities)
+		wg.Go(readReach)
+		err = s.readDeliveries(ctx, f, planID)
+		wg.Wait()
+	} else {
+		err = s.readDeliveries(ctx, f, planID)
+		readReach()
+		readQuantities()
+		readMonths()
+	}
+	err = cmp.Or(err, reachErr, qtyErr, monthsErr)
+	for i, k := range monthKinds {
+		f.months[k], f.monthsLoaded[k] = months[i], true
+	}
+	return f, err
+}
+
+// readRollups reads the facts other than months into f.
+// readDeliveries reads the communes' first receipts and deployments, the
+// key areas and the models into f.
+func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) error {
 	// The rollups (rollups.go) hold each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year), and
 	// reach and quantities per unit version and year.
@@ -213,7 +270,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	q, args = f.units(`SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, "unit_id", planID)
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
@@ -224,7 +281,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	models := map[int64]*modelFact{}
 	var order []int64
@@ -238,7 +295,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	q, args = f.units(`SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
 		WHERE m.plan_id = $1`, "m.unit_id", planID)
@@ -254,44 +311,48 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, id := range order {
 		f.models = append(f.models, *models[id])
 	}
-	groups := []string{"aud_total", "aud_women", "aud_children"}
-	for _, g := range groups {
-		f.reach[g], f.wholeReach[g] = map[int]map[int64]float64{}, map[int]float64{}
-	}
+	return nil
+}
+
+// readReach reads the people reached per unit version and year into f.
+func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
-	q, args = f.units(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "unit_id", planID)
-	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
-		var id int64
+	q, args := f.units(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "unit_id", planID)
+	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
-		var v [3]float64
-		if err := r.Scan(&id, &y, &v[0], &v[1], &v[2]); err != nil {
+		var rf reachFact
+		if err := r.Scan(&rf.unit, &y, &rf.v[0], &rf.v[1], &rf.v[2]); err != nil {
 			return err
 		}
-		for i, g := range groups {
-			if id == 0 {
-				f.wholeReach[g][y] += v[i]
-				continue
+		if rf.unit == 0 {
+			w := f.wholeReach[y]
+			for i := range w {
+				w[i] += rf.v[i]
 			}
-			if f.reach[g][y] == nil {
-				f.reach[g][y] = map[int64]float64{}
-			}
-			f.reach[g][y][id] += v[i]
+			f.wholeReach[y] = w
+		} else {
+			f.reach[y] = append(f.reach[y], rf)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
+	return nil
+}
+
+// readQuantities reads the counted quantities of the kinds into f.
+func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kinds []string) error {
 	if len(kinds) == 0 {
-		return f, nil
+		return nil
 	}
-	args = []any{planID}
+	args := []any{planID}
 	var marks []string
 	for _, k := range kinds {
 		args = append(args, k)
@@ -304,7 +365,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 	for i := range kinds {
 		kindMarks[i] = fmt.Sprintf("$%d", i+1)
 	}
-	err = each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(kindMarks, ", ")+`)`, args[1:], func(r *sql.Rows) error {
+	err := each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(kindMarks, ", ")+`)`, args[1:], func(r *sql.Rows) error {
 		var id int64
 		var c string
 		err := r.Scan(&id, &c)
@@ -312,7 +373,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
 		var id int64
@@ -322,9 +383,9 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	q, args = f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
+	q, args := f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
 		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`, "q.unit_id", args...)
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var q quantityFact
@@ -336,16 +397,24 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds []string, uni
 		f.quantities = append(f.quantities, q)
 		return nil
 	})
-	return f, err
+	return err
 }
 
 // loadMonths reads, for frequency targets only, the months in which a
-// kind was counted, once per kind.
+// kind was counted, once per kind (loadFacts reads those of the plan's
+// frequency targets ahead).
 func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind string) error {
 	if f.monthsLoaded[kind] {
 		return nil
 	}
-	f.monthsLoaded[kind] = true
+	ms, err := s.readMonths(ctx, planID, f, kind)
+	f.months[kind], f.monthsLoaded[kind] = ms, true
+	return err
+}
+
+// readMonths reads the months in which a kind was counted, per unit
+// version and year, limited to f's units.
+func (s *Store) readMonths(ctx context.Context, planID int64, f *facts, kind string) ([]monthFact, error) {
 	// One bit per month, computed by the database: reading twelve
 	// columns per row cost more than the rest of the computation.
 	var mask []string
@@ -354,16 +423,18 @@ func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind str
 	}
 	q, args := f.units(`SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
 		WHERE f.plan_id = $1 AND k.code = $2`, "f.unit_id", planID, kind)
-	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
+	var out []monthFact
+	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var m monthFact
 		if err := r.Scan(&m.year, &m.unit, &m.mask); err != nil {
 			return err
 		}
 		if m.mask != 0 {
-			f.months[kind] = append(f.months[kind], m)
+			out = append(out, m)
 		}
 		return nil
 	})
+	return out, err
 }
 
 // compute computes every target and quantified task for a year over a
@@ -677,10 +748,11 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, e
 	return sum(u), g.source, nil
 }
 
-var audienceColumn = map[outreach.PopulationGroup]string{
-	outreach.PopEveryone:     "aud_total",
-	outreach.PopWomen:        "aud_women",
-	outreach.PopChildren1416: "aud_children",
+// audienceIndex is a group's place in reachFact.v.
+var audienceIndex = map[outreach.PopulationGroup]int{
+	outreach.PopEveryone:     0,
+	outreach.PopWomen:        1,
+	outreach.PopChildren1416: 2,
 }
 
 var populationGroup = map[outreach.PopulationGroup]string{
@@ -692,14 +764,17 @@ var populationGroup = map[outreach.PopulationGroup]string{
 // reach: people reached (people-times) over the census population of the
 // group, cumulative from the plan's start to the end of the year.
 func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) error {
-	col := audienceColumn[g]
+	i, ok := audienceIndex[g]
+	if !ok {
+		return fmt.Errorf("no audience figure for the group %q", g)
+	}
 	per := map[int64]float64{}
 	whole := 0.0
 	for y := e.plan.Period.From; y <= e.q.Year; y++ {
-		for id, v := range e.facts.reach[col][y] {
-			per[id] += v
+		for _, rf := range e.facts.reach[y] {
+			per[rf.unit] += rf.v[i]
 		}
-		whole += e.facts.wholeReach[col][y]
+		whole += e.facts.wholeReach[y][i]
 	}
 	ind.Numerator = e.attributed(per) + whole*e.scopeShareOfProvince()
 	var source string
