@@ -273,8 +273,16 @@ func (s *Store) resolveAgain(ctx context.Context, tx *sql.Tx, gen string, r *res
 // sources, period) or the units imported, or a quantity kind added. Each
 // of those writes an audit row in its transaction.
 func refsGeneration(ctx context.Context, q querier) (string, error) {
+	return auditGeneration(ctx, q, `'plan', 'units', 'quantity_kind'`)
+}
+
+// auditGeneration is the number and the largest id of the audit rows of
+// some entities (a quoted SQL list of constants): it moves with every
+// committed change to them, from this process or another, including two
+// committed out of id order on PostgreSQL.
+func auditGeneration(ctx context.Context, q querier, entities string) (string, error) {
 	var n, last int64
-	err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE entity IN ('plan', 'units', 'quantity_kind')`).Scan(&n, &last)
+	err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE entity IN (`+entities+`)`).Scan(&n, &last)
 	return fmt.Sprint(n, "/", last), err
 }
 
@@ -341,7 +349,7 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.A
 	now := s.stamp()
 	au := a.Audience
 	var id int64
-	err := s.queryRow(ctx, tx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
+	err := s.cached(tx).QueryRowContext(ctx, `INSERT INTO activities (plan_id, agency_id, task_id, channel_id, title, description, start_date, end_date,
 		whole_province, aud_total, aud_women, aud_men, aud_children, aud_ethnic, cost, funding_source_id, links, notes, search, demo, import_id,
 		created_at, created_by, updated_at, updated_by, n_units)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $22, $23, $24) RETURNING id`,
@@ -356,17 +364,17 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, actor outreach.A
 
 func (s *Store) writeActivityLinks(ctx context.Context, tx *sql.Tx, id int64, a *outreach.Activity, r *resolvedActivity) error {
 	for _, t := range r.themeIDs {
-		if _, err := s.exec(ctx, tx, `INSERT INTO activity_themes (activity_id, theme_id) VALUES ($1, $2)`, id, t); err != nil {
+		if _, err := s.cached(tx).ExecContext(ctx, `INSERT INTO activity_themes (activity_id, theme_id) VALUES ($1, $2)`, id, t); err != nil {
 			return err
 		}
 	}
 	for _, u := range r.units {
-		if _, err := s.exec(ctx, tx, `INSERT INTO activity_units (activity_id, unit_id) VALUES ($1, $2)`, id, u.ID); err != nil {
+		if _, err := s.cached(tx).ExecContext(ctx, `INSERT INTO activity_units (activity_id, unit_id) VALUES ($1, $2)`, id, u.ID); err != nil {
 			return err
 		}
 	}
 	for _, q := range a.Quantities {
-		if _, err := s.exec(ctx, tx, `INSERT INTO activity_quantities (activity_id, kind_id, value) VALUES ($1, $2, $3)`, id, r.kindIDs[q.Kind], q.Value); err != nil {
+		if _, err := s.cached(tx).ExecContext(ctx, `INSERT INTO activity_quantities (activity_id, kind_id, value) VALUES ($1, $2, $3)`, id, r.kindIDs[q.Kind], q.Value); err != nil {
 			return err
 		}
 	}
@@ -415,7 +423,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return err
 		}
 		au := a.Audience
-		_, err = s.exec(ctx, tx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
+		_, err = s.cached(tx).ExecContext(ctx, `UPDATE activities SET plan_id = $1, agency_id = $2, task_id = $3, channel_id = $4, title = $5, description = $6,
 			start_date = $7, end_date = $8, whole_province = $9, aud_total = $10, aud_women = $11, aud_men = $12, aud_children = $13, aud_ethnic = $14,
 			cost = $15, funding_source_id = $16, links = $17, notes = $18, search = $19, updated_at = $20, updated_by = $21, n_units = $23 WHERE id = $22`,
 			r.plan.id, r.agencyID, r.taskID, r.channelID, a.Title, a.Description, a.StartDate, a.EndDate, a.WholeProvince,
@@ -425,7 +433,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 			return err
 		}
 		for _, t := range []string{"activity_themes", "activity_units", "activity_quantities"} {
-			if _, err := s.exec(ctx, tx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
+			if _, err := s.cached(tx).ExecContext(ctx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
 				return err
 			}
 		}

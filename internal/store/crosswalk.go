@@ -98,20 +98,10 @@ func (s *Store) loadTree(ctx context.Context, asOf string) (*tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The latest total on or before the tree's date (the 2019 census, or
-	// a later figure a user imported), else the earliest there is.
-	err = each(ctx, s.db, `SELECT unit_id, value, ref_date FROM unit_populations WHERE grp = 'total' ORDER BY unit_id, ref_date`, nil, func(r *sql.Rows) error {
-		var id int64
-		var v float64
-		var d string
-		if err := r.Scan(&id, &v, &d); err != nil {
-			return err
-		}
-		if _, seen := t.pop[id]; !seen || d <= asOf {
-			t.pop[id] = v
-		}
-		return nil
-	})
+	figures, err := latestFigures(ctx, s.db, "total", asOf)
+	for id, f := range figures {
+		t.pop[id] = f.v
+	}
 	return t, err
 }
 
@@ -315,6 +305,32 @@ func (t *tree) relatedTo(scope outreach.Unit) []int64 {
 	return ids
 }
 
+// figure is a population figure and its source.
+type figure struct {
+	v   float64
+	src string
+}
+
+// latestFigures reads a census group's figure per unit version: the
+// latest on or before asOf (the 2019 census, or a later figure a user
+// imported), else the earliest there is.
+func latestFigures(ctx context.Context, q querier, group, asOf string) (map[int64]figure, error) {
+	figures := map[int64]figure{}
+	err := each(ctx, q, `SELECT unit_id, value, source, ref_date FROM unit_populations WHERE grp = $1 ORDER BY unit_id, ref_date`, []any{group}, func(r *sql.Rows) error {
+		var id int64
+		var f figure
+		var d string
+		if err := r.Scan(&id, &f.v, &f.src, &d); err != nil {
+			return err
+		}
+		if _, seen := figures[id]; !seen || d <= asOf {
+			figures[id] = f
+		}
+		return nil
+	})
+	return figures, err
+}
+
 // groupPop is a census group's figures carried onto the tree's versions.
 type groupPop struct {
 	mapped map[int64]float64
@@ -324,32 +340,15 @@ type groupPop struct {
 // censusSource is the source of the 2019 census figures the project ships.
 const censusSource = "Tổng điều tra dân số và nhà ở 2019 (TCTK)"
 
-// population returns a census group's figures on the tree, read once.
-// Per unit, the latest figure on or before the tree's date (the 2019
-// census unless a later figure was imported), else the earliest.
+// population returns a census group's figures on the tree, read once
+// (latestFigures).
 func (t *tree) population(ctx context.Context, q querier, group string) (*groupPop, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if g, ok := t.groups[group]; ok {
 		return g, nil
 	}
-	type fig struct {
-		v   float64
-		src string
-	}
-	figures := map[int64]fig{}
-	err := each(ctx, q, `SELECT unit_id, value, source, ref_date FROM unit_populations WHERE grp = $1 ORDER BY unit_id, ref_date`, []any{group}, func(r *sql.Rows) error {
-		var id int64
-		var f fig
-		var d string
-		if err := r.Scan(&id, &f.v, &f.src, &d); err != nil {
-			return err
-		}
-		if _, seen := figures[id]; !seen || d <= t.asOf {
-			figures[id] = f
-		}
-		return nil
-	})
+	figures, err := latestFigures(ctx, q, group, t.asOf)
 	if err != nil {
 		return nil, err
 	}

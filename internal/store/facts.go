@@ -19,7 +19,7 @@ import (
 // of the title touches no rollup row), and only the rows that move are
 // upserted. The grouped SQL in rollups.go stays the definition: it fills
 // the tables in the migration and RollupDrift recomputes from it, and
-// TestRollupsEqualRecomputation checks after every step that the two
+// TestRollupsFollowEveryWrite checks after every step that the two
 // agree.
 
 // contribution is what one activity adds to the rollups: its audience
@@ -140,42 +140,30 @@ func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (c
 	var c contribution
 	var start string
 	var tot, wom, chi sql.NullInt64
-	err := s.queryRow(ctx, tx, `SELECT plan_id, start_date, coalesce(task_id, 0), aud_total, aud_women, aud_children, n_units
+	err := s.cached(tx).QueryRowContext(ctx, `SELECT plan_id, start_date, coalesce(task_id, 0), aud_total, aud_women, aud_children, n_units
 		FROM activities WHERE id = $1`, id).Scan(&c.plan, &start, &c.task, &tot, &wom, &chi, &c.nUnits)
 	if err != nil {
 		return c, fmt.Errorf("rollup: activity %d: %w", id, err)
 	}
 	c.year, c.month = dateYearMonth(start)
 	c.total, c.women, c.children = float64(tot.Int64), float64(wom.Int64), float64(chi.Int64)
-	rows, err := s.query(ctx, tx, `SELECT unit_id FROM activity_units WHERE activity_id = $1`, id)
-	if err != nil {
-		return c, err
-	}
-	for rows.Next() {
+	q := s.cached(tx)
+	err = each(ctx, q, `SELECT unit_id FROM activity_units WHERE activity_id = $1`, []any{id}, func(r *sql.Rows) error {
 		var u int64
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return c, err
-		}
+		err := r.Scan(&u)
 		c.units = append(c.units, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return c, err
-	}
-	rows, err = s.query(ctx, tx, `SELECT kind_id, value FROM activity_quantities WHERE activity_id = $1`, id)
+		return err
+	})
 	if err != nil {
 		return c, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var q kindValue
-		if err := rows.Scan(&q.kind, &q.value); err != nil {
-			return c, err
-		}
-		c.quantities = append(c.quantities, q)
-	}
-	return c, rows.Err()
+	err = each(ctx, q, `SELECT kind_id, value FROM activity_quantities WHERE activity_id = $1`, []any{id}, func(r *sql.Rows) error {
+		var kv kindValue
+		err := r.Scan(&kv.kind, &kv.value)
+		c.quantities = append(c.quantities, kv)
+		return err
+	})
+	return c, err
 }
 
 // execFunc runs one statement: a *sql.Tx's, or a pgx transaction's
@@ -280,7 +268,7 @@ func upsertFacts(ctx context.Context, exec execFunc, numbered bool, table, keyCo
 // store's statement cache.
 func (s *Store) txExec(tx *sql.Tx) execFunc {
 	return func(ctx context.Context, q string, args ...any) error {
-		_, err := s.exec(ctx, tx, q, args...)
+		_, err := s.cached(tx).ExecContext(ctx, q, args...)
 		return err
 	}
 }

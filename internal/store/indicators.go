@@ -79,8 +79,8 @@ type facts struct {
 	quantities []quantityFact
 	// months[kind] lists, per unit (0 for the whole province) and year,
 	// the months in which an activity counted the kind.
-	months       map[string][]monthFact
-	monthsLoaded map[string]bool
+	// Those of the plan's frequency targets are read with the rest.
+	months map[string][]monthFact
 	// units adds to a query the condition that its unit column is one
 	// of the unit versions the facts were read for (nothing for all),
 	// with its argument after args.
@@ -191,7 +191,7 @@ func measures(p *outreach.Plan) []string {
 // rows.
 func (s *Store) loadFacts(ctx context.Context, planID int64, kinds, monthKinds []string, units []int64) (*facts, error) {
 	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
-		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}, monthsLoaded: map[string]bool{}}
+		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}}
 	f.units = func(q, col string, args ...any) (string, []any) { return q, args }
 	if units != nil {
 		// Integers formatted here, never user input.
@@ -243,18 +243,16 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds, monthKinds [
 	}
 	err = cmp.Or(err, reachErr, qtyErr, monthsErr)
 	for i, k := range monthKinds {
-		f.months[k], f.monthsLoaded[k] = months[i], true
+		f.months[k] = months[i]
 	}
 	return f, err
 }
 
-// readRollups reads the facts other than months into f.
 // readDeliveries reads the communes' first receipts and deployments, the
 // key areas and the models into f.
 func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) error {
-	// The rollups (rollups.go) hold each commune's first receipt and
-	// deployment within the plan (from 1 January of its first year), and
-	// reach and quantities per unit version and year.
+	// fact_delivery (rollups.go) holds each commune's first receipt and
+	// deployment within the plan (from 1 January of its first year).
 	q, args := f.units(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
 	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
@@ -324,7 +322,7 @@ func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
 	q, args := f.units(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "unit_id", planID)
-	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
 		var rf reachFact
 		if err := r.Scan(&rf.unit, &y, &rf.v[0], &rf.v[1], &rf.v[2]); err != nil {
@@ -341,10 +339,6 @@ func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
 }
 
 // readQuantities reads the counted quantities of the kinds into f.
@@ -352,27 +346,28 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kind
 	if len(kinds) == 0 {
 		return nil
 	}
-	args := []any{planID}
+	// Rows are unique per unit, year, kind and task: the kinds and tasks
+	// are looked up here and the rows read by their ids, rather than
+	// joined and grouped on text.
+	var codes []any
 	var marks []string
 	for _, k := range kinds {
-		args = append(args, k)
-		marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		codes = append(codes, k)
+		marks = append(marks, fmt.Sprintf("$%d", len(codes)))
 	}
-	// Rows are unique per unit, year, kind and task: the kind and task
-	// codes are looked up here rather than joined and grouped on text.
 	kindCode, clause := map[int64]string{}, map[int64]string{0: ""}
-	kindMarks := make([]string, len(kinds))
-	for i := range kinds {
-		kindMarks[i] = fmt.Sprintf("$%d", i+1)
-	}
-	err := each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(kindMarks, ", ")+`)`, args[1:], func(r *sql.Rows) error {
+	args := []any{planID}
+	var idMarks []string
+	err := each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`)`, codes, func(r *sql.Rows) error {
 		var id int64
 		var c string
 		err := r.Scan(&id, &c)
 		kindCode[id] = c
+		args = append(args, id)
+		idMarks = append(idMarks, fmt.Sprintf("$%d", len(args)))
 		return err
 	})
-	if err != nil {
+	if err != nil || len(kindCode) == 0 {
 		return err
 	}
 	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
@@ -386,8 +381,8 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kind
 		return err
 	}
 	q, args := f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
-		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (SELECT id FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`))`, "q.unit_id", args...)
-	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
+		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (`+strings.Join(idMarks, ", ")+`)`, "q.unit_id", args...)
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var q quantityFact
 		var kind, task int64
 		if err := r.Scan(&q.year, &q.unit, &kind, &task, &q.value); err != nil {
@@ -397,19 +392,6 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kind
 		f.quantities = append(f.quantities, q)
 		return nil
 	})
-	return err
-}
-
-// loadMonths reads, for frequency targets only, the months in which a
-// kind was counted, once per kind (loadFacts reads those of the plan's
-// frequency targets ahead).
-func (s *Store) loadMonths(ctx context.Context, planID int64, f *facts, kind string) error {
-	if f.monthsLoaded[kind] {
-		return nil
-	}
-	ms, err := s.readMonths(ctx, planID, f, kind)
-	f.months[kind], f.monthsLoaded[kind] = ms, true
-	return err
 }
 
 // readMonths reads the months in which a kind was counted, per unit
@@ -821,9 +803,6 @@ func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
 // plan's first month to the end of the year in which at least one
 // activity of the scope counted the kind.
 func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
-	if err := e.s.loadMonths(e.ctx, e.planID, e.facts, kind); err != nil {
-		return err
-	}
 	first := e.plan.Decision.Date[:7]
 	end := e.to[:7]
 	// The months counted in the scope, per year, as bits; then the

@@ -245,51 +245,71 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
-// exec, queryRow and query run a statement in tx. On SQLite the statement
-// is prepared once per connection and kept: parsing and planning a small
+// cachedQuerier runs statements through the store's statement cache,
+// inside tx or, when tx is nil, on the pool. On SQLite a statement is
+// prepared once per connection and kept: parsing and planning a small
 // statement costs about as much as running it, and the write path runs
-// the same few dozen statements for every record. (pgx caches prepared
-// statements per connection by itself.) Only statements with a fixed
+// the same few dozen statements for every record (pgx caches prepared
+// statements per connection by itself). Only statements with a fixed
 // text belong here, never text built from user input.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	st, err := s.prepared(ctx, tx, q)
-	if err != nil || st == nil {
-		if err != nil {
-			return nil, err
-		}
-		return tx.ExecContext(ctx, q, args...)
-	}
-	return st.ExecContext(ctx, args...)
+type cachedQuerier struct {
+	s  *Store
+	tx *sql.Tx
 }
 
-func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
-	if st, err := s.prepared(ctx, tx, q); err == nil && st != nil {
-		return st.QueryRowContext(ctx, args...)
+// cached runs tx's statements through the cache; reads runs reads on the
+// pool through it, for the requests that come by the hundred per second
+// (a token's user, the record just written).
+func (s *Store) cached(tx *sql.Tx) cachedQuerier { return cachedQuerier{s, tx} }
+func (s *Store) reads() cachedQuerier            { return cachedQuerier{s: s} }
+
+// stmt returns q prepared for the querier, or nil where the store does
+// not cache statements. database/sql reuses a statement already prepared
+// on the transaction's connection and closes only the transaction's
+// handle at its end.
+func (c cachedQuerier) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	st, err := c.s.dbStmt(ctx, q)
+	if st == nil || err != nil || c.tx == nil {
+		return st, err
 	}
-	return tx.QueryRowContext(ctx, q, args...)
+	return c.tx.StmtContext(ctx, st), nil
 }
 
-func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
-	st, err := s.prepared(ctx, tx, q)
+// plain is the querier statements run on unprepared.
+func (c cachedQuerier) plain() querier {
+	if c.tx != nil {
+		return c.tx
+	}
+	return c.s.db
+}
+
+func (c cachedQuerier) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	if st == nil {
-		return tx.QueryContext(ctx, q, args...)
+		return c.plain().QueryContext(ctx, q, args...)
 	}
 	return st.QueryContext(ctx, args...)
 }
 
-// prepared returns q prepared for tx, or nil where the store does not
-// cache statements. database/sql reuses a statement already prepared on
-// the transaction's connection and closes only the transaction's handle
-// at its end.
-func (s *Store) prepared(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
-	st, err := s.dbStmt(ctx, q)
-	if st == nil || err != nil {
+func (c cachedQuerier) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := c.stmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.plain().QueryRowContext(ctx, q, args...)
+}
+
+func (c cachedQuerier) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	return tx.StmtContext(ctx, st), nil
+	if st == nil {
+		return c.plain().ExecContext(ctx, q, args...)
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // dbStmt returns q prepared on the pool (database/sql prepares it again
@@ -321,63 +341,6 @@ func (s *Store) dbStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 // more than it should: past it, statements run unprepared.
 const maxStmts = 1000
 
-// cachedTx is a transaction whose statements go through the store's
-// statement cache, for code that takes a querier.
-type cachedTx struct {
-	s  *Store
-	tx *sql.Tx
-}
-
-func (s *Store) cached(tx *sql.Tx) cachedTx { return cachedTx{s, tx} }
-
-func (c cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return c.s.query(ctx, c.tx, q, args...)
-}
-
-func (c cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return c.s.queryRow(ctx, c.tx, q, args...)
-}
-
-func (c cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return c.s.exec(ctx, c.tx, q, args...)
-}
-
-// cachedDB runs reads outside a transaction through the statement cache,
-// for the requests that come by the hundred per second (a token's user,
-// the record just written).
-type cachedDB struct{ s *Store }
-
-func (s *Store) reads() cachedDB { return cachedDB{s} }
-
-func (c cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := c.s.dbStmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if st == nil {
-		return c.s.db.QueryContext(ctx, q, args...)
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-func (c cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	if st, err := c.s.dbStmt(ctx, q); err == nil && st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return c.s.db.QueryRowContext(ctx, q, args...)
-}
-
-func (c cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	st, err := c.s.dbStmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if st == nil {
-		return c.s.db.ExecContext(ctx, q, args...)
-	}
-	return st.ExecContext(ctx, args...)
-}
-
 // audit writes one audit row inside tx. before and after are marshalled to
 // JSON; nil leaves the column empty.
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor outreach.Actor, action, entity, key string, before, after any) error {
@@ -400,7 +363,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor outreach.Actor, act
 	if actor.UserID != 0 {
 		actorID = actor.UserID
 	}
-	_, err = s.exec(ctx, tx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after)
+	_, err = s.cached(tx).ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, before, after)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.stamp(), actorID, actor.Name(), action, entity, key, b, a)
 	return err
 }

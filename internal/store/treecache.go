@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"outreach/internal/outreach"
@@ -26,12 +25,10 @@ const maxTrees = 8
 
 // treeAt returns the unit tree as it stood on asOf, frozen for sharing.
 func (s *Store) treeAt(ctx context.Context, asOf string) (*tree, error) {
-	var n, last int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM audit_log WHERE entity = 'units'`).Scan(&n, &last)
+	gen, err := auditGeneration(ctx, s.reads(), `'units'`)
 	if err != nil {
 		return nil, err
 	}
-	gen := fmt.Sprint(n, "/", last)
 	c := &s.trees
 	c.mu.Lock()
 	defer c.mu.Unlock()
