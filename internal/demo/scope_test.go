@@ -17,7 +17,8 @@ import (
 // must equal those computed from all of the plan's facts (the
 // dashboard's rows per district or new commune), on the tree of the
 // year and on the 2025 tree, with requests running concurrently on the
-// shared unit trees.
+// shared unit trees. So must the whole province's, from the facts the
+// database sums (lumped).
 func TestScopedFactsEqualWholePlan(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		if _, _, err := setup.Seed(ctx, s, system); err != nil {
@@ -34,6 +35,21 @@ func TestScopedFactsEqualWholePlan(t *testing.T) {
 			d, err := s.Dashboard(ctx, q)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The whole province, from facts the database summed over
+			// every version that lands whole in it (lumped facts), equals
+			// the dashboard's figures from every version's own.
+			set, err := s.Indicators(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(set.Indicators) != len(d.Indicators) {
+				t.Fatalf("%+v: %d indicators, dashboard %d", q, len(set.Indicators), len(d.Indicators))
+			}
+			for i, ind := range set.Indicators {
+				if whole := d.Indicators[i]; ind.Code != whole.Code || !same(ind, whole) {
+					t.Errorf("as of %s, province %s: lumped %s, from every version %s", set.AsOf, ind.Code, ind, whole)
+				}
 			}
 			// Parts where something was recorded (after 2025 the
 			// province is Thái Nguyên, most of whose communes have

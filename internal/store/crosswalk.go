@@ -44,6 +44,8 @@ type tree struct {
 	mu      sync.Mutex
 	groups  map[string]*groupPop
 	related map[string][]int64 // by scope path
+	apart   map[string][]int64 // by scope path
+	communs map[string]map[int64]bool
 }
 
 type link struct {
@@ -303,6 +305,65 @@ func (t *tree) relatedTo(scope outreach.Unit) []int64 {
 	}
 	t.related[scope.Path] = ids
 	return ids
+}
+
+// apartFrom lists the versions whose figures do not land whole in the
+// subtree of scope: the crosswalk carries only part of them there, or
+// none. Every other version's figures count in full, so their facts can
+// be summed by the database before the engine sees them (lumped facts,
+// indicators.go).
+func (t *tree) apartFrom(scope outreach.Unit) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ids, ok := t.apart[scope.Path]; ok {
+		return ids
+	}
+	ids := []int64{}
+	for id := range t.units {
+		if !t.wholeIn(id, scope) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if t.apart == nil {
+		t.apart = map[string][]int64{}
+	}
+	t.apart[scope.Path] = ids
+	return ids
+}
+
+// communesIn is the set of communes in force in the subtree of scope. It
+// is shared: it must not be changed.
+func (t *tree) communesIn(scope outreach.Unit) map[int64]bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if set, ok := t.communs[scope.Path]; ok {
+		return set
+	}
+	set := map[int64]bool{}
+	for id := range t.current {
+		if u := t.units[id]; u.IsCommune() && t.inScope(id, scope) {
+			set[id] = true
+		}
+	}
+	if t.communs == nil {
+		t.communs = map[string]map[int64]bool{}
+	}
+	t.communs[scope.Path] = set
+	return set
+}
+
+// wholeIn reports whether all of a version's figures land in the subtree
+// of scope, read as the summed facts are (an abolished unit's passed up to
+// its ancestor).
+func (t *tree) wholeIn(id int64, scope outreach.Unit) bool {
+	sum := 0.0
+	for _, w := range t.weights(id, true) {
+		if t.inScope(w.id, scope) {
+			sum += w.w
+		}
+	}
+	return math.Abs(sum-1) <= 1e-9
 }
 
 // figure is a population figure and its source.

@@ -51,6 +51,7 @@ type engine struct {
 	plan   *outreach.Plan
 	planID int64
 	ref    planRef
+	ep     *enginePlan
 	q      IndicatorQuery
 	tree   *tree
 	scope  outreach.Unit
@@ -58,9 +59,13 @@ type engine struct {
 	to     string // last day of the year
 	facts  *facts
 	// factsFor is the scope the facts were read for (all of the plan's
-	// when factsAll).
-	factsFor outreach.Unit
-	factsAll bool
+	// when factsAll; that scope only when factsLumped).
+	factsFor    outreach.Unit
+	factsAll    bool
+	factsLumped bool
+	// lumpWhole asks for lumped facts when the whole plan is computed:
+	// set by callers that compute one scope.
+	lumpWhole bool
 }
 
 // facts are the plan's records reduced once per engine to what indicators
@@ -81,10 +86,92 @@ type facts struct {
 	// the months in which an activity counted the kind.
 	// Those of the plan's frequency targets are read with the rest.
 	months map[string][]monthFact
-	// units adds to a query the condition that its unit column is one
-	// of the unit versions the facts were read for (nothing for all),
-	// with its argument after args.
-	units func(query, col string, args ...any) (string, []any)
+	// sel is the rows the facts were read from.
+	sel factSel
+}
+
+// lumpUnit stands, in lumped facts, for every unit version whose figures
+// land whole in the scope the facts were read for.
+const lumpUnit = -1
+
+// factSel selects the rollup rows facts are read from: those of some unit
+// versions, or all; lumped or one per version.
+//
+// Lumped facts are summed by the database over every version whose
+// figures the crosswalk carries whole into the scope (all but those
+// apart, and 0, the whole province's, which are read one per version):
+// a whole country's figures are a few dozen rows instead of some 200,000,
+// summed in key order (migration 0007). They serve that one scope only,
+// so engines that compute one scope ask for them (lumpWhole).
+type factSel struct {
+	units []int64 // only these versions (nil: every version)
+	// years bounds the rollup rows read one per version, so that they
+	// are found by key (kind, year, unit).
+	years []int
+	lump  bool
+	apart []int64 // lumped: the versions read one by one, 0 first
+	pg    bool
+}
+
+// only adds to a query the condition that its unit column is one of the
+// selected versions (nothing for all), with its argument after args.
+func (fs factSel) only(q, unitCol string, args ...any) (string, []any) {
+	return fs.in(q, unitCol, fs.units, args)
+}
+
+// perUnit adds to a rollup query the condition that its unit is one of
+// those read one per version (nothing for all unless lumped).
+func (fs factSel) perUnit(q, yearCol, unitCol string, args ...any) (string, []any) {
+	ids := fs.units
+	if fs.lump {
+		ids = fs.apart
+	}
+	if ids == nil {
+		return q, args
+	}
+	years := make([]int64, len(fs.years))
+	for i, y := range fs.years {
+		years[i] = int64(y)
+	}
+	return fs.in(q+" AND "+yearCol+" IN ("+idList(years)+")", unitCol, ids, args)
+}
+
+func (fs factSel) in(q, col string, ids []int64, args []any) (string, []any) {
+	if ids == nil {
+		return q, args
+	}
+	if fs.pg {
+		// One array parameter: PostgreSQL took longer to plan a literal
+		// list of hundreds of ids than to run the query.
+		return q + " AND " + col + " = ANY($" + strconv.Itoa(len(args)+1) + ")", append(args, ids)
+	}
+	// Integers formatted here, never user input.
+	return q + " AND " + col + " IN (" + idList(ids) + ")", args
+}
+
+// lumped adds to a query the condition that its unit column is none of
+// those read one per version.
+func (fs factSel) lumped(q, unitCol string) string {
+	// Usually few: 0, the versions split across the scope's border and
+	// those outside it (at most maxRelated, readFacts).
+	return q + " AND " + unitCol + " NOT IN (" + idList(fs.apart) + ")"
+}
+
+// decisionYear is the year of the plan's decision, from which frequency
+// targets count.
+func decisionYear(p *outreach.Plan) int {
+	if y, err := strconv.Atoi(p.Decision.Date[:min(4, len(p.Decision.Date))]); err == nil {
+		return y
+	}
+	return p.Period.From
+}
+
+func idList(ids []int64) string {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(list, ",")
 }
 
 type reachFact struct {
@@ -122,7 +209,7 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 	if !outreach.ValidDate(asOf) {
 		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", asOf)
 	}
-	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, ref: ep.ref, q: IndicatorQuery{Plan: plan, AsOf: asOf},
+	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, ref: ep.ref, ep: ep, q: IndicatorQuery{Plan: plan, AsOf: asOf},
 		from: fmt.Sprintf("%d-01-01", p.Period.From)}
 	if e.tree, err = s.treeAt(ctx, asOf); err != nil {
 		return nil, err
@@ -139,26 +226,34 @@ const maxRelated = 5000
 // part of it (a province of a national plan, a district) only the unit
 // versions the crosswalk carries into it.
 func (e *engine) readFacts(scope outreach.Unit) error {
-	if e.facts != nil && (e.factsAll || e.tree.inScope(scope.ID, e.factsFor)) {
-		return nil
+	if e.facts != nil {
+		switch {
+		case e.factsLumped:
+			if scope.ID == e.factsFor.ID {
+				return nil
+			}
+		case e.factsAll || e.tree.inScope(scope.ID, e.factsFor):
+			return nil
+		}
 	}
-	var ids []int64
+	sel := factSel{pg: e.s.engine == Postgres}
 	if !slices.Contains(e.ref.provinces, scope.Code) {
-		if ids = e.tree.relatedTo(scope); len(ids) > maxRelated {
-			ids = nil
+		if ids := e.tree.relatedTo(scope); len(ids) <= maxRelated {
+			sel.units = ids
+		}
+	} else if e.lumpWhole {
+		if apart := e.tree.apartFrom(scope); len(apart) < maxRelated {
+			sel.lump, sel.apart = true, append([]int64{0}, apart...)
 		}
 	}
-	var monthKinds []string
-	for _, t := range e.plan.Targets {
-		if t.Kind == outreach.KindFrequency && !slices.Contains(monthKinds, t.Measure) {
-			monthKinds = append(monthKinds, t.Measure)
-		}
+	for y := min(e.plan.Period.From, decisionYear(e.plan)); y <= e.plan.Period.To; y++ {
+		sel.years = append(sel.years, y)
 	}
-	f, err := e.s.loadFacts(e.ctx, e.planID, measures(e.plan), monthKinds, ids)
+	f, err := e.s.loadFacts(e.ctx, e.ep, sel)
 	if err != nil {
 		return err
 	}
-	e.facts, e.factsFor, e.factsAll = f, scope, ids == nil
+	e.facts, e.factsFor, e.factsAll, e.factsLumped = f, scope, sel.units == nil, sel.lump
 	return nil
 }
 
@@ -183,52 +278,54 @@ func measures(p *outreach.Plan) []string {
 	return out
 }
 
-// loadFacts reduces the plan's records with a handful of grouped queries;
-// quantities only of the kinds the plan counts.
-//
-// units, when not nil, limits them to those unit versions: the rollups'
-// keys begin with the plan and the unit, so each query reads only their
-// rows.
-func (s *Store) loadFacts(ctx context.Context, planID int64, kinds, monthKinds []string, units []int64) (*facts, error) {
-	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
-		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}}
-	f.units = func(q, col string, args ...any) (string, []any) { return q, args }
-	if units != nil {
-		// Integers formatted here, never user input.
-		list := make([]string, len(units))
-		for i, id := range units {
-			list[i] = strconv.FormatInt(id, 10)
-		}
-		in := strings.Join(list, ",")
-		f.units = func(q, col string, args ...any) (string, []any) {
-			if s.engine == Postgres {
-				// One array parameter: PostgreSQL took longer to plan a
-				// literal list of hundreds of ids than to run the query.
-				return q + " AND " + col + " = ANY($" + strconv.Itoa(len(args)+1) + ")", append(args, units)
-			}
-			return q + " AND " + col + " IN (" + in + ")", args
+// quantifiedTasks lists the clauses of the tasks with a quantified goal.
+func quantifiedTasks(p *outreach.Plan) []string {
+	var out []string
+	for _, t := range p.Tasks {
+		if t.Quantity != nil {
+			out = append(out, t.Clause)
 		}
 	}
+	return out
+}
+
+// frequencyMeasures lists the quantity kinds the frequency targets count.
+func frequencyMeasures(p *outreach.Plan) []string {
+	var out []string
+	for _, t := range p.Targets {
+		if t.Kind == outreach.KindFrequency && !slices.Contains(out, t.Measure) {
+			out = append(out, t.Measure)
+		}
+	}
+	return out
+}
+
+// loadFacts reduces the plan's records with a handful of grouped queries;
+// quantities only of the kinds the plan counts.
+func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, sel factSel) (*facts, error) {
+	planID, monthKinds := ep.id, frequencyMeasures(ep.plan)
+	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
+		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}, sel: sel}
 	// Reading a whole plan's facts (a national plan's are some 200,000
-	// rows), the months of the frequency targets, the quantities and the
-	// reach are read side by side, each on its own connection (SQLite's
-	// WAL and PostgreSQL both let readers run together), each reader
-	// filling its own fields of f. A part's few hundred rows are read one
-	// query after the other: there, more connections cost more than
-	// they save.
+	// rows, or their sums), the months of the frequency targets, the
+	// quantities and the reach are read side by side, each on its own
+	// connection (SQLite's WAL and PostgreSQL both let readers run
+	// together), each reader filling its own fields of f. A part's few
+	// hundred rows are read one query after the other: there, more
+	// connections cost more than they save.
 	months := make([][]monthFact, len(monthKinds))
 	var monthsErr, qtyErr, reachErr error
 	readMonths := func() {
 		for i, k := range monthKinds {
-			if months[i], monthsErr = s.readMonths(ctx, planID, f, k); monthsErr != nil {
+			if months[i], monthsErr = s.readMonths(ctx, ep, f, k); monthsErr != nil {
 				return
 			}
 		}
 	}
-	readQuantities := func() { qtyErr = s.readQuantities(ctx, f, planID, kinds) }
+	readQuantities := func() { qtyErr = s.readQuantities(ctx, f, ep) }
 	readReach := func() { reachErr = s.readReach(ctx, f, planID) }
 	var err error
-	if units == nil {
+	if sel.units == nil {
 		var wg sync.WaitGroup
 		wg.Go(readMonths)
 		wg.Go(readQuantities)
@@ -253,7 +350,7 @@ func (s *Store) loadFacts(ctx context.Context, planID int64, kinds, monthKinds [
 func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) error {
 	// fact_delivery (rollups.go) holds each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year).
-	q, args := f.units(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
+	q, args := f.sel.only(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
 	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		var rec string
@@ -270,7 +367,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	if err != nil {
 		return err
 	}
-	q, args = f.units(`SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, "unit_id", planID)
+	q, args = f.sel.only(`SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, "unit_id", planID)
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
 		var id int64
@@ -283,7 +380,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	}
 	models := map[int64]*modelFact{}
 	var order []int64
-	q, args = f.units(`SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, "unit_id", planID)
+	q, args = f.sel.only(`SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, "unit_id", planID)
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		m := &modelFact{}
@@ -295,7 +392,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	if err != nil {
 		return err
 	}
-	q, args = f.units(`SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
+	q, args = f.sel.only(`SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
 		WHERE m.plan_id = $1`, "m.unit_id", planID)
 	err = each(ctx, s.db, q+` ORDER BY s.since`, args, func(r *sql.Rows) error {
 		var id int64
@@ -321,67 +418,101 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
-	q, args := f.units(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "unit_id", planID)
-	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
-		var y int
-		var rf reachFact
-		if err := r.Scan(&rf.unit, &y, &rf.v[0], &rf.v[1], &rf.v[2]); err != nil {
-			return err
-		}
-		if rf.unit == 0 {
+	add := func(unit int64, y int, v [3]float64) {
+		if unit == 0 {
 			w := f.wholeReach[y]
 			for i := range w {
-				w[i] += rf.v[i]
+				w[i] += v[i]
 			}
 			f.wholeReach[y] = w
 		} else {
-			f.reach[y] = append(f.reach[y], rf)
+			f.reach[y] = append(f.reach[y], reachFact{unit, v})
 		}
-		return nil
+	}
+	if f.sel.lump {
+		q := f.sel.lumped(`SELECT year, sum(total), sum(women), sum(children) FROM fact_reach WHERE plan_id = $1`, "unit_id")
+		err := each(ctx, s.db, q+` GROUP BY year`, []any{planID}, func(r *sql.Rows) error {
+			var y int
+			var v [3]float64
+			err := r.Scan(&y, &v[0], &v[1], &v[2])
+			add(lumpUnit, y, v)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	q, args := f.sel.perUnit(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "year", "unit_id", planID)
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
+		var y int
+		var rf reachFact
+		err := r.Scan(&rf.unit, &y, &rf.v[0], &rf.v[1], &rf.v[2])
+		add(rf.unit, y, rf.v)
+		return err
 	})
 }
 
-// readQuantities reads the counted quantities of the kinds into f.
-func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kinds []string) error {
-	if len(kinds) == 0 {
+// readQuantities reads the counted quantities of the kinds the plan's
+// targets and tasks count into f.
+func (s *Store) readQuantities(ctx context.Context, f *facts, ep *enginePlan) error {
+	// Rows are unique per unit, year, kind and task: they are read by
+	// the ids of the kinds, and their tasks' ids told by clause.
+	kindCode := map[int64]string{}
+	args := []any{ep.id}
+	var idMarks []string
+	for _, k := range measures(ep.plan) {
+		if id, ok := ep.kinds[k]; ok {
+			kindCode[id] = k
+			args = append(args, id)
+			idMarks = append(idMarks, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	if len(kindCode) == 0 {
 		return nil
 	}
-	// Rows are unique per unit, year, kind and task: the kinds and tasks
-	// are looked up here and the rows read by their ids, rather than
-	// joined and grouped on text.
-	var codes []any
-	var marks []string
-	for _, k := range kinds {
-		codes = append(codes, k)
-		marks = append(marks, fmt.Sprintf("$%d", len(codes)))
+	clause := ep.tasks
+	var taskIDs []int64
+	tasks := quantifiedTasks(ep.plan)
+	for id, c := range clause {
+		if id != 0 && slices.Contains(tasks, c) {
+			taskIDs = append(taskIDs, id)
+		}
 	}
-	kindCode, clause := map[int64]string{}, map[int64]string{0: ""}
-	args := []any{planID}
-	var idMarks []string
-	err := each(ctx, s.db, `SELECT id, code FROM quantity_kinds WHERE code IN (`+strings.Join(marks, ", ")+`)`, codes, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		kindCode[id] = c
-		args = append(args, id)
-		idMarks = append(idMarks, fmt.Sprintf("$%d", len(args)))
-		return err
-	})
-	if err != nil || len(kindCode) == 0 {
-		return err
+	slices.Sort(taskIDs)
+	base := `FROM fact_quantity q WHERE q.plan_id = $1 AND q.kind_id IN (` + strings.Join(idMarks, ", ") + `) AND q.value <> 0`
+	if f.sel.lump {
+		// Per kind and year: the sum over every task, and the sums of
+		// the tasks that count on their own; what the rest of the tasks
+		// did goes under no task.
+		sums := []string{"sum(q.value)"}
+		for _, id := range taskIDs {
+			sums = append(sums, fmt.Sprintf("sum(CASE WHEN q.task_id = %d THEN q.value ELSE 0 END)", id))
+		}
+		q := f.sel.lumped(`SELECT q.kind_id, q.year, `+strings.Join(sums, ", ")+` `+base, "q.unit_id")
+		err := each(ctx, s.db, q+` GROUP BY q.kind_id, q.year`, args, func(r *sql.Rows) error {
+			var kind int64
+			var y int
+			v := make([]float64, len(sums))
+			dest := []any{&kind, &y}
+			for i := range v {
+				dest = append(dest, &v[i])
+			}
+			if err := r.Scan(dest...); err != nil {
+				return err
+			}
+			rest := v[0]
+			for i, id := range taskIDs {
+				rest -= v[i+1]
+				f.quantities = append(f.quantities, quantityFact{year: y, unit: lumpUnit, kind: kindCode[kind], task: clause[id], value: v[i+1]})
+			}
+			f.quantities = append(f.quantities, quantityFact{year: y, unit: lumpUnit, kind: kindCode[kind], value: rest})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
-	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		clause[id] = c
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	q, args := f.units(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value FROM fact_quantity q
-		WHERE q.plan_id = $1 AND q.value <> 0 AND q.kind_id IN (`+strings.Join(idMarks, ", ")+`)`, "q.unit_id", args...)
+	q, args := f.sel.perUnit(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value `+base, "q.year", "q.unit_id", args...)
 	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var q quantityFact
 		var kind, task int64
@@ -396,26 +527,44 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, planID int64, kind
 
 // readMonths reads the months in which a kind was counted, per unit
 // version and year, limited to f's units.
-func (s *Store) readMonths(ctx context.Context, planID int64, f *facts, kind string) ([]monthFact, error) {
+func (s *Store) readMonths(ctx context.Context, ep *enginePlan, f *facts, kind string) ([]monthFact, error) {
+	kindID, ok := ep.kinds[kind]
+	if !ok {
+		return nil, nil // a kind nobody can have recorded
+	}
 	// One bit per month, computed by the database: reading twelve
 	// columns per row cost more than the rest of the computation.
-	var mask []string
+	// Lumped, a month's bit is set when any version counted it.
+	var mask, lumpMask []string
 	for m, c := range monthCols() {
-		mask = append(mask, fmt.Sprintf("CASE WHEN %s > 0 THEN %d ELSE 0 END", c, 1<<m))
+		mask = append(mask, fmt.Sprintf("CASE WHEN f.%s > 0 THEN %d ELSE 0 END", c, 1<<m))
+		lumpMask = append(lumpMask, fmt.Sprintf("CASE WHEN max(f.%s) > 0 THEN %d ELSE 0 END", c, 1<<m))
 	}
-	q, args := f.units(`SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+` FROM fact_month f JOIN quantity_kinds k ON k.id = f.kind_id
-		WHERE f.plan_id = $1 AND k.code = $2`, "f.unit_id", planID, kind)
 	var out []monthFact
-	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
-		var m monthFact
-		if err := r.Scan(&m.year, &m.unit, &m.mask); err != nil {
+	scan := func(unit int64) func(r *sql.Rows) error {
+		return func(r *sql.Rows) error {
+			m := monthFact{unit: unit}
+			var err error
+			if unit == lumpUnit {
+				err = r.Scan(&m.year, &m.mask)
+			} else {
+				err = r.Scan(&m.year, &m.unit, &m.mask)
+			}
+			if m.mask != 0 {
+				out = append(out, m)
+			}
 			return err
 		}
-		if m.mask != 0 {
-			out = append(out, m)
+	}
+	const from = ` FROM fact_month f WHERE f.plan_id = $1 AND f.kind_id = $2`
+	if f.sel.lump {
+		q := f.sel.lumped(`SELECT f.year, `+strings.Join(lumpMask, " + ")+from, "f.unit_id")
+		if err := each(ctx, s.db, q+` GROUP BY f.year`, []any{ep.id, kindID}, scan(lumpUnit)); err != nil {
+			return nil, err
 		}
-		return nil
-	})
+	}
+	q, args := f.sel.perUnit(`SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+from, "f.year", "f.unit_id", ep.id, kindID)
+	err := each(ctx, s.db, q, args, scan(0))
 	return out, err
 }
 
@@ -466,6 +615,7 @@ func (s *Store) Indicators(ctx context.Context, q IndicatorQuery) (_ *IndicatorS
 	if q.Year < p.Period.From || q.Year > p.Period.To {
 		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, q.Year)
 	}
+	e.lumpWhole = true // one scope is computed
 	inds, err := e.compute(q.Year, e.scope)
 	if err != nil {
 		return nil, err
@@ -578,15 +728,10 @@ func (e *engine) task(t outreach.Task) (outreach.Indicator, error) {
 	return ind, err
 }
 
-// communes lists the communes of the scope in force on AsOf.
+// communes is the set of communes of the scope in force on AsOf (shared:
+// not to be changed).
 func (e *engine) communes() map[int64]bool {
-	out := map[int64]bool{}
-	for id := range e.tree.current {
-		if u := e.tree.units[id]; u.IsCommune() && e.tree.inScope(id, e.scope) {
-			out[id] = true
-		}
-	}
-	return out
+	return e.tree.communesIn(e.scope)
 }
 
 // mapIDs carries a set of recorded versions onto the communes of the
@@ -670,6 +815,10 @@ func (e *engine) models(ind *outreach.Indicator, set outreach.UnitSet) error {
 func (e *engine) attributed(perUnit map[int64]float64) float64 {
 	sum := 0.0
 	for id, v := range perUnit {
+		if id == lumpUnit { // lands whole in the scope (factSel)
+			sum += v
+			continue
+		}
 		for _, w := range e.tree.weights(id, true) {
 			if e.tree.inScope(w.id, e.scope) {
 				sum += v * w.w
@@ -812,8 +961,8 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 	for _, m := range e.facts.months[kind] {
 		in, known := inScope[m.unit]
 		if !known {
-			in = m.unit == 0 && e.scope.Level == outreach.LevelProvince
-			if m.unit != 0 {
+			in = m.unit == lumpUnit || m.unit == 0 && e.scope.Level == outreach.LevelProvince
+			if m.unit > 0 {
 				for _, w := range e.tree.weights(m.unit, true) {
 					in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
 				}

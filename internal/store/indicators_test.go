@@ -196,6 +196,60 @@ func TestIndicatorReach(t *testing.T) {
 	})
 }
 
+// A commune split across the province's border in 2019: 60 % of it stays
+// in Na Rì, 40 % goes to a commune of another province. On the 2019 tree
+// the province's figures, summed by the database for every version that
+// lands whole in it (lumped facts), must count that commune's 2018
+// records at 60 %, as the dashboard does from every version's own.
+func TestLumpedFactsAcrossBorder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		as := fixture(t, s)
+		co := as["coord"]
+		before := indicators(t, s, 2019, "", "2019-12-31")
+		for _, file := range []struct{ name, text string }{
+			{"units.csv", "code,name,type,level,parent_code,valid_from,valid_to\n" +
+				"99020,Xã Biên Giới,xa,3,066,,2019-01-01\n99021,Xã Biên Giới,xa,3,066,2019-01-01,\n" +
+				"98,Tỉnh Láng Giềng,tinh,1,,,\n99022,Xã Bên Kia,xa,3,98,2019-01-01,\n"},
+			{"changes.csv", "date,kind,old_code,new_code,portion,basis,note,share\n" +
+				"2019-01-01,split,99020,99021,partial,x,,0.6\n2019-01-01,split,99020,99022,partial,x,,0.4\n"},
+		} {
+			_, d, err := unitfile.Parse(file.name, []byte(file.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ImportUnits(ctx, system, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		total := int64(100)
+		if _, err := s.CreateActivity(ctx, co, outreach.Activity{Plan: "bk-1368-2017", Agency: "bk-sgddt", Task: "V.5.2", Channel: "IV.4", Title: "Biên giới",
+			StartDate: "2018-09-01", EndDate: "2018-09-01", Units: []string{"99020"}, Audience: outreach.Audience{Total: &total},
+			Quantities: []outreach.ActivityQuantity{{Kind: "schools", Value: 10}}}); err != nil {
+			t.Fatal(err)
+		}
+		q := store.IndicatorQuery{Plan: "bk-1368-2017", Year: 2019, AsOf: "2019-12-31"}
+		after, err := s.Indicators(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Dashboard(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for code, moved := range map[string]float64{"II.2.3/everyone": 60, "V.5.2": 6} {
+			was, now := indicator(t, before, code), indicator(t, after, code)
+			if !near(now.Numerator-was.Numerator, moved) {
+				t.Errorf("%s: %v → %v, want +%v", code, was.Numerator, now.Numerator, moved)
+			}
+			for _, dash := range d.Indicators {
+				if dash.Code == code && !near(dash.Numerator, now.Numerator) {
+					t.Errorf("%s: lumped %v, dashboard %v", code, now.Numerator, dash.Numerator)
+				}
+			}
+		}
+	})
+}
+
 func TestIndicatorCountsAndNoPopulation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		fixture(t, s)

@@ -28,6 +28,7 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int
 		return nil, err
 	}
 	province := e.scope
+	e.lumpWhole = true // the province is the one scope computed
 	f := &outreach.ReportFigures{From: rp.From, To: rp.To, AsOf: rp.To}
 	fc := figureCounter{e: e, f: f, agency: agency, from: rp.From, to: rp.To}
 	if err := fc.activities(ctx); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 
 	"outreach/internal/outreach"
@@ -64,6 +65,10 @@ type enginePlan struct {
 	plan *outreach.Plan
 	id   int64
 	ref  planRef
+	// kinds are the quantity kinds' ids by code, tasks the plan's task
+	// clauses by id (0: no task): the rollups are keyed by id.
+	kinds map[string]int64
+	tasks map[int64]string
 }
 
 // enginePlan returns the plan with the code, loaded once per generation
@@ -90,7 +95,27 @@ func (s *Store) enginePlan(ctx context.Context, code string) (*enginePlan, error
 	if err != nil {
 		return nil, err
 	}
-	ep := &enginePlan{plan: p, id: id, ref: ref}
+	ep := &enginePlan{plan: p, id: id, ref: ref, kinds: map[string]int64{}, tasks: map[int64]string{0: ""}}
+	err = each(ctx, s.db, `SELECT id, code FROM quantity_kinds`, nil, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		ep.kinds[c] = id
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{id}, func(r *sql.Rows) error {
+		var id int64
+		var c string
+		err := r.Scan(&id, &c)
+		ep.tasks[id] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	c.plans[code] = ep
 	return ep, nil
 }
