@@ -396,6 +396,10 @@ func latestFigures(ctx context.Context, q querier, group, asOf string) (map[int6
 type groupPop struct {
 	mapped map[int64]float64
 	source string
+	// sums are the figures of units without their own, summed over
+	// their children (engine.populationOf), kept as they are computed.
+	mu   sync.Mutex
+	sums map[int64]float64
 }
 
 // censusSource is the source of the 2019 census figures the project ships.
@@ -413,7 +417,7 @@ func (t *tree) population(ctx context.Context, q querier, group string) (*groupP
 	if err != nil {
 		return nil, err
 	}
-	g := &groupPop{mapped: map[int64]float64{}}
+	g := &groupPop{mapped: map[int64]float64{}, sums: map[int64]float64{}}
 	for id, f := range figures {
 		for _, w := range t.weights(id, false) {
 			g.mapped[w.id] += f.v * w.w

@@ -121,14 +121,12 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 // not deploy what they received, or are key areas without an active model.
 func (e *engine) attention() ([]Attention, error) {
 	var received, deployed []int64
-	for id, d := range e.facts.firstReceived {
-		if d <= e.to {
-			received = append(received, id)
+	for _, d := range e.facts.deliveries {
+		if d.received <= e.to {
+			received = append(received, d.unit)
 		}
-	}
-	for id, d := range e.facts.firstDeployed {
-		if d <= e.to {
-			deployed = append(deployed, id)
+		if d.deployed != "" && d.deployed <= e.to {
+			deployed = append(deployed, d.unit)
 		}
 	}
 	key := e.keyAreas()

@@ -72,9 +72,10 @@ type engine struct {
 // need, per unit version and year, so that computing many years and units
 // costs no further query.
 type facts struct {
-	// firstReceived and firstDeployed are the earliest dates a unit
-	// received and deployed a material that counts.
-	firstReceived, firstDeployed map[int64]string
+	// deliveries are the earliest dates each unit received and deployed
+	// a material that counts (a slice: a national plan's 10,000 went
+	// into two maps at a cost of most of the engine's allocations).
+	deliveries []deliveryFact
 	keyAreas                     map[int][]int64 // year → units
 	models                       []modelFact
 	// reach[year] lists people reached per unit version (total, women,
@@ -172,6 +173,11 @@ func idList(ids []int64) string {
 		list[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(list, ",")
+}
+
+type deliveryFact struct {
+	unit               int64
+	received, deployed string // deployed "" when not yet
 }
 
 type reachFact struct {
@@ -304,7 +310,7 @@ func frequencyMeasures(p *outreach.Plan) []string {
 // quantities only of the kinds the plan counts.
 func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, sel factSel) (*facts, error) {
 	planID, monthKinds := ep.id, frequencyMeasures(ep.plan)
-	f := &facts{firstReceived: map[int64]string{}, firstDeployed: map[int64]string{}, keyAreas: map[int][]int64{},
+	f := &facts{keyAreas: map[int][]int64{},
 		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}, sel: sel}
 	// Reading a whole plan's facts (a national plan's are some 200,000
 	// rows, or their sums), the months of the frequency targets, the
@@ -352,17 +358,12 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	// deployment within the plan (from 1 January of its first year).
 	q, args := f.sel.only(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
 	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
-		var id int64
-		var rec string
+		var d deliveryFact
 		var dep sql.NullString
-		if err := r.Scan(&id, &rec, &dep); err != nil {
-			return err
-		}
-		f.firstReceived[id] = rec
-		if dep.Valid {
-			f.firstDeployed[id] = dep.String
-		}
-		return nil
+		err := r.Scan(&d.unit, &d.received, &dep)
+		d.deployed = dep.String
+		f.deliveries = append(f.deliveries, d)
+		return err
 	})
 	if err != nil {
 		return err
@@ -737,7 +738,7 @@ func (e *engine) communes() map[int64]bool {
 // mapIDs carries a set of recorded versions onto the communes of the
 // scope in force on AsOf that inherit any part of them.
 func (e *engine) mapIDs(ids []int64) map[int64]bool {
-	out := map[int64]bool{}
+	out := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		for _, w := range e.tree.weights(id, false) {
 			if w.w > 0 && e.tree.inScope(w.id, e.scope) {
@@ -752,9 +753,9 @@ func (e *engine) mapIDs(ids []int64) map[int64]bool {
 // by the end of the year (cumulative from the plan's start).
 func (e *engine) materials(ind *outreach.Indicator, set outreach.UnitSet) error {
 	var ids []int64
-	for id, d := range e.facts.firstDeployed {
-		if d <= e.to {
-			ids = append(ids, id)
+	for _, d := range e.facts.deliveries {
+		if d.deployed != "" && d.deployed <= e.to {
+			ids = append(ids, d.unit)
 		}
 	}
 	e.unitShare(ind, set, e.mapIDs(ids))
@@ -835,12 +836,13 @@ func (e *engine) scopeShareOfProvince() float64 {
 		return 1
 	}
 	p, _, _ := e.populationOf("total", e.scope)
-	var prov outreach.Unit
-	for id := range e.tree.current {
-		u := e.tree.units[id]
-		if u.Level == outreach.LevelProvince && e.tree.inScope(e.scope.ID, u) {
-			prov = u
+	prov := e.scope // up the parents to the province
+	for prov.Level != outreach.LevelProvince {
+		parent, ok := e.tree.version(prov.ParentCode)
+		if !ok || prov.ParentCode == "" {
+			return 0
 		}
+		prov = parent
 	}
 	total, _, _ := e.populationOf("total", prov)
 	if total == 0 {
@@ -858,7 +860,9 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, e
 		return 0, "", err
 	}
 	mapped := g.mapped
-	memo := map[int64]float64{}
+	g.mu.Lock() // the sums are kept with the shared tree
+	defer g.mu.Unlock()
+	memo := g.sums
 	var sum func(u outreach.Unit) float64
 	sum = func(u outreach.Unit) float64 {
 		if v, ok := mapped[u.ID]; ok {
