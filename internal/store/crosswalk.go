@@ -282,29 +282,16 @@ func (t *tree) freeze() {
 // part, into the subtree of scope, and 0 (whole-province records). Facts
 // for a scope need to be read for these versions only.
 func (t *tree) relatedTo(scope outreach.Unit) []int64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if ids, ok := t.related[scope.Path]; ok {
-		return ids
-	}
-	ids := []int64{0}
-	for id := range t.units {
-		in := false
+	return t.versionsWhere(&t.related, scope, func(id int64) bool {
 		for _, fallback := range []bool{false, true} {
 			for _, w := range t.weights(id, fallback) {
-				in = in || w.w > 0 && t.inScope(w.id, scope)
+				if w.w > 0 && t.inScope(w.id, scope) {
+					return true
+				}
 			}
 		}
-		if in {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	if t.related == nil {
-		t.related = map[string][]int64{}
-	}
-	t.related[scope.Path] = ids
-	return ids
+		return false
+	}, 0)
 }
 
 // apartFrom lists the versions whose figures do not land whole in the
@@ -313,22 +300,28 @@ func (t *tree) relatedTo(scope outreach.Unit) []int64 {
 // be summed by the database before the engine sees them (lumped facts,
 // indicators.go).
 func (t *tree) apartFrom(scope outreach.Unit) []int64 {
+	return t.versionsWhere(&t.apart, scope, func(id int64) bool { return !t.wholeIn(id, scope) })
+}
+
+// versionsWhere lists, sorted, the versions keep accepts and those given
+// first, kept in cache by the scope's path.
+func (t *tree) versionsWhere(cache *map[string][]int64, scope outreach.Unit, keep func(id int64) bool, first ...int64) []int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if ids, ok := t.apart[scope.Path]; ok {
+	if ids, ok := (*cache)[scope.Path]; ok {
 		return ids
 	}
-	ids := []int64{}
+	ids := append([]int64{}, first...)
 	for id := range t.units {
-		if !t.wholeIn(id, scope) {
+		if keep(id) {
 			ids = append(ids, id)
 		}
 	}
 	slices.Sort(ids)
-	if t.apart == nil {
-		t.apart = map[string][]int64{}
+	if *cache == nil {
+		*cache = map[string][]int64{}
 	}
-	t.apart[scope.Path] = ids
+	(*cache)[scope.Path] = ids
 	return ids
 }
 

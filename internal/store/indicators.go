@@ -76,8 +76,8 @@ type facts struct {
 	// a material that counts (a slice: a national plan's 10,000 went
 	// into two maps at a cost of most of the engine's allocations).
 	deliveries []deliveryFact
-	keyAreas                     map[int][]int64 // year → units
-	models                       []modelFact
+	keyAreas   map[int][]int64 // year → units
+	models     []modelFact
 	// reach[year] lists people reached per unit version (total, women,
 	// children 14–16), wholeReach[year] for the whole province.
 	reach      map[int][]reachFact
