@@ -51,6 +51,19 @@ func (m *memRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
 	return *best, true, nil
 }
 
+// codeIDs reads a query's (code, id) rows into a map by code.
+func codeIDs(ctx context.Context, q querier, query string, args ...any) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := each(ctx, q, query, args, func(r *sql.Rows) error {
+		var c string
+		var id int64
+		err := r.Scan(&c, &id)
+		out[c] = id
+		return err
+	})
+	return out, err
+}
+
 func (s *Store) loadRefs(ctx context.Context, plan string) (*memRefs, error) {
 	p, err := resolvePlan(ctx, s.db, plan)
 	if err != nil {
@@ -60,17 +73,7 @@ func (s *Store) loadRefs(ctx context.Context, plan string) (*memRefs, error) {
 		id    int64
 		group bool
 	}{}, units: map[string][]outreach.Unit{}}
-	load := func(query string, args ...any) (map[string]int64, error) {
-		out := map[string]int64{}
-		err := each(ctx, s.db, query, args, func(r *sql.Rows) error {
-			var c string
-			var id int64
-			err := r.Scan(&c, &id)
-			out[c] = id
-			return err
-		})
-		return out, err
-	}
+	load := func(query string, args ...any) (map[string]int64, error) { return codeIDs(ctx, s.db, query, args...) }
 	if m.tasks, err = load(`SELECT clause, id FROM plan_tasks WHERE plan_id = $1`, p.id); err != nil {
 		return nil, err
 	}

@@ -163,7 +163,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	err := each(e.ctx, e.s.db, `SELECT a.id, ch.code, ag.code, coalesce(f.code, ''), a.start_date, a.whole_province, a.cost
 		FROM activities a JOIN plan_channels ch ON ch.id = a.channel_id JOIN agencies ag ON ag.id = a.agency_id
 		LEFT JOIN funding_sources f ON f.id = a.funding_source_id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.ep.id, from, to}, func(r *sql.Rows) error {
 		var id int64
 		a := &act{}
 		var start string
@@ -179,7 +179,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 		return err
 	}
 	err = each(e.ctx, e.s.db, `SELECT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id
-		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to}, func(r *sql.Rows) error {
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.ep.id, from, to}, func(r *sql.Rows) error {
 		var id, unit int64
 		if err := r.Scan(&id, &unit); err != nil {
 			return err
@@ -196,7 +196,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	themes, err := activityThemes(e.ctx, e.s.db, `a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.planID, from, to})
+	themes, err := activityThemes(e.ctx, e.s.db, `a.plan_id = $1 AND a.start_date >= $2 AND a.start_date <= $3`, []any{e.ep.id, from, to})
 	if err != nil {
 		return err
 	}

@@ -46,18 +46,16 @@ func materialCounts(t string) bool { return t != "other" }
 // engine holds one computation's inputs; the tree and the census figures
 // are loaded once and reused for every year and unit asked of it.
 type engine struct {
-	s      *Store
-	ctx    context.Context
-	plan   *outreach.Plan
-	planID int64
-	ref    planRef
-	ep     *enginePlan
-	q      IndicatorQuery
-	tree   *tree
-	scope  outreach.Unit
-	from   string // first day of the plan's data
-	to     string // last day of the year
-	facts  *facts
+	s     *Store
+	ctx   context.Context
+	plan  *outreach.Plan
+	ep    *enginePlan // the plan's id, references, kinds and tasks
+	q     IndicatorQuery
+	tree  *tree
+	scope outreach.Unit
+	from  string // first day of the plan's data
+	to    string // last day of the year
+	facts *facts
 	// factsFor is the scope the facts were read for (all of the plan's
 	// when factsAll; that scope only when factsLumped).
 	factsFor    outreach.Unit
@@ -211,11 +209,11 @@ func (s *Store) newEngine(ctx context.Context, plan string, asOf string) (*engin
 	if err != nil {
 		return nil, err
 	}
-	p, planID := ep.plan, ep.id
+	p := ep.plan
 	if !outreach.ValidDate(asOf) {
 		return nil, outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", asOf)
 	}
-	e := &engine{s: s, ctx: ctx, plan: p, planID: planID, ref: ep.ref, ep: ep, q: IndicatorQuery{Plan: plan, AsOf: asOf},
+	e := &engine{s: s, ctx: ctx, plan: p, ep: ep, q: IndicatorQuery{Plan: plan, AsOf: asOf},
 		from: fmt.Sprintf("%d-01-01", p.Period.From)}
 	if e.tree, err = s.treeAt(ctx, asOf); err != nil {
 		return nil, err
@@ -243,7 +241,7 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 		}
 	}
 	sel := factSel{pg: e.s.engine == Postgres}
-	if !slices.Contains(e.ref.provinces, scope.Code) {
+	if !slices.Contains(e.ep.ref.provinces, scope.Code) {
 		if ids := e.tree.relatedTo(scope); len(ids) <= maxRelated {
 			sel.units = ids
 		}
@@ -653,13 +651,13 @@ func (e *engine) pickScope() error {
 		if !ok {
 			return outreach.Invalid("unit", "no unit %s was in force on %s", e.q.Unit, e.q.AsOf)
 		}
-		if !e.ref.inProvince(u.Path) {
+		if !e.ep.ref.inProvince(u.Path) {
 			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
 		}
 		e.scope = u
 		return nil
 	}
-	for _, c := range e.ref.provinces {
+	for _, c := range e.ep.ref.provinces {
 		if u, ok := e.tree.version(c); ok {
 			e.scope = u
 			return nil

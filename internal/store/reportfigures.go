@@ -125,7 +125,7 @@ type figAct struct {
 }
 
 func (fc *figureCounter) filter(alias string) (string, []any) {
-	args := []any{fc.e.planID, fc.from, fc.to}
+	args := []any{fc.e.ep.id, fc.from, fc.to}
 	cond := fmt.Sprintf("%s.plan_id = $1 AND %s.deleted_at IS NULL AND %s.start_date >= $2 AND %s.start_date <= $3", alias, alias, alias, alias)
 	if fc.agency != "" {
 		cond += fmt.Sprintf(" AND %s.agency_id = (SELECT id FROM agencies WHERE code = $4)", alias)
@@ -333,7 +333,7 @@ func (fc *figureCounter) quantityRows(ctx context.Context, sums map[string]float
 
 // materials counts the distributions made in the window (by the agency).
 func (fc *figureCounter) materials(ctx context.Context) error {
-	args := []any{fc.e.planID, fc.from, fc.to}
+	args := []any{fc.e.ep.id, fc.from, fc.to}
 	cond := `m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND d.date >= $2 AND d.date <= $3`
 	if fc.agency != "" {
 		cond += ` AND d.from_agency_id = (SELECT id FROM agencies WHERE code = $4)`

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 
 	"outreach/internal/outreach"
@@ -95,26 +94,16 @@ func (s *Store) enginePlan(ctx context.Context, code string) (*enginePlan, error
 	if err != nil {
 		return nil, err
 	}
-	ep := &enginePlan{plan: p, id: id, ref: ref, kinds: map[string]int64{}, tasks: map[int64]string{0: ""}}
-	err = each(ctx, s.db, `SELECT id, code FROM quantity_kinds`, nil, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		ep.kinds[c] = id
-		return err
-	})
+	ep := &enginePlan{plan: p, id: id, ref: ref, tasks: map[int64]string{0: ""}}
+	if ep.kinds, err = codeIDs(ctx, s.db, `SELECT code, id FROM quantity_kinds`); err != nil {
+		return nil, err
+	}
+	tasks, err := codeIDs(ctx, s.db, `SELECT clause, id FROM plan_tasks WHERE plan_id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, s.db, `SELECT id, clause FROM plan_tasks WHERE plan_id = $1`, []any{id}, func(r *sql.Rows) error {
-		var id int64
-		var c string
-		err := r.Scan(&id, &c)
-		ep.tasks[id] = c
-		return err
-	})
-	if err != nil {
-		return nil, err
+	for clause, id := range tasks {
+		ep.tasks[id] = clause
 	}
 	c.plans[code] = ep
 	return ep, nil
