@@ -81,6 +81,8 @@ func commands() []command {
 		{"remind", "send the reporting deadline reminders due now (OUTREACH_SMTP_*): remind [--dry-run] [--now DATE]", cmdRemind},
 		{"demo", "fill the built-in plan with a realistic demo history of 2017–2020: demo [--seed N]", cmdDemo},
 		{"token create", "print a new API token for a user: token create --username U", cmdTokenCreate},
+		{"token list", "list API tokens (id, user, name, created, last used): token list [--username U]", cmdTokenList},
+		{"token revoke", "revoke an API token by its id (token list shows it): token revoke ID", cmdTokenRevoke},
 		{"backup", "copy the SQLite database consistently while the server runs: backup FILE [--data DIR]", cmdBackup},
 		{"restore", "replace the SQLite database with a backup (server stopped): restore FILE [--data DIR] [--force]", cmdRestore},
 		{"bench generate", "build a synthetic country for measuring indicators at national scale: bench generate [--activities N] …", cmdBenchGenerate},

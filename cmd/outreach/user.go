@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"outreach/internal/outreach"
 	"outreach/internal/store"
@@ -112,5 +114,56 @@ func cmdTokenCreate(ctx context.Context, e env) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, tok)
+	return nil
+}
+
+func cmdTokenList(ctx context.Context, e env) error {
+	fs := newFlags(e, "token list")
+	open := dataFlag(e, fs)
+	username := fs.String("username", "", "only this user's tokens")
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ts, err := s.Tokens(ctx, outreach.SystemActor("cli"), strings.ToLower(*username))
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		used := "never"
+		if !t.LastUsedAt.IsZero() {
+			used = t.LastUsedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(e.stdout, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Username, t.Name, t.CreatedAt.UTC().Format(time.RFC3339), used)
+	}
+	return nil
+}
+
+func cmdTokenRevoke(ctx context.Context, e env) error {
+	fs := newFlags(e, "token revoke")
+	open := dataFlag(e, fs)
+	if err := parse(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("token revoke takes one token id (see token list)")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil {
+		return usagef("token id %q is not a number", fs.Arg(0))
+	}
+	s, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.RevokeToken(ctx, outreach.SystemActor("cli"), id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "revoked token %d\n", id)
 	return nil
 }

@@ -7,6 +7,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -78,9 +79,22 @@ type Error struct {
 	} `json:"error"`
 }
 
+// WriteError writes an error body with the status, for refusals made
+// before a request reaches the API (the server's body limit).
+func WriteError(w http.ResponseWriter, status int, message, field string) {
+	var body Error
+	body.Error.Message, body.Error.Field = message, field
+	writeJSON(w, status, body)
+}
+
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
+	var tooBig *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooBig):
+		a.log.InfoContext(r.Context(), "api body too large", "path", r.URL.Path, "limit", tooBig.Limit)
+		WriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the limit of %d MB", max(1, tooBig.Limit>>20)), "body")
+		return
 	case errors.Is(err, outreach.ErrUnauthorized):
 		status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `Bearer realm="outreach"`)
@@ -138,8 +152,11 @@ func (a *API) plan(w http.ResponseWriter, r *http.Request, _ outreach.Actor) err
 	return writeJSON(w, http.StatusOK, p)
 }
 
-// maxPlanFile bounds a plan file sent to the API.
-const maxPlanFile = 2 << 20
+// MaxJSONBody bounds a JSON request body.
+const MaxJSONBody = 1 << 20
+
+// MaxPlanFile bounds a plan file sent to the API.
+const MaxPlanFile = 2 << 20
 
 // importPlan takes a plan file (YAML) as the body and creates or updates
 // the plan, as "outreach plan import" does.
@@ -147,7 +164,11 @@ func (a *API) importPlan(w http.ResponseWriter, r *http.Request, actor outreach.
 	if !actor.CanEditPlans() {
 		return actor.Forbidden("import a plan")
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPlanFile))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPlanFile))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
 	if err != nil {
 		return outreach.Invalid("body", "the plan file is unreadable or larger than 2 MB: %v", err)
 	}
@@ -198,9 +219,15 @@ func (a *API) agencies(w http.ResponseWriter, r *http.Request, _ outreach.Actor)
 }
 
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	// The server bounds every body before it gets here; this bound keeps
+	// the API safe when mounted on its own.
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
 		return outreach.Invalid("body", "expected a JSON object: %v", err)
 	}
 	return nil

@@ -143,11 +143,17 @@ func columnIndex(t *tabular.Table, file string, known, required []string) (map[s
 			probs = append(probs, outreach.Problem{Position: pos, Field: c, Message: fmt.Sprintf("Thiếu cột %q", c)})
 		}
 	}
-	return idx, append(unknown, probs...)
+	all := append(unknown, probs...)
+	if len(all) > maxProblems {
+		all = append(all[:maxProblems], outreach.Problem{Position: file,
+			Message: fmt.Sprintf("Chỉ liệt kê %d lỗi đầu tiên về cột; tệp có %d lỗi như vậy", maxProblems, len(all))})
+	}
+	return idx, all
 }
 
-// maxProblems bounds the problems reported for one file.
-const maxProblems = 500
+// maxProblems bounds the problems reported for one file: the first 200
+// are listed, then a line says more were left out.
+const maxProblems = 200
 
 // collector gathers a file's problems, remembering which columns of the
 // current row already have one.

@@ -562,3 +562,18 @@ pp.csv:4 [Hình thức triển khai] Cột "Hình thức triển khai", giá tr�
 		t.Errorf("the template's example: %v\n%s", rows, messages(probs))
 	}
 }
+
+// TestColumnProblemsBounded: a header of 100,000 unknown columns gives the
+// first 200 problems and a note, not one problem per column (each naming
+// every known column: a 976 KB file used to build 780 MB of messages).
+func TestColumnProblemsBounded(t *testing.T) {
+	header := make([]string, 100_000)
+	for i := range header {
+		header[i] = fmt.Sprintf("c%d", i)
+	}
+	tb := &tabular.Table{Header: header, Rows: []tabular.Row{{Line: 2, Cells: []string{"x"}}}}
+	_, probs := exchange.ParseDistributions(tb, "rong.csv", &exchange.Resolver{})
+	if len(probs) != 201 || !strings.Contains(probs[200].Message, "Chỉ liệt kê 200 lỗi đầu tiên") {
+		t.Fatalf("%d problems; last %+v", len(probs), probs[len(probs)-1])
+	}
+}

@@ -38,8 +38,8 @@ func checkOutcome(t *testing.T, tb *tabular.Table, file string, rows int, probs 
 	if (rows > 0) == (len(probs) > 0) {
 		t.Fatalf("%d rows and %d problems", rows, len(probs))
 	}
-	if len(probs) > 501 {
-		t.Fatalf("%d problems, more than the 500 and the note", len(probs))
+	if len(probs) > 201 {
+		t.Fatalf("%d problems, more than the 200 and the note", len(probs))
 	}
 	lines := map[int]bool{1: true}
 	for _, r := range tb.Rows {

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -20,6 +21,11 @@ type Actor struct {
 	// officials of a merged commune hold the records of the communes it
 	// absorbed. The reporter may act on these units and every unit below.
 	UnitPaths []string
+	// UnitAgencies are the agencies a unit reporter acts for: those whose
+	// home unit (Agency.UnitCode) is one of UnitPaths' units or lies below
+	// one (the reporter of district Pác Nặm acts for UBND huyện Pác Nặm).
+	// The store computes them with UnitPaths when it builds the actor.
+	UnitAgencies []int64
 	// System marks the operator acting from the CLI or the server's own
 	// start-up work; it may do what an admin may.
 	System bool
@@ -66,6 +72,24 @@ func (a Actor) CanWriteAgency(agencyID int64) bool {
 		return true
 	case RoleAgencyReporter:
 		return a.AgencyID != 0 && a.AgencyID == agencyID
+	}
+	return false
+}
+
+// ActsFor reports whether the actor speaks for the agency with the id:
+// may record, change or remove what is that agency's alone to say, such
+// as the cost and funding source of its activities. Admins and
+// coordinators act for every agency; an agency reporter for their agency;
+// a unit reporter for the agencies based in their units (UnitAgencies);
+// viewers for none.
+func (a Actor) ActsFor(agencyID int64) bool {
+	switch a.Role {
+	case RoleAdmin, RoleCoordinator:
+		return true
+	case RoleAgencyReporter:
+		return a.AgencyID != 0 && a.AgencyID == agencyID
+	case RoleUnitReporter:
+		return agencyID != 0 && slices.Contains(a.UnitAgencies, agencyID)
 	}
 	return false
 }

@@ -59,8 +59,10 @@ func (s *Service) Export(ctx context.Context, actor outreach.Actor, id int64, fo
 }
 
 // ExportConsolidated writes the consolidated report of a period: the
-// stored one when the actor may read it, otherwise an unsaved draft of the
-// live figures (no narrative). Downloading never creates a report.
+// stored one when the actor may read it, otherwise, for coordinators and
+// admins only, an unsaved draft of the live figures (no narrative): until
+// the report is issued its figures are the consolidating department's
+// working material. Downloading never creates a report.
 func (s *Service) ExportConsolidated(ctx context.Context, actor outreach.Actor, plan string, year int, format string) (string, []byte, error) {
 	return s.exportOrDraft(ctx, actor, plan, "", year, outreach.ReportConsolidated, format)
 }
@@ -80,6 +82,9 @@ func (s *Service) exportOrDraft(ctx context.Context, actor outreach.Actor, plan,
 		if r.Kind == kind && (kind == outreach.ReportConsolidated || r.AgencyCode == agency) {
 			return s.Export(ctx, actor, r.ID, format)
 		}
+	}
+	if kind == outreach.ReportConsolidated && !actor.CanEditPlans() {
+		return "", nil, actor.Forbidden("see the consolidated report before it is submitted")
 	}
 	p, err := s.Store.Plan(ctx, plan)
 	if err != nil {

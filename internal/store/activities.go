@@ -96,9 +96,10 @@ type refs interface {
 	unit(code, from, to string) (outreach.Unit, bool, error)
 }
 
-// resolveWith checks an activity against the plan's references and the
-// actor's rights, collecting every problem.
-func resolveWith(rf refs, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+// resolveWith checks an activity against the plan's references,
+// collecting every problem. Whether the actor may write it is
+// checkActivity's to say.
+func resolveWith(rf refs, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
 	if err := a.Validate(kinds); err != nil {
 		return nil, err
 	}
@@ -162,9 +163,6 @@ func resolveWith(rf refs, actor outreach.Actor, a *outreach.Activity, kinds []ou
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if !canWriteActivity(actor, r.agencyID, a.WholeProvince, r.units) {
-		return nil, actor.Forbidden("record activities for this agency or these places")
-	}
 	return r, nil
 }
 
@@ -222,7 +220,7 @@ func (d *dbRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
 }
 
 // resolveActivity resolves one activity against the database.
-func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+func (s *Store) resolveActivity(ctx context.Context, q querier, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
 	if err := a.Validate(kinds); err != nil {
 		return nil, err
 	}
@@ -231,7 +229,7 @@ func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.A
 		return nil, err
 	}
 	d := &dbRefs{ctx: ctx, q: q, p: p}
-	r, err := resolveWith(d, actor, a, kinds)
+	r, err := resolveWith(d, a, kinds)
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -242,12 +240,12 @@ func (s *Store) resolveActivity(ctx context.Context, q querier, actor outreach.A
 // references are read without holding SQLite's write lock, and a wrong
 // activity is refused without taking it. It returns the generation of
 // the references it read (refsGeneration).
-func (s *Store) resolveOutside(ctx context.Context, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, string, error) {
+func (s *Store) resolveOutside(ctx context.Context, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, string, error) {
 	gen, err := refsGeneration(ctx, s.reads())
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := s.resolveActivity(ctx, s.reads(), actor, a, kinds)
+	r, err := s.resolveActivity(ctx, s.reads(), a, kinds)
 	if err == nil && s.afterResolve != nil {
 		s.afterResolve()
 	}
@@ -257,7 +255,7 @@ func (s *Store) resolveOutside(ctx context.Context, actor outreach.Actor, a *out
 // resolveAgain returns r when the references have not changed since it
 // was resolved, else resolves the activity again inside tx. On SQLite no
 // other write can land between this check and the commit.
-func (s *Store) resolveAgain(ctx context.Context, tx *sql.Tx, gen string, r *resolvedActivity, actor outreach.Actor, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
+func (s *Store) resolveAgain(ctx context.Context, tx *sql.Tx, gen string, r *resolvedActivity, a *outreach.Activity, kinds []outreach.QuantityKind) (*resolvedActivity, error) {
 	now, err := refsGeneration(ctx, s.cached(tx))
 	if err != nil {
 		return nil, err
@@ -265,7 +263,7 @@ func (s *Store) resolveAgain(ctx context.Context, tx *sql.Tx, gen string, r *res
 	if now == gen {
 		return r, nil
 	}
-	return s.resolveActivity(ctx, s.cached(tx), actor, a, kinds)
+	return s.resolveActivity(ctx, s.cached(tx), a, kinds)
 }
 
 // refsGeneration moves whenever what an activity's codes resolve to may
@@ -286,22 +284,114 @@ func auditGeneration(ctx context.Context, q querier, entities string) (string, e
 	return fmt.Sprint(n, "/", last), err
 }
 
+// activityClaim is what the permission rule reads of an activity, stored
+// or to be written: whom it is recorded for, where it took place, and the
+// spending it records.
+type activityClaim struct {
+	id       int64 // 0 for a new activity
+	planID   int64
+	agencyID int64
+	whole    bool
+	units    []outreach.Unit
+	// The spending: its cost and funding source (a code), counted for
+	// its agency in its plan in the year it started (see Budget).
+	year    string
+	cost    int64
+	funding string
+}
+
+// claim is what the permission rule reads of a resolved activity.
+func (r *resolvedActivity) claim(a *outreach.Activity) *activityClaim {
+	return &activityClaim{id: a.ID, planID: r.plan.id, agencyID: r.agencyID, whole: a.WholeProvince, units: r.units,
+		year: a.StartDate[:4], cost: a.Cost, funding: a.FundingSource}
+}
+
+// spends reports whether the activity records spending.
+func (c *activityClaim) spends() bool { return c != nil && (c.cost != 0 || c.funding != "") }
+
+// sameSpending reports whether two versions of an activity (nil: none)
+// record the same spending for the same agency, plan and year, or both
+// none.
+func sameSpending(a, b *activityClaim) bool {
+	if !a.spends() || !b.spends() {
+		return !a.spends() && !b.spends()
+	}
+	return a.planID == b.planID && a.agencyID == b.agencyID && a.year == b.year && a.cost == b.cost && a.funding == b.funding
+}
+
 // canWriteActivity: admins and coordinators anything; an agency reporter
 // their agency's; a unit reporter activities whose places all lie in
-// their subtree.
-func canWriteActivity(actor outreach.Actor, agencyID int64, whole bool, units []outreach.Unit) bool {
-	if actor.CanWriteAgency(agencyID) {
+// their subtree, under any agency.
+func canWriteActivity(actor outreach.Actor, c *activityClaim) bool {
+	if actor.CanWriteAgency(c.agencyID) {
 		return true
 	}
-	if actor.Role != outreach.RoleUnitReporter || whole || len(units) == 0 {
+	if actor.Role != outreach.RoleUnitReporter || c.whole || len(c.units) == 0 {
 		return false
 	}
-	for _, u := range units {
+	for _, u := range c.units {
 		if !actor.CanWriteUnit(u.Path) {
 			return false
 		}
 	}
 	return true
+}
+
+// checkActivity is the permission rule for writing an activity, the one
+// every path that writes one asks: CreateActivity and the import
+// (CheckActivities, ImportActivities) with old nil, UpdateActivity with
+// both, DeleteActivity with next nil (and the evidence of a record with
+// old = next). The actor must be allowed to write the activity as it was
+// and as it will be (canWriteActivity); may move it to another agency
+// only when acting for both (outreach.Actor.ActsFor); and may add, change
+// or remove spending — cost and funding source — only for agencies it
+// acts for: a unit reporter records what an agency did in their communes,
+// never what another agency spent. A refusal is outreach.ErrForbidden
+// naming the field it concerns (refusedField).
+func checkActivity(actor outreach.Actor, old, next *activityClaim) error {
+	if old != nil && !canWriteActivity(actor, old) {
+		return refuse("agency", actor.Forbidden(fmt.Sprintf("change activity %d", old.id)))
+	}
+	if next != nil && !canWriteActivity(actor, next) {
+		return refuse("agency", actor.Forbidden("record activities for this agency or these places"))
+	}
+	if old != nil && next != nil && old.agencyID != next.agencyID && !(actor.ActsFor(old.agencyID) && actor.ActsFor(next.agencyID)) {
+		return refuse("agency", actor.Forbidden("move an activity to an agency they do not act for, or from one"))
+	}
+	if !sameSpending(old, next) {
+		for _, c := range []*activityClaim{old, next} {
+			if c.spends() && !actor.ActsFor(c.agencyID) {
+				field := "cost"
+				if c.cost == 0 {
+					field = "funding_source"
+				}
+				return refuse(field, actor.Forbidden("record, change or remove the cost or funding of an agency they do not act for"))
+			}
+		}
+	}
+	return nil
+}
+
+// refusal is a permission refusal (outreach.ErrForbidden) with the field
+// it concerns, so that an import reports it against its column.
+type refusal struct {
+	field string
+	err   error
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+func refuse(field string, err error) error { return &refusal{field: field, err: err} }
+
+// refusedField is the field a permission refusal concerns: the one it
+// names, else the agency.
+func refusedField(err error) string {
+	var r *refusal
+	if errors.As(err, &r) {
+		return r.field
+	}
+	return "agency"
 }
 
 func activitySearch(a *outreach.Activity) string {
@@ -322,12 +412,18 @@ func (s *Store) CreateActivity(ctx context.Context, actor outreach.Actor, a outr
 	if err != nil {
 		return 0, err
 	}
-	r, gen, err := s.resolveOutside(ctx, actor, &a, kinds)
+	r, gen, err := s.resolveOutside(ctx, &a, kinds)
 	if err != nil {
 		return 0, err
 	}
+	if err := checkActivity(actor, nil, r.claim(&a)); err != nil {
+		return 0, err // refused without taking the write lock
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if r, err = s.resolveAgain(ctx, tx, gen, r, actor, &a, kinds); err != nil {
+		if r, err = s.resolveAgain(ctx, tx, gen, r, &a, kinds); err != nil {
+			return err
+		}
+		if err := checkActivity(actor, nil, r.claim(&a)); err != nil {
 			return err
 		}
 		id, err = s.insertActivity(ctx, tx, actor, &a, r, nil)
@@ -389,7 +485,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 	if err != nil {
 		return err
 	}
-	r, gen, err := s.resolveOutside(ctx, actor, &a, kinds)
+	r, gen, err := s.resolveOutside(ctx, &a, kinds)
 	if err != nil {
 		return err
 	}
@@ -404,18 +500,19 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		if old.Deleted() {
 			return fmt.Errorf("activity %d is deleted; restore it first: %w", a.ID, outreach.ErrConflict)
 		}
-		oldAgency, err := s.checkActivityWrite(ctx, s.cached(tx), actor, old)
+		stored, err := storedClaim(ctx, s.cached(tx), actor, old)
 		if err != nil {
 			return err
 		}
-		// A unit reporter may correct an activity in their communes, but
-		// not move it to another agency or change what it cost: that is
-		// the agency's to say.
-		if !actor.CanWriteAgency(oldAgency) && (a.Agency != old.Agency || a.Cost != old.Cost || a.FundingSource != old.FundingSource) {
-			return actor.Forbidden("change the agency, cost or funding of another agency's activity")
-		}
 		a.Demo = old.Demo
-		if r, err = s.resolveAgain(ctx, tx, gen, r, actor, &a, kinds); err != nil {
+		if r, err = s.resolveAgain(ctx, tx, gen, r, &a, kinds); err != nil {
+			return err
+		}
+		// The actor must be allowed to change the record as it was and as
+		// it will be; a unit reporter may correct an activity in their
+		// communes, but not move it to another agency or change what it
+		// cost: that is the agency's to say.
+		if err := checkActivity(actor, stored, r.claim(&a)); err != nil {
 			return err
 		}
 		before, err := s.storedContribution(ctx, tx, a.ID)
@@ -452,24 +549,31 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 	})
 }
 
-// checkActivityWrite says whether the actor may change the stored record,
-// and returns its agency.
+// storedClaim reads what the permission rule needs of a stored activity
+// (a is as loadActivity read it). Its places are read only when the rule
+// may need them: the actor may not write its agency's records anyway.
+func storedClaim(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) (*activityClaim, error) {
+	c := &activityClaim{id: a.ID, whole: a.WholeProvince, year: a.StartDate[:min(4, len(a.StartDate))], cost: a.Cost, funding: a.FundingSource}
+	if err := q.QueryRowContext(ctx, `SELECT plan_id, agency_id FROM activities WHERE id = $1`, a.ID).Scan(&c.planID, &c.agencyID); err != nil {
+		return nil, err
+	}
+	if actor.CanWriteAgency(c.agencyID) {
+		return c, nil
+	}
+	var err error
+	c.units, err = queryUnits(ctx, q, `SELECT `+unitColumnsOf("u")+` FROM activity_units au JOIN units u ON u.id = au.unit_id WHERE au.activity_id = $1`, a.ID)
+	return c, err
+}
+
+// checkActivityWrite says whether the actor may change the stored record
+// (attach evidence to it): checkActivity with the record as it stands.
+// It returns the record's agency.
 func (s *Store) checkActivityWrite(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) (int64, error) {
-	var agencyID int64
-	if err := q.QueryRowContext(ctx, `SELECT agency_id FROM activities WHERE id = $1`, a.ID).Scan(&agencyID); err != nil {
-		return 0, err
-	}
-	if actor.CanWriteAgency(agencyID) {
-		return agencyID, nil
-	}
-	units, err := queryUnits(ctx, q, `SELECT `+unitColumnsOf("u")+` FROM activity_units au JOIN units u ON u.id = au.unit_id WHERE au.activity_id = $1`, a.ID)
+	c, err := storedClaim(ctx, q, actor, a)
 	if err != nil {
 		return 0, err
 	}
-	if !canWriteActivity(actor, agencyID, a.WholeProvince, units) {
-		return 0, actor.Forbidden(fmt.Sprintf("change activity %d", a.ID))
-	}
-	return agencyID, nil
+	return c.agencyID, checkActivity(actor, c, c)
 }
 
 // DeleteActivity moves an activity to the bin; RestoreActivity (coordinators
@@ -484,7 +588,13 @@ func (s *Store) DeleteActivity(ctx context.Context, actor outreach.Actor, id int
 		if err != nil {
 			return err
 		}
-		if _, err := s.checkActivityWrite(ctx, s.cached(tx), actor, a); err != nil {
+		// Deleting takes its spending away: the same rule as a change
+		// to nothing.
+		stored, err := storedClaim(ctx, s.cached(tx), actor, a)
+		if err != nil {
+			return err
+		}
+		if err := checkActivity(actor, stored, nil); err != nil {
 			return err
 		}
 		if err := s.softDelete(ctx, tx, actor, "activities", "activity", id, false); err != nil {

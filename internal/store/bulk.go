@@ -344,7 +344,12 @@ func (s *Store) resolveRows(ctx context.Context, actor outreach.Actor, plan stri
 	problems := &outreach.ValidationError{}
 	for i := range rows {
 		rows[i].Plan = plan
-		r, err := resolveWith(refs, actor, &rows[i].Activity, kinds)
+		r, err := resolveWith(refs, &rows[i].Activity, kinds)
+		if err == nil {
+			// The rule CreateActivity and UpdateActivity ask, for a new
+			// record.
+			err = checkActivity(actor, nil, r.claim(&rows[i].Activity))
+		}
 		var v *outreach.ValidationError
 		switch {
 		case errors.As(err, &v):
@@ -353,7 +358,7 @@ func (s *Store) resolveRows(ctx context.Context, actor outreach.Actor, plan stri
 				problems.Problems = append(problems.Problems, p)
 			}
 		case errors.Is(err, outreach.ErrForbidden):
-			problems.Problems = append(problems.Problems, outreach.Problem{Position: fmt.Sprintf("%s:%d", f.Name, rows[i].Line), Field: "agency",
+			problems.Problems = append(problems.Problems, outreach.Problem{Position: fmt.Sprintf("%s:%d", f.Name, rows[i].Line), Field: refusedField(err),
 				Code: outreach.ProbForbidden, Message: err.Error()})
 		case err != nil:
 			return nil, err
@@ -510,6 +515,9 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 			p := outreach.Problem{Position: at(k), Field: field, Code: code, Args: args, Message: fmt.Sprintf(format, args...)}
 			problems.Problems = append(problems.Problems, p)
 		}
+		refused := func(k int, field string, err error) {
+			problems.Problems = append(problems.Problems, outreach.Problem{Position: at(k), Field: field, Code: outreach.ProbForbidden, Message: err.Error()})
+		}
 		if err := d.Validate(); err != nil {
 			var v *outreach.ValidationError
 			errors.As(err, &v)
@@ -528,8 +536,10 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 			add(0, "from_agency", outreach.ProbUnknown, "the plan names no agency %q", d.FromAgency)
 		case group:
 			add(0, "from_agency", outreach.ProbGroup, "%q is a group of agencies; record under one of its members", d.FromAgency)
-		case !actor.CanWriteAgency(id):
-			add(0, "from_agency", outreach.ProbForbidden, "%s may not record distributions for %s", actor, d.FromAgency)
+		default:
+			if err := checkDistribution(actor, id); err != nil {
+				refused(0, "from_agency", err)
+			}
 		}
 		resolved[i].from = id
 		for k, x := range d.Deliveries {
@@ -550,8 +560,10 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 					problems.Problems = append(problems.Problems, p)
 				}
 			}
-			if (x.ReceivedOn != "" || x.DeployedOn != "" || len(x.How) > 0) && !actor.CanWriteUnit(u.Path) {
-				add(k, "received_on", outreach.ProbForbidden, "%s may not confirm receipt for %s: that is the commune's to confirm", actor, u.Name)
+			if confirms(x) {
+				if err := checkConfirmation(actor, u); err != nil {
+					refused(k, "received_on", err)
+				}
 			}
 			resolved[i].units = append(resolved[i].units, u)
 		}

@@ -30,6 +30,48 @@ func scanMaterial(r scanner) (*MaterialView, error) {
 	return &m, err
 }
 
+// checkMaterial is the permission rule for writing a catalogue entry, on
+// every path that writes one (SaveMaterial creating with old 0, or
+// updating): the producing agency's reporter, coordinators and admins,
+// for the entry as it was and as it will be.
+func checkMaterial(actor outreach.Actor, id, old, next int64) error {
+	if old != 0 && !actor.CanWriteAgency(old) {
+		return actor.Forbidden(fmt.Sprintf("change material %d", id))
+	}
+	if !actor.CanWriteAgency(next) {
+		return actor.Forbidden("record materials for this agency")
+	}
+	return nil
+}
+
+// checkDistribution is the permission rule for a distribution, on every
+// path that writes or removes one (CreateDistribution, the import,
+// DeleteDistribution): the sending agency's reporter, coordinators and
+// admins. The confirmations given with it are checkConfirmation's.
+func checkDistribution(actor outreach.Actor, from int64) error {
+	if !actor.CanWriteAgency(from) {
+		return actor.Forbidden("record or delete distributions for this agency")
+	}
+	return nil
+}
+
+// checkConfirmation is the permission rule for a commune's confirmation
+// (received, deployed, how), wherever it is given: with the distribution
+// (CreateDistribution, the import) or later (Confirm). It is the
+// commune's word: its unit reporter (or one above it), coordinators and
+// admins give it; the sender may not.
+func checkConfirmation(actor outreach.Actor, u outreach.Unit) error {
+	if !actor.CanWriteUnit(u.Path) {
+		return actor.Forbidden("confirm receipt for " + u.Name + ": that is the commune's to confirm")
+	}
+	return nil
+}
+
+// confirms reports whether a delivery carries a confirmation.
+func confirms(x outreach.Delivery) bool {
+	return x.ReceivedOn != "" || x.DeployedOn != "" || len(x.How) > 0
+}
+
 // SaveMaterial creates (ID 0) or updates a catalogue entry. The producing
 // agency's reporter, coordinators and admins may.
 func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outreach.Material) (id int64, err error) {
@@ -46,8 +88,8 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 		if err != nil {
 			return err
 		}
-		if !actor.CanWriteAgency(agency) {
-			return actor.Forbidden("record materials for this agency")
+		if err := checkMaterial(actor, m.ID, 0, agency); err != nil {
+			return err // refused before the stored entry is read
 		}
 		now := s.stamp()
 		search := tabular.Fold(m.Title + " " + m.Notes)
@@ -74,8 +116,8 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 		if err := tx.QueryRowContext(ctx, `SELECT agency_id, plan_id FROM materials WHERE id = $1`, m.ID).Scan(&oldAgency, &oldPlan); err != nil {
 			return err
 		}
-		if !actor.CanWriteAgency(oldAgency) {
-			return actor.Forbidden(fmt.Sprintf("change material %d", m.ID))
+		if err := checkMaterial(actor, m.ID, oldAgency, agency); err != nil {
+			return err
 		}
 		id = m.ID
 		if _, err := tx.ExecContext(ctx, `UPDATE materials SET plan_id = $1, type = $2, title = $3, agency_id = $4, year = $5, copies = $6, notes = $7,
@@ -256,8 +298,8 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 	if err != nil {
 		return 0, err
 	}
-	if !actor.CanWriteAgency(from) {
-		return 0, actor.Forbidden("record distributions for this agency")
+	if err := checkDistribution(actor, from); err != nil {
+		return 0, err
 	}
 	units, err := resolveDeliveries(ctx, tx, p, d)
 	if err != nil {
@@ -275,8 +317,10 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 			return 0, err
 		}
 		// A confirmation is the commune's word: the sender may not give it.
-		if (x.ReceivedOn != "" || x.DeployedOn != "" || len(x.How) > 0) && !actor.CanWriteUnit(u.Path) {
-			return 0, actor.Forbidden("confirm receipt for " + u.Name)
+		if confirms(x) {
+			if err := checkConfirmation(actor, u); err != nil {
+				return 0, err
+			}
 		}
 		var confirmedAt, confirmedBy any
 		if x.ReceivedOn != "" {
@@ -305,21 +349,20 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 		} else if err != nil {
 			return err
 		}
-		var unitID int64
-		var path string
+		var u outreach.Unit
 		var before outreach.Delivery
 		var how0 string
-		err = tx.QueryRowContext(ctx, `SELECT u.id, u.path, coalesce(x.received_on, ''), coalesce(x.deployed_on, ''), x.deployed_how
+		err = tx.QueryRowContext(ctx, `SELECT u.id, u.name, u.path, coalesce(x.received_on, ''), coalesce(x.deployed_on, ''), x.deployed_how
 			FROM distribution_units x JOIN units u ON u.id = x.unit_id WHERE x.distribution_id = $1 AND u.code = $2`, distributionID, unitCode).
-			Scan(&unitID, &path, &before.ReceivedOn, &before.DeployedOn, &how0)
+			Scan(&u.ID, &u.Name, &u.Path, &before.ReceivedOn, &before.DeployedOn, &how0)
 		if errors.Is(err, sql.ErrNoRows) {
 			return outreach.Invalid("unit", "distribution %d did not go to %s", distributionID, unitCode)
 		} else if err != nil {
 			return err
 		}
 		before.How = splitList(how0)
-		if !actor.CanWriteUnit(path) {
-			return actor.Forbidden("confirm for this commune")
+		if err := checkConfirmation(actor, u); err != nil {
+			return err
 		}
 		if err := outreach.ValidateConfirmation(d.Date, receivedOn, deployedOn, how); err != nil {
 			return err
@@ -329,7 +372,7 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 			at, by = s.stamp(), actor.Name()
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE distribution_units SET received_on = $1, deployed_on = $2, deployed_how = $3, confirmed_at = $4, confirmed_by = $5
-			WHERE distribution_id = $6 AND unit_id = $7`, nullable(receivedOn), nullable(deployedOn), joinList(how), at, by, distributionID, unitID); err != nil {
+			WHERE distribution_id = $6 AND unit_id = $7`, nullable(receivedOn), nullable(deployedOn), joinList(how), at, by, distributionID, u.ID); err != nil {
 			return err
 		}
 		after := outreach.Delivery{Unit: unitCode, ReceivedOn: receivedOn, DeployedOn: deployedOn, How: how}
@@ -354,8 +397,8 @@ func (s *Store) DeleteDistribution(ctx context.Context, actor outreach.Actor, id
 		} else if err != nil {
 			return err
 		}
-		if !actor.CanWriteAgency(d.fromAgencyID) {
-			return actor.Forbidden(fmt.Sprintf("delete distribution %d", id))
+		if err := checkDistribution(actor, d.fromAgencyID); err != nil {
+			return err
 		}
 		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, false); err != nil {
 			return err

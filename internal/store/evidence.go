@@ -82,6 +82,13 @@ func (s *Store) checkOwnerWrite(ctx context.Context, q querier, actor outreach.A
 	return fmt.Errorf("evidence owner %q: %w", ownerType, outreach.ErrInvalid)
 }
 
+// CheckEvidenceWrite says whether the actor may attach a file to the
+// record, so that an upload is refused before its body is read.
+func (s *Store) CheckEvidenceWrite(ctx context.Context, actor outreach.Actor, ownerType string, ownerID int64) (err error) {
+	defer wrap(&err, "CheckEvidenceWrite(%s %d)", ownerType, ownerID)
+	return s.checkOwnerWrite(ctx, s.db, actor, ownerType, ownerID)
+}
+
 // AddEvidence attaches a file to a record after checking its size and
 // that its content is an accepted type.
 func (s *Store) AddEvidence(ctx context.Context, actor outreach.Actor, ownerType string, ownerID int64, name string, data []byte) (_ EvidenceInfo, err error) {

@@ -21,8 +21,42 @@ type ModelView struct {
 	agencyID int64
 }
 
-func canWriteModel(actor outreach.Actor, agencyID int64, unitPath string) bool {
-	return actor.CanWriteAgency(agencyID) || actor.CanWriteUnit(unitPath)
+// modelClaim is what the permission rule reads of a model, stored or to
+// be written: the agency it is registered under and its commune.
+type modelClaim struct {
+	id       int64 // 0 for a new model
+	agencyID int64
+	unitPath string
+}
+
+func canWriteModel(actor outreach.Actor, c *modelClaim) bool {
+	return actor.CanWriteAgency(c.agencyID) || actor.CanWriteUnit(c.unitPath)
+}
+
+// checkModel is the permission rule for writing a model, the one every
+// path that writes one asks: CreateModel with old nil, UpdateModel with
+// both, DeleteModel with next nil (and the evidence of a model with
+// old = next). The actor must be allowed to write the model as it was
+// and as it will be: its agency's reporter anywhere, a unit reporter in
+// their communes under any agency of the plan. A model records no
+// spending; what is an agency's to say is which models are its own, so
+// the actor may move a model from one agency to another only when acting
+// for both (outreach.Actor.ActsFor), as with activities.
+func checkModel(actor outreach.Actor, old, next *modelClaim) error {
+	if old != nil && !canWriteModel(actor, old) {
+		return refuse("agency", actor.Forbidden(fmt.Sprintf("change model %d", old.id)))
+	}
+	if next != nil && !canWriteModel(actor, next) {
+		return refuse("agency", actor.Forbidden("record models for this agency or commune"))
+	}
+	if old != nil && next != nil && old.agencyID != next.agencyID && !(actor.ActsFor(old.agencyID) && actor.ActsFor(next.agencyID)) {
+		return refuse("agency", actor.Forbidden("move a model to an agency they do not act for, or from one"))
+	}
+	return nil
+}
+
+func (m *ModelView) claim() *modelClaim {
+	return &modelClaim{id: m.ID, agencyID: m.agencyID, unitPath: m.unitPath}
 }
 
 const modelSelect = `SELECT m.id, p.code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.established_on, m.description, m.demo,
@@ -64,7 +98,9 @@ func modelScope(actor outreach.Actor, n int) (string, []any) {
 	return "", nil
 }
 
-func (s *Store) resolveModel(ctx context.Context, q querier, actor outreach.Actor, m *outreach.PreventionModel) (planRef, int64, outreach.Unit, error) {
+// resolveModel checks a model against the plan's references; whether the
+// actor may write it is checkModel's to say.
+func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.PreventionModel) (planRef, int64, outreach.Unit, error) {
 	var u outreach.Unit
 	if err := m.Validate(); err != nil {
 		return planRef{}, 0, u, err
@@ -86,9 +122,6 @@ func (s *Store) resolveModel(ctx context.Context, q querier, actor outreach.Acto
 	if !u.IsCommune() || !p.inProvince(u.Path) {
 		return p, 0, u, outreach.Invalid("unit", "%s is not a commune of the plan's province", u.Name)
 	}
-	if !canWriteModel(actor, agency, u.Path) {
-		return p, 0, u, actor.Forbidden("record models for this agency or commune")
-	}
 	return p, agency, u, nil
 }
 
@@ -108,8 +141,11 @@ func writeStatuses(ctx context.Context, tx *sql.Tx, id int64, sts []outreach.Mod
 func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreach.PreventionModel) (id int64, err error) {
 	defer wrap(&err, "CreateModel")
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		p, agency, u, err := s.resolveModel(ctx, tx, actor, &m)
+		p, agency, u, err := s.resolveModel(ctx, tx, &m)
 		if err != nil {
+			return err
+		}
+		if err := checkModel(actor, nil, &modelClaim{agencyID: agency, unitPath: u.Path}); err != nil {
 			return err
 		}
 		now := s.stamp()
@@ -127,15 +163,27 @@ func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreac
 	return id, err
 }
 
+// checkModelWrite says whether the actor may change the stored model
+// (attach evidence to it): checkModel with the model as it stands.
 func (s *Store) checkModelWrite(ctx context.Context, q querier, actor outreach.Actor, id int64) error {
+	return s.checkStoredModel(ctx, q, actor, id, false)
+}
+
+// checkStoredModel reads a model and checks that the actor may change it,
+// or delete it.
+func (s *Store) checkStoredModel(ctx context.Context, q querier, actor outreach.Actor, id int64, deleting bool) error {
 	m, err := scanModel(q.QueryRowContext(ctx, modelSelect+`WHERE m.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("model %d: %w", id, outreach.ErrNotFound)
 	} else if err != nil {
 		return err
 	}
-	if !canWriteModel(actor, m.agencyID, m.unitPath) {
-		return actor.Forbidden(fmt.Sprintf("change model %d", id))
+	next := m.claim()
+	if deleting {
+		next = nil
+	}
+	if err := checkModel(actor, m.claim(), next); err != nil {
+		return err
 	}
 	if m.DeletedAt != "" {
 		return fmt.Errorf("model %d is deleted; restore it first: %w", id, outreach.ErrConflict)
@@ -159,14 +207,17 @@ func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreac
 		if old.DeletedAt != "" {
 			return fmt.Errorf("model %d is deleted: %w", m.ID, outreach.ErrConflict)
 		}
-		if !canWriteModel(actor, old.agencyID, old.unitPath) {
-			return actor.Forbidden(fmt.Sprintf("change model %d", m.ID))
+		if err := checkModel(actor, old.claim(), old.claim()); err != nil {
+			return err // refused before its new content is even read
 		}
 		if err := s.fillModels(ctx, tx, []*ModelView{old}); err != nil {
 			return err
 		}
-		p, agency, u, err := s.resolveModel(ctx, tx, actor, &m)
+		p, agency, u, err := s.resolveModel(ctx, tx, &m)
 		if err != nil {
+			return err
+		}
+		if err := checkModel(actor, old.claim(), &modelClaim{id: m.ID, agencyID: agency, unitPath: u.Path}); err != nil {
 			return err
 		}
 		m.Demo = old.Demo
@@ -185,7 +236,7 @@ func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreac
 func (s *Store) DeleteModel(ctx context.Context, actor outreach.Actor, id int64) (err error) {
 	defer wrap(&err, "DeleteModel(%d)", id)
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkModelWrite(ctx, tx, actor, id); err != nil {
+		if err := s.checkStoredModel(ctx, tx, actor, id, true); err != nil {
 			return err
 		}
 		return s.softDelete(ctx, tx, actor, "prevention_models", "model", id, false)

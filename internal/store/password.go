@@ -21,13 +21,26 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashers bounds the argon2id computations running at once, whatever asks
+// for them (logins, password changes, new users, the CLI): each takes
+// argonMemory of memory, so a flood of requests queues instead of
+// exhausting it.
+var hashers = make(chan struct{}, 4)
+
+// argonKey derives a key in the bounded pool.
+func argonKey(password, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashers <- struct{}{}
+	defer func() { <-hashers }()
+	return argon2.IDKey(password, salt, t, m, p, n)
+}
+
 // HashPassword returns an encoded argon2id hash of the password.
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
@@ -53,7 +66,10 @@ func CheckPassword(encoded, password string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	if m > 1<<20 || t > 16 || p == 0 || p > 16 || len(want) > 64 {
+		return false // not parameters this program writes; refuse rather than run them
+	}
+	got := argonKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

@@ -68,8 +68,9 @@ func scanUser(r scanner) (userRow, error) {
 	return u, nil
 }
 
-// actorFor makes the actor a user acts as. A unit reporter's scope is
-// their unit and every unit it was formed from.
+// actorFor makes the actor a user acts as, for a login, a session and an
+// API token alike. A unit reporter's scope is their unit and every unit
+// it was formed from; they act for the agencies based in that scope.
 func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error) {
 	a := outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID}
 	if u.unitID == 0 {
@@ -101,6 +102,20 @@ func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error)
 			}
 		}
 		frontier = next
+	}
+	// The agencies it acts for: those whose home unit has a version at
+	// one of these paths or below (the reporter of a district acts for
+	// the district's committee, whatever its code became).
+	cond, args := pathsCond("u.path", a.UnitPaths, 2)
+	err := each(ctx, s.db, `SELECT DISTINCT ag.id FROM agencies ag JOIN units u ON u.code = ag.unit_code
+		WHERE ag.unit_code <> '' AND ag.type <> $1 AND `+cond+` ORDER BY ag.id`, append([]any{outreach.AgencyGroup}, args...), func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		a.UnitAgencies = append(a.UnitAgencies, id)
+		return err
+	})
+	if err != nil {
+		return a, fmt.Errorf("agencies of %s: %w", u.Username, err)
 	}
 	return a, nil
 }
@@ -288,36 +303,53 @@ func (s *Store) ChangePassword(ctx context.Context, actor outreach.Actor, userna
 	if err := validatePassword("new", next); err != nil {
 		return err
 	}
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	self := !actor.System && actor.UserID == u.ID
+	if !self && !actor.CanManageUsers() {
+		return actor.Forbidden("change another user's password")
+	}
+	// Changing one's own password always takes the current one, admins
+	// included: a session left open must not be enough to take over the
+	// account. It is checked before the new one is hashed.
+	if self && !CheckPassword(u.hash, current) {
+		return errors.Join(outreach.Invalid("current", "the current password is wrong"), ErrWrongPassword)
+	}
 	hash, err := HashPassword(next)
 	if err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.username = $1`, username))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
-		} else if err != nil {
+		// Only over the hash just checked: two changes at once cannot both
+		// pass on the same current password.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4`, hash, s.stamp(), u.ID, u.hash)
+		if err != nil {
 			return err
 		}
-		self := !actor.System && actor.UserID == u.ID
-		if !self && !actor.CanManageUsers() {
-			return actor.Forbidden("change another user's password")
-		}
-		// Changing one's own password always takes the current one, admins
-		// included: a session left open must not be enough to take over
-		// the account.
-		if self && !CheckPassword(u.hash, current) {
-			return outreach.Invalid("current", "the current password is wrong")
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, s.stamp(), u.ID); err != nil {
+		if n, err := res.RowsAffected(); err != nil {
 			return err
+		} else if n == 0 {
+			return fmt.Errorf("the password was changed meanwhile: %w", outreach.ErrConflict)
 		}
+		// Every other way in ends: sessions but the one making the
+		// change, and every API token.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, u.ID, secretHash(keepSession)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, u.ID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "change_password", "user", u.Username, nil, nil)
 	})
 }
+
+// ErrWrongPassword is joined to the validation error of a password change
+// whose current password is wrong, so callers can count the guess.
+var ErrWrongPassword = errors.New("wrong current password")
 
 // CreateToken makes an API token for the user and returns it; it is shown
 // once and only its hash is kept. Admins may make tokens for anyone, users

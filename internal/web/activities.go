@@ -18,8 +18,10 @@ import (
 // (newest) plan.
 func (s *Server) planFor(r *http.Request) (*outreach.Plan, error) {
 	code := r.URL.Query().Get("plan")
-	if code == "" {
-		code = r.PostFormValue("plan")
+	if code == "" && r.PostForm != nil {
+		// A form's plan, once the form is parsed; upload routes take the
+		// plan from the address only, before their body is read.
+		code = r.PostForm.Get("plan")
 	}
 	if code == "" {
 		ps, err := s.store.Plans(r.Context())

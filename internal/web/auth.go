@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -82,27 +83,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	p.Username = username
 	ip := s.clientIP(r)
 	account, addr := "user:"+username, "ip:"+ip
-	if ok, wait := s.throttle.begin(account, addr); !ok {
+	if ok, wait := s.throttle.begin(r.Context(), account, addr); !ok {
 		p.Error = p.T("login.throttled", int(wait.Minutes())+1)
 		s.log.Warn("login throttled", "username", username, "ip", ip)
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		return s.render(w, r, http.StatusTooManyRequests, "login", p)
 	}
-	// Argon2 takes ~20 ms and 19 MiB; a few at a time keep a flood of
-	// logins from exhausting memory.
-	select {
-	case s.hashSlots <- struct{}{}:
-	case <-r.Context().Done():
-		return r.Context().Err()
-	}
+	// Argon2id runs in the store's bounded pool of hashers.
 	u, _, err := s.store.Authenticate(r.Context(), username, password)
-	<-s.hashSlots
 	if errors.Is(err, outreach.ErrUnauthorized) {
+		s.throttle.end(true, account, addr)
 		s.log.Info("login failed", "username", username, "ip", ip)
 		p.Error = p.T("login.failed")
 		return s.render(w, r, http.StatusUnauthorized, "login", p)
 	}
 	if err != nil {
+		s.throttle.end(false, account, addr)
 		return err
 	}
 	s.throttle.succeeded(account, addr)
@@ -167,22 +163,75 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 type accountPage struct {
 	Page
 	Problems map[string]string
+	Tokens   []store.TokenInfo
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "account", accountPage{Page: s.page(r, "account.title", "account")})
+	p := accountPage{Page: s.page(r, "account.title", "account")}
+	if err := s.accountData(r, &p); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "account", p)
+}
+
+// accountData lists the user's API tokens for the account page.
+func (s *Server) accountData(r *http.Request, p *accountPage) error {
+	ts, err := s.store.Tokens(r.Context(), currentActor(r), currentUser(r).Username)
+	p.Tokens = ts
+	return err
+}
+
+// revokeToken ends an API token: its owner's, or anyone's for an admin.
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("token %q: %w", r.PathValue("id"), outreach.ErrNotFound)
+	}
+	if err := s.store.RevokeToken(r.Context(), currentActor(r), id); err != nil {
+		return err
+	}
+	back := "/account"
+	if r.PostFormValue("back") == "users" {
+		back = "/users"
+	}
+	return seeOther(w, r, back, langOf(r).T("token.revoked"))
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	p := accountPage{Page: s.page(r, "account.title", "account")}
+	if err := s.accountData(r, &p); err != nil {
+		return err
+	}
 	current, next, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("again")
+	if len(current) > 1024 || len(next) > 1024 {
+		p.Problems = map[string]string{"new": p.T("form.password.long")}
+		return s.render(w, r, http.StatusUnprocessableEntity, "account", p)
+	}
 	if next != again {
 		p.Problems = map[string]string{"again": p.T("form.password.again")}
 		return s.render(w, r, http.StatusUnprocessableEntity, "account", p)
 	}
+	// The current password is a guess like a login's: it is checked under
+	// the same throttle, per account and per address, before any hashing.
+	ip := s.clientIP(r)
+	account, addr := "user:"+u.Username, "ip:"+ip
+	if ok, wait := s.throttle.begin(r.Context(), account, addr); !ok {
+		s.log.Warn("password change throttled", "username", u.Username, "ip", ip)
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		p.Problems = map[string]string{"current": p.T("login.throttled", int(wait.Minutes())+1)}
+		return s.render(w, r, http.StatusTooManyRequests, "account", p)
+	}
 	keep, _ := r.Context().Value(sessionKey).(string)
 	err := s.store.ChangePassword(r.Context(), currentActor(r), u.Username, current, next, keep)
+	if errors.Is(err, store.ErrWrongPassword) {
+		s.throttle.end(true, account, addr)
+		s.log.Info("password change: wrong current password", "username", u.Username, "ip", ip)
+	} else if err == nil {
+		s.throttle.succeeded(account, addr)
+	} else {
+		s.throttle.end(false, account, addr)
+	}
 	if probs, ok := problems(p.Lang, "password", err); ok {
 		p.Problems = probs
 		return s.render(w, r, http.StatusUnprocessableEntity, "account", p)

@@ -20,27 +20,32 @@ func (s *Server) uploadEvidence(ownerType string) handler {
 			return fmt.Errorf("%s %q: %w", ownerType, r.PathValue("id"), outreach.ErrNotFound)
 		}
 		back := fmt.Sprintf("%s/%d", map[string]string{"activity": "/activities", "model": "/models"}[ownerType], id)
-		r.Body = http.MaxBytesReader(w, r.Body, outreach.MaxEvidenceSize+1<<20)
+		// Who may attach is checked before the body is read.
+		if err := s.store.CheckEvidenceWrite(r.Context(), currentActor(r), ownerType, id); err != nil {
+			return err
+		}
 		var data []byte
 		var name string
-		file, hdr, err := r.FormFile("file")
-		if err == nil {
-			defer file.Close()
-			name = hdr.Filename
-			data, err = io.ReadAll(io.LimitReader(file, outreach.MaxEvidenceSize+1))
-		}
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig) || len(data) > outreach.MaxEvidenceSize:
-			v := &outreach.ValidationError{}
-			v.AddCode("file", "file_too_big", "the file is %.1f MB; the limit is %d MB", float64(max(int64(len(data)), r.ContentLength))/(1<<20), outreach.MaxEvidenceSize>>20)
-			err = v
-		case err != nil:
-			v := &outreach.ValidationError{}
-			v.AddCode("file", "file_none", "no file was sent")
-			err = v
-		default:
-			_, err = s.store.AddEvidence(r.Context(), currentActor(r), ownerType, id, name, data)
+		err = s.parseForm(r)
+		if errors.Is(err, errFormTooBig) {
+			err = tooBigEvidence(r)
+		} else if err == nil {
+			file, hdr, ferr := r.FormFile("file")
+			if ferr == nil {
+				defer file.Close()
+				name = hdr.Filename
+				data, err = io.ReadAll(io.LimitReader(file, outreach.MaxEvidenceSize+1))
+			}
+			switch {
+			case err == nil && len(data) > outreach.MaxEvidenceSize:
+				err = tooBigEvidence(r)
+			case err == nil && ferr != nil:
+				v := &outreach.ValidationError{}
+				v.AddCode("file", "file_none", "no file was sent")
+				err = v
+			case err == nil:
+				_, err = s.store.AddEvidence(r.Context(), currentActor(r), ownerType, id, name, data)
+			}
 		}
 		if err == nil {
 			return seeOther(w, r, back, langOf(r).T("evidence.added"))
@@ -52,6 +57,12 @@ func (s *Server) uploadEvidence(ownerType string) handler {
 		l := langOf(r)
 		return seeOther(w, r, back, l.T("evidence.refused")+" "+fieldProblems(l, v)["file"])
 	}
+}
+
+func tooBigEvidence(r *http.Request) error {
+	v := &outreach.ValidationError{}
+	v.AddCode("file", "file_too_big", "the file is %.1f MB; the limit is %d MB", float64(r.ContentLength)/(1<<20), outreach.MaxEvidenceSize>>20)
+	return v
 }
 
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"outreach/internal/exchange"
 	"outreach/internal/outreach"
@@ -133,15 +134,18 @@ func (s *Server) importForm(kind string) handler {
 
 // parseUpload reads the file, parses it and checks it against the store
 // without writing; it returns the rows count and the problems.
-func (s *Server) checkImport(r *http.Request, kind, plan, agency string, file store.ImportFile, data []byte) (int, [][]string, []int, []outreach.Problem, error) {
-	t, err := tabular.Read(file.Name, bytes.NewReader(data))
+func (s *Server) checkImport(r *http.Request, kind, plan, agency string, fp *store.ImportFile, data []byte) (int, [][]string, []int, []outreach.Problem, error) {
+	t, err := tabular.Read(fp.Name, bytes.NewReader(data))
 	if err != nil {
-		return 0, nil, nil, []outreach.Problem{{Position: file.Name, Message: err.Error()}}, nil
+		return 0, nil, nil, []outreach.Problem{{Position: fp.Name, Message: err.Error()}}, nil
 	}
+	sum := sha256.Sum256(data)
+	fp.SHA256 = hex.EncodeToString(sum[:])
+	file := *fp
 	var preview [][]string
 	var lines []int
 	for i, row := range t.Rows {
-		if i >= 10 {
+		if i >= previewRows {
 			break
 		}
 		preview = append(preview, row.Cells)
@@ -180,11 +184,22 @@ func (s *Server) checkImport(r *http.Request, kind, plan, agency string, file st
 
 func (s *Server) uploadImport(kind string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		// Who asks and for which plan are settled before the upload is
+		// read: the plan comes from the address, never from the body.
+		if !canUpload(currentUser(r), kind) {
+			return currentActor(r).Forbidden("import " + kind)
+		}
 		pg, err := s.importData(r, kind)
 		if err != nil {
 			return err
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxImportFile+1<<20)
+		err = s.parseForm(r)
+		if errors.Is(err, errFormTooBig) {
+			pg.Problems = []outreach.Problem{{Message: pg.T("import.too_big", maxImportFile>>20)}}
+			return s.render(w, r, http.StatusRequestEntityTooLarge, "import", pg)
+		} else if err != nil {
+			return err
+		}
 		f, hdr, err := r.FormFile("file")
 		if err != nil {
 			pg.Problems = []outreach.Problem{{Message: pg.T("import.no_file")}}
@@ -194,15 +209,15 @@ func (s *Server) uploadImport(kind string) handler {
 		data, err := io.ReadAll(io.LimitReader(f, maxImportFile+1))
 		if err != nil || len(data) > maxImportFile {
 			pg.Problems = []outreach.Problem{{Message: pg.T("import.too_big", maxImportFile>>20)}}
-			return s.render(w, r, http.StatusUnprocessableEntity, "import", pg)
+			return s.render(w, r, http.StatusRequestEntityTooLarge, "import", pg)
 		}
+		releaseForm(r) // the file is in data now
 		if pg.Agency == "" {
 			pg.Agency = r.PostFormValue("agency")
 		}
-		sum := sha256.Sum256(data)
-		file := store.ImportFile{Name: cleanName(hdr.Filename), SHA256: hex.EncodeToString(sum[:])}
+		file := store.ImportFile{Name: cleanName(hdr.Filename)}
 		pg.FileName = file.Name
-		n, preview, lines, problems, err := s.checkImport(r, kind, pg.Plan.Code, pg.Agency, file, data)
+		n, preview, lines, problems, err := s.checkImport(r, kind, pg.Plan.Code, pg.Agency, &file, data)
 		if err != nil {
 			return err
 		}
@@ -212,12 +227,12 @@ func (s *Server) uploadImport(kind string) handler {
 			if i > 0 {
 				line = lines[i-1]
 			}
-			pg.Preview = append(pg.Preview, previewRow{Line: line, Cells: cells})
+			pg.Preview = append(pg.Preview, previewRow{Line: line, Cells: previewCells(cells)})
 		}
 		if len(problems) > 0 {
-			if len(problems) > 200 {
-				pg.More = len(problems) - 200
-				problems = problems[:200]
+			if len(problems) > maxShownProblems {
+				pg.More = len(problems) - maxShownProblems
+				problems = problems[:maxShownProblems]
 			}
 			pg.Problems = problems
 			return s.render(w, r, http.StatusUnprocessableEntity, "import", pg)
@@ -226,6 +241,32 @@ func (s *Server) uploadImport(kind string) handler {
 			userID: currentUser(r).ID, expires: s.now().Add(pendingTTL)}, s.now())
 		return s.render(w, r, http.StatusOK, "import", pg)
 	}
+}
+
+// The preview shows the first previewRows rows, previewColumns columns and
+// previewChars characters of a cell: it is there to recognise the file,
+// and its size must not follow the file's.
+const (
+	previewRows      = 10
+	previewColumns   = 30
+	previewChars     = 80
+	maxShownProblems = 200
+)
+
+// previewCells bounds a row for the preview.
+func previewCells(cells []string) []string {
+	out := make([]string, 0, min(len(cells), previewColumns+1))
+	for i, c := range cells {
+		if i == previewColumns {
+			out = append(out, "…")
+			break
+		}
+		if utf8.RuneCountInString(c) > previewChars {
+			c = string([]rune(c)[:previewChars]) + "…"
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func cleanName(name string) string {

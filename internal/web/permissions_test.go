@@ -138,6 +138,10 @@ func permRows() []permRow {
 			}},
 		{route: "POST /activities", what: "record a police activity in Nguyễn Thị Minh Khai", expect: "L 403 303 403 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq { return web("/activities", f.activityFormIn("01834", "")) }},
+		{route: "POST /activities", what: "record a police activity in Nguyễn Thị Minh Khai with its cost", expect: "L 403 403 403 303 303 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				return web("/activities", f.activityFormIn("01834", "5.000.000"))
+			}},
 		{route: "POST /activities/{id}", what: "retitle the police activity in Nguyễn Thị Minh Khai", expect: "L 403 303 403 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				return web(fmt.Sprintf("/activities/%d", f.activityIn("01834")), f.activityFormIn("01834", ""))
@@ -166,9 +170,17 @@ func permRows() []permRow {
 			prep: func(f *permFixtures, _ string) permReq {
 				return web("/quantity-kinds", url.Values{"code": {f.unique("kind")}, "name": {"Loại mới"}, "unit": {"cái"}})
 			}},
-		{route: "POST /activities/import", what: "upload a police file (preview only)", expect: "L 422 422 200 200 200 200", keep: true,
+		{route: "POST /activities/import", what: "upload a police file (preview only)", expect: "L 403 422 200 200 200 200", keep: true,
 			prep: func(f *permFixtures, _ string) permReq {
 				return permReq{method: "POST", path: "/activities/import", fields: map[string]string{"plan": permPlan, "agency": "bk-ca"}, file: f.activityFile()}
+			}},
+		{route: "POST /activities/import", what: "upload a police file in Nguyễn Thị Minh Khai (preview only)", expect: "L 403 200 422 200 200 200", keep: true,
+			prep: func(f *permFixtures, _ string) permReq {
+				return permReq{method: "POST", path: "/activities/import", fields: map[string]string{"plan": permPlan}, file: f.activityFileIn("01834", "")}
+			}},
+		{route: "POST /activities/import", what: "upload a police file in Nguyễn Thị Minh Khai with its cost (preview only)", expect: "L 403 422 422 200 200 200", keep: true,
+			prep: func(f *permFixtures, _ string) permReq {
+				return permReq{method: "POST", path: "/activities/import", fields: map[string]string{"plan": permPlan}, file: f.activityFileIn("01834", "5.000.000")}
 			}},
 		{route: "POST /activities/import/confirm", what: "confirm one's upload (others: the police's token)", expect: "L 303x 303x 303 303 303 303",
 			prep: func(f *permFixtures, role string) permReq {
@@ -176,6 +188,14 @@ func permRows() []permRow {
 			}},
 		{route: "POST /api/v1/activities", what: "record a police activity in Na Rì", expect: "401 403 403 403 201 201 201",
 			prep: func(f *permFixtures, _ string) permReq { return api("POST", "/api/v1/activities", f.activityJSON()) }},
+		{route: "POST /api/v1/activities", what: "record a police activity in Nguyễn Thị Minh Khai", expect: "401 403 201 403 201 201 201",
+			prep: func(f *permFixtures, _ string) permReq {
+				return api("POST", "/api/v1/activities", f.activityJSONIn("01834", 0))
+			}},
+		{route: "POST /api/v1/activities", what: "record a police activity in Nguyễn Thị Minh Khai with its cost", expect: "401 403 403 403 201 201 201",
+			prep: func(f *permFixtures, _ string) permReq {
+				return api("POST", "/api/v1/activities", f.activityJSONIn("01834", 5000000))
+			}},
 		{route: "PUT /api/v1/activities/{id}", what: "edit the police activity", expect: "401 403 403 403 200 200 200",
 			prep: func(f *permFixtures, _ string) permReq {
 				return api("PUT", fmt.Sprintf("/api/v1/activities/%d", f.activity(false)), f.activityJSON())
@@ -223,7 +243,7 @@ func permRows() []permRow {
 			prep: func(f *permFixtures, _ string) permReq {
 				return web(fmt.Sprintf("/distributions/%d/delete", f.distribution()), nil)
 			}},
-		{route: "POST /distributions/import", what: "upload a police file (preview only)", expect: "L 422 422 422 200 200 200", keep: true,
+		{route: "POST /distributions/import", what: "upload a police file (preview only)", expect: "L 403 403 422 200 200 200", keep: true,
 			prep: func(f *permFixtures, _ string) permReq {
 				return permReq{method: "POST", path: "/distributions/import", fields: map[string]string{"plan": permPlan}, file: f.distributionFile()}
 			}},
@@ -272,6 +292,10 @@ func permRows() []permRow {
 		{route: "PUT /api/v1/models/{id}", what: "change the police model's status", expect: "401 403 200 403 200 200 200",
 			prep: func(f *permFixtures, _ string) permReq {
 				return api("PUT", fmt.Sprintf("/api/v1/models/%d", f.model()), f.modelJSON(`,"statuses":[{"since":"2019-09-01","status":"inactive"}]`))
+			}},
+		{route: "PUT /api/v1/models/{id}", what: "move the police model to the women's union", expect: "401 403 403 403 403 200 200",
+			prep: func(f *permFixtures, _ string) permReq {
+				return api("PUT", fmt.Sprintf("/api/v1/models/%d", f.model()), strings.Replace(f.modelJSON(""), `"agency":"bk-ca"`, `"agency":"bk-hlhpn"`, 1))
 			}},
 		{route: "DELETE /api/v1/models/{id}", what: "delete the police model", expect: "401 403 204 403 204 204 204",
 			prep: func(f *permFixtures, _ string) permReq {
@@ -358,6 +382,10 @@ func permRows() []permRow {
 		{route: "POST /users", what: "create a viewer", expect: "L 403 403 403 403 403 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				return web("/users", url.Values{"username": {f.unique("nguoi-xem")}, "name": {"Người xem"}, "role": {"viewer"}, "password": {"0123456789ab"}})
+			}},
+		{route: "POST /tokens/{id}/revoke", what: "revoke a police API token (others' are not found)", expect: "L 404 404 404 303 404 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				return web(fmt.Sprintf("/tokens/%d/revoke", f.policeToken()), nil)
 			}},
 		{route: "POST /account/password", what: "change one's own password", expect: "L 303 303 303 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
@@ -552,7 +580,9 @@ func permSourceRoutes(t *testing.T) []string {
 			}
 		}
 		for _, m := range otherHandleRE.FindAllStringSubmatch(src, -1) {
-			if m[1] != "ctx" {
+			// ctx is slog's Handle; limits.go's mux only knows the
+			// patterns of routes registered here with their body limit.
+			if m[1] != "ctx" && !(filepath.Base(file) == "limits.go" && m[1] == "pattern") {
 				t.Errorf("%s: a route registered as %s, which the route scanner cannot read", file, m[1])
 			}
 		}
@@ -615,6 +645,18 @@ func newPermFixtures(t *testing.T, s *store.Store) *permFixtures {
 }
 
 func (f *permFixtures) next() int { f.n++; return f.n }
+
+// policeToken makes a fresh API token of the police and returns its id.
+func (f *permFixtures) policeToken() int64 {
+	if _, err := f.s.CreateToken(ctx, permSystem, "police", f.unique("revoke")); err != nil {
+		f.t.Fatal(err)
+	}
+	ts, err := f.s.Tokens(ctx, permSystem, "police")
+	if err != nil || len(ts) == 0 {
+		f.t.Fatal(err)
+	}
+	return ts[len(ts)-1].ID
+}
 
 func (f *permFixtures) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, f.next()) }
 
@@ -733,6 +775,21 @@ func (f *permFixtures) activityForm() url.Values {
 	return url.Values{"plan": {permPlan}, "agency": {"bk-ca"}, "task": {"V.3.2"}, "channel": {"IV.5"}, "themes": {"III.3"},
 		"title": {f.unique("Tập huấn cho Công an huyện Na Rì")}, "start_date": {"2019-04-02"}, "end_date": {"2019-04-02"},
 		"units": {"066"}, "aud_total": {"40"}}
+}
+
+// activityJSONIn is a police activity of April 2018 in one commune, with
+// a cost of the state budget when cost is not 0.
+func (f *permFixtures) activityJSONIn(unit string, cost int64) string {
+	a := f.activityValue()
+	a.Units, a.StartDate = []string{unit}, "2018-04-02"
+	if cost != 0 {
+		a.Cost, a.FundingSource = cost, "ngan-sach"
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(b)
 }
 
 func (f *permFixtures) activityJSON() string {
@@ -866,6 +923,18 @@ const permActivityHeader = "Nhiệm vụ,Hình thức,Nội dung,Tên hoạt đ�
 
 func (f *permFixtures) activityFile() *permFile {
 	return &permFile{name: "hoat-dong.csv", data: []byte(permActivityHeader + fmt.Sprintf("V.3.1,IV.3,III.3,%s,05/03/2018,Toàn tỉnh,,\n", f.unique("Tin bài trên cổng TTĐT")))}
+}
+
+// activityFileIn is a file of one police activity of April 2018 in a
+// commune (the agency in its column, whoever uploads it), with a cost of
+// the state budget when cost is not "".
+func (f *permFixtures) activityFileIn(unit, cost string) *permFile {
+	funding := ""
+	if cost != "" {
+		funding = "ngan-sach"
+	}
+	return &permFile{name: "hoat-dong.csv", data: []byte("Cơ quan,Nhiệm vụ,Hình thức,Nội dung,Tên hoạt động,Ngày bắt đầu,Địa bàn,Tổng số người,Kinh phí (đồng),Nguồn kinh phí\n" +
+		fmt.Sprintf("bk-ca,V.3.2,IV.5,III.3,%s,02/04/2018,%s,40,%s,%s\n", f.unique("Tập huấn"), unit, cost, funding))}
 }
 
 func (f *permFixtures) distributionFile() *permFile {
@@ -1102,8 +1171,10 @@ func TestPermissionsHideOthersDrafts(t *testing.T) {
 				t.Errorf("%s finds the union's draft: %d", role, status)
 			}
 			for _, path := range []string{"/plans/" + permPlan + "/reports/2019/consolidated/export?format=docx", "/api/v1/reports/consolidated/export?plan=" + permPlan + "&year=2019&format=docx"} {
-				if status, body := get(role, path); status != 200 || strings.Contains(permDocxText(t, body), consolidated) {
-					t.Errorf("%s exports the consolidated draft's text (%s): %d", role, path, status)
+				// Before it is submitted, the consolidated report (even its
+				// live figures) is the coordinators' alone.
+				if status, body := get(role, path); status != http.StatusForbidden || strings.Contains(body, consolidated) {
+					t.Errorf("%s exports the consolidated draft (%s): %d, want 403", role, path, status)
 				}
 			}
 			if diff := permDiff(before, permSnapshot(t, s.DB())); len(diff) > 0 {

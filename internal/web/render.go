@@ -171,8 +171,22 @@ type errorPage struct {
 	Message string
 }
 
+// wrap turns a handler's error into a page. A form body is parsed before
+// the handler runs (within the route's limit) and refused whole when it
+// cannot be, so no handler works on half a form; upload routes parse
+// their own, after checking who asks. Whatever was parsed is released
+// when the handler returns.
 func (s *Server) wrap(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		defer releaseForm(r)
+		if hasBody(r) {
+			if _, upload := s.limits.of(r); !upload {
+				if err := s.parseForm(r); err != nil {
+					s.serveError(w, r, err)
+					return
+				}
+			}
+		}
 		if err := h(w, r); err != nil {
 			s.serveError(w, r, err)
 		}
@@ -204,6 +218,10 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		status, key = http.StatusUnprocessableEntity, "err.invalid"
 	case errors.Is(err, outreach.ErrConflict):
 		status, key = http.StatusConflict, "err.conflict"
+	case errors.Is(err, errFormTooBig):
+		status, key = http.StatusRequestEntityTooLarge, "err.too_large"
+	case errors.Is(err, errFormUnreadable):
+		status, key = http.StatusBadRequest, "err.bad_form"
 	}
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -10,7 +10,7 @@ import (
 // routes is the whole browser surface on one screen.
 func (s *Server) routes(mux *http.ServeMux) {
 	static, _ := fs.Sub(assets, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(filesOnly{static}))))
 	mux.HandleFunc("GET /healthz", s.wrap(s.healthz))
 	mux.HandleFunc("GET /lang/{lang}", s.wrap(s.setLang))
 
@@ -30,6 +30,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activities/new", s.auth(s.newActivity))
 	for _, kind := range []string{"activities", "distributions"} {
 		mux.HandleFunc("GET /"+kind+"/import", s.auth(s.importForm(kind)))
+		s.limits.set("POST /"+kind+"/import", maxImportFile+uploadOverhead)
 		mux.HandleFunc("POST /"+kind+"/import", s.auth(s.uploadImport(kind)))
 		mux.HandleFunc("POST /"+kind+"/import/confirm", s.auth(s.confirmImport(kind)))
 		mux.HandleFunc("GET /"+kind+"/export", s.auth(s.exportRecords(kind)))
@@ -41,6 +42,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /activities/{id}", s.auth(s.saveActivity))
 	mux.HandleFunc("POST /activities/{id}/delete", s.auth(s.deleteActivity))
 	mux.HandleFunc("POST /activities/{id}/restore", s.auth(s.restoreActivity))
+	s.limits.set("POST /activities/{id}/evidence", outreach.MaxEvidenceSize+uploadOverhead)
 	mux.HandleFunc("POST /activities/{id}/evidence", s.auth(s.uploadEvidence("activity")))
 	mux.HandleFunc("GET /distributions", s.auth(s.distributionsPage))
 	mux.HandleFunc("POST /distributions", s.auth(s.createDistribution))
@@ -53,6 +55,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /models/{id}", s.auth(s.modelPage))
 	mux.HandleFunc("POST /models/{id}", s.auth(s.saveModel))
 	mux.HandleFunc("POST /models/{id}/delete", s.auth(s.deleteModel))
+	s.limits.set("POST /models/{id}/evidence", outreach.MaxEvidenceSize+uploadOverhead)
 	mux.HandleFunc("POST /models/{id}/evidence", s.auth(s.uploadEvidence("model")))
 	mux.HandleFunc("GET /quantity-kinds", s.auth(s.kindsPage))
 	mux.HandleFunc("POST /quantity-kinds", s.auth(s.addKind))
@@ -89,6 +92,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /audit", s.auth(s.auditPage))
 	mux.HandleFunc("GET /account", s.auth(s.accountPage))
 	mux.HandleFunc("POST /account/password", s.auth(s.changePassword))
+	mux.HandleFunc("POST /tokens/{id}/revoke", s.auth(s.revokeToken))
 }
 
 func cacheStatic(next http.Handler) http.Handler {
@@ -96,4 +100,19 @@ func cacheStatic(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// filesOnly serves files and hides directories, so /static/ lists nothing.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }

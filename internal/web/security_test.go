@@ -403,8 +403,8 @@ func TestSecurityUploadLimits(t *testing.T) {
 		} {
 			before := permSnapshot(t, s.DB())
 			status, _, body := f.send("coord", false, permReq{method: "POST", path: "/" + kind + "/import", fields: map[string]string{"plan": permPlan}, file: &permFile{name: "lon.csv", data: c.data}})
-			if status != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) || strings.Contains(body, `name="token"`) {
-				t.Errorf("%s import, %s: %d, want 422 saying %q; %s", kind, c.name, status, c.want, secProblems(body))
+			if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, c.want) || strings.Contains(body, `name="token"`) {
+				t.Errorf("%s import, %s: %d, want 413 saying %q; %s", kind, c.name, status, c.want, secProblems(body))
 			}
 			unchanged(kind+" import, "+c.name, before)
 		}
@@ -452,12 +452,12 @@ func TestSecurityUploadLimits(t *testing.T) {
 	before := permSnapshot(t, s.DB())
 	plan := f.planFile() + "\n# " + strings.Repeat("đệm ", 1<<20)
 	var e apiError
-	if status := f.w.call(f.tokens["coord"], "POST", "/api/v1/plans", plan, &e); status != http.StatusBadRequest || !strings.Contains(e.Error.Message, "2 MB") {
+	if status := f.w.call(f.tokens["coord"], "POST", "/api/v1/plans", plan, &e); status != http.StatusRequestEntityTooLarge || !strings.Contains(e.Error.Message, "2 MB") {
 		t.Errorf("a 5 MB plan: %d %+v", status, e)
 	}
 	desc := strings.Repeat("a", 2<<20)
 	body := strings.Replace(f.activityJSON(), `"title":`, `"description":"`+desc+`","title":`, 1)
-	if status := f.w.call(f.tokens["police"], "POST", "/api/v1/activities", body, &e); status != http.StatusBadRequest || e.Error.Field != "body" {
+	if status := f.w.call(f.tokens["police"], "POST", "/api/v1/activities", body, &e); status != http.StatusRequestEntityTooLarge || e.Error.Field != "body" {
 		t.Errorf("a 2 MB JSON body: %d %+v", status, e)
 	}
 	unchanged("the API's oversized bodies", before)

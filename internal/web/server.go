@@ -33,16 +33,15 @@ type Options struct {
 
 // Server serves the UI and the API.
 type Server struct {
-	store    *store.Store
-	pages    *pages
-	log      *slog.Logger
-	version  string
-	now      func() time.Time
-	throttle *throttle
-	// hashSlots bounds concurrent password checks.
-	hashSlots  chan struct{}
+	store      *store.Store
+	pages      *pages
+	log        *slog.Logger
+	version    string
+	now        func() time.Time
+	throttle   *throttle
 	trustProxy bool
 	pending    pendingImports
+	limits     *bodyLimits
 	handler    http.Handler
 	reports    *reports.Service
 	metrics    *metrics
@@ -62,14 +61,15 @@ func New(s *store.Store, o Options) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{store: s, pages: p, log: o.Logger, version: o.Version, now: o.Now, throttle: newThrottle(o.Now),
-		hashSlots: make(chan struct{}, 4), trustProxy: o.TrustProxy, metrics: newMetrics(),
+		trustProxy: o.TrustProxy, metrics: newMetrics(), limits: newBodyLimits(),
 		reports: &reports.Service{Store: s, Mailer: o.Mailer, Log: o.Logger, BaseURL: o.BaseURL}}
 	mux := http.NewServeMux()
 	srv.routes(mux)
 	mux.Handle("/api/v1/", api.New(s, srv.reports, srv.authenticate, o.Logger))
 	mux.HandleFunc("GET /metrics", srv.serveMetrics)
 	cop := http.NewCrossOriginProtection()
-	srv.handler = srv.logRequests(securityHeaders(cop.Handler(srv.withUser(notePattern(mux)))))
+	srv.limits.set("POST /api/v1/plans", api.MaxPlanFile+uploadOverhead)
+	srv.handler = srv.logRequests(srv.limitBodies(securityHeaders(cop.Handler(srv.withUser(notePattern(mux))))))
 	return srv, nil
 }
 

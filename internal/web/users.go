@@ -15,6 +15,7 @@ type usersPage struct {
 	Agencies []store.AgencyInfo
 	Problems map[string]string
 	Form     store.NewUser
+	Tokens   []store.TokenInfo
 }
 
 func (s *Server) usersData(r *http.Request) (usersPage, error) {
@@ -24,6 +25,9 @@ func (s *Server) usersData(r *http.Request) (usersPage, error) {
 		return pg, err
 	}
 	pg.Users = us
+	if pg.Tokens, err = s.store.Tokens(r.Context(), currentActor(r), ""); err != nil {
+		return pg, err
+	}
 	as, err := s.store.Agencies(r.Context())
 	for _, a := range as {
 		if !a.IsGroup() {
