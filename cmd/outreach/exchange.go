@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,20 +24,21 @@ import (
 // progressRows is the size of file from which imports show progress.
 const progressRows = 5000
 
-// readTable reads an activity or distribution file and returns it with
-// its name and the SHA-256 of its content.
-func readTable(path string) (*tabular.Table, store.ImportFile, error) {
-	data, err := os.ReadFile(path)
+// readTable reads an activity or distribution file, within the readers'
+// budgets, and returns it with its name and the digest of its rows (the
+// same rows saved differently are the same import).
+func readTable(ctx context.Context, path string) (*tabular.Table, store.ImportFile, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, store.ImportFile{}, err
 	}
+	defer f.Close()
 	name := filepath.Base(path)
-	t, err := tabular.Read(name, bytes.NewReader(data))
+	t, err := tabular.ReadContext(ctx, name, f, tabular.DefaultLimits())
 	if err != nil {
 		return nil, store.ImportFile{}, fmt.Errorf("%s: %w", name, err)
 	}
-	sum := sha256.Sum256(data)
-	return t, store.ImportFile{Name: name, SHA256: hex.EncodeToString(sum[:])}, nil
+	return t, store.ImportFile{Name: name, SHA256: t.Digest()}, nil
 }
 
 // terminal returns stderr as a terminal, or nil when it is not one.
@@ -125,7 +123,7 @@ func cmdImportActivities(ctx context.Context, e env) error {
 		return usagef("expected import activities FILE --plan CODE [--agency CODE]")
 	}
 	start := time.Now()
-	t, file, err := readTable(fs.Arg(0))
+	t, file, err := readTable(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -166,7 +164,7 @@ func cmdImportDistributions(ctx context.Context, e env) error {
 		return usagef("expected import distributions FILE --plan CODE")
 	}
 	start := time.Now()
-	t, file, err := readTable(fs.Arg(0))
+	t, file, err := readTable(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}

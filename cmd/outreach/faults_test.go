@@ -391,7 +391,7 @@ func faultFullDisk(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, file, err := readTable(csv)
+	tbl, file, err := readTable(context.Background(), csv)
 	if err != nil {
 		t.Fatal(err)
 	}

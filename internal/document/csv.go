@@ -20,9 +20,10 @@ const csvBOM = "\uFEFF"
 // plain, with a dot decimal and no thousands separator ("1234.5"), so that
 // any program reads them back.
 //
-// A text cell starting with "=", "+", "-" or "@" is prefixed with an
-// apostrophe, so that a spreadsheet opening the file does not run it as a
-// formula.
+// A text cell whose first character other than white space is "=", "+",
+// "-" or "@" (or that starts with a tab or a carriage return) is prefixed
+// with an apostrophe, so that a spreadsheet opening the file does not run
+// it as a formula; a lone "-" and plain negative numbers ("-5") are not.
 func (d *Document) WriteCSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(csvBOM); err != nil {
@@ -117,10 +118,41 @@ func csvNumber(v float64, decimals int) string {
 }
 
 // csvText prefixes an apostrophe to text a spreadsheet would take for a
-// formula; a lone "-" (a blank mark) is left alone.
+// formula: text beginning with a tab or a carriage return, or whose first
+// character other than white space is "=", "+", "@" or "-" (some
+// spreadsheets drop leading spaces before looking for a formula). A lone
+// "-" (a blank mark) and plain negative numbers ("-5", "-1.234,5") are left
+// alone.
 func csvText(s string) string {
-	if len(s) > 1 && strings.ContainsRune("=+-@", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
 		return "'" + s
 	}
-	return s
+	t := strings.TrimSpace(s)
+	if t == "" || t == "-" || !strings.ContainsRune("=+-@", rune(t[0])) {
+		return s
+	}
+	if t[0] == '-' && plainNumber(t[1:]) {
+		return s
+	}
+	return "'" + s
 }
+
+// plainNumber reports whether s is digits, possibly grouped or with a
+// decimal part by dots, commas or spaces ("5", "1.234,5", "1 234"), starting
+// and ending with a digit.
+func plainNumber(s string) bool {
+	if s == "" || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && c != '.' && c != ',' && c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -90,3 +90,36 @@ func TestCSVNumbers(t *testing.T) {
 		t.Errorf("records = %q\nwant %q", recs, want)
 	}
 }
+
+func TestCSVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":            "",
+		"-":           "-",
+		" - ":         " - ",
+		"—":           "—",
+		"text":        "text",
+		"a=b":         "a=b",
+		"=1+1":        "'=1+1",
+		" =1+1":       "' =1+1",
+		"\t=cmd":      "'\t=cmd",
+		"\r=cmd":      "'\r=cmd",
+		"\n @SUM(A1)": "'\n @SUM(A1)",
+		"+84 912":     "'+84 912",
+		"  +1":        "'  +1",
+		"@x":          "'@x",
+		"-x":          "'-x",
+		" -giảm":      "' -giảm",
+		"-5":          "-5",
+		" -5":         " -5",
+		"-1.234,5":    "-1.234,5",
+		"-0.04":       "-0.04",
+		"-1 234":      "-1 234",
+		"-5+1":        "'-5+1",
+		"-1e5":        "'-1e5",
+		"-5,":         "'-5,",
+	} {
+		if got := csvText(in); got != want {
+			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,8 +8,12 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -468,6 +472,97 @@ func FuzzXLSXRoundTrip(f *testing.F) {
 					t.Fatalf("row %d column %d: %q comes back as %q, want %q", i+2, c+1, v, cell, want)
 				}
 			}
+		}
+	})
+}
+
+// FuzzReadCSVLimits reads CSV files with tight budgets and without any:
+// the budgets refuse a file only when it exceeds one of them (counted on
+// the records as encoding/csv reads them), and a file read within them is
+// read exactly as without, so the check of the bytes on their way to the
+// parser never changes what is parsed.
+func FuzzReadCSVLimits(f *testing.F) {
+	for _, s := range []string{
+		"a,b,c\n1,2,3\n", "a,b,c,d\n1\n", "a\n1,2,3,4\n", "a;b\n\"x;y;z;w\";1\n", "a\n\"ab\"\"cd\"\n",
+		"a\n" + strings.Repeat("x", 100) + "\n", "a\n\"" + strings.Repeat("x\n", 50) + "\"\n", "a\n  abc  \n",
+		"a\n\n\n\n1\n", "a\n,\n,\n,\n1\n", "a\n1\n2\n3\n4\n5\n", "a,b\n\"x\"y,1\n", "a,b\n\"x,1\n", "\ufeffa\tb\r\n1\t2\r\n",
+		"a\ne\u0323\u0302e\u0323\u0302e\u0323\u0302\n", "a,b\n\"\",\"\"\"\"\n",
+	} {
+		f.Add([]byte(s))
+	}
+	tight := Limits{MaxRows: 4, MaxColumns: 3, MaxCellChars: 3, MaxEmptyRows: 2}
+	loose := Limits{MaxRows: 1 << 30, MaxColumns: 1 << 30, MaxCellChars: 1 << 30, MaxEmptyRows: 1 << 30}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		all, err := ReadCSVContext(ctx, bytes.NewReader(data), loose)
+		got, terr := ReadCSVContext(ctx, bytes.NewReader(data), tight)
+		if err != nil {
+			if terr == nil {
+				t.Fatalf("read within budgets, but not without: %v", err)
+			}
+			return
+		}
+		// The records as encoding/csv reads them.
+		body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		first := body[:min(len(body), 64<<10-3)]
+		for {
+			line, rest, _ := bytes.Cut(first, []byte("\n"))
+			if len(bytes.TrimSpace(line)) > 0 || len(rest) == 0 {
+				first = line
+				break
+			}
+			first = rest
+		}
+		cr := csv.NewReader(bytes.NewReader(body))
+		cr.Comma = detectDelimiter(first)
+		cr.FieldsPerRecord = -1
+		var fields, chars, raw, empty, end int
+		for {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			line, _ := cr.FieldPos(0)
+			empty += line - end - 1
+			last, _ := cr.FieldPos(len(rec) - 1)
+			end = last + strings.Count(rec[len(rec)-1], "\n")
+			fields = max(fields, len(rec))
+			blank := true
+			for _, c := range rec {
+				raw = max(raw, len(c)+strings.Count(c, "\n")+1)
+				chars = max(chars, utf8.RuneCountInString(clean(c)))
+				blank = blank && clean(c) == ""
+			}
+			if blank {
+				empty++
+			}
+		}
+		if terr == nil {
+			if !reflect.DeepEqual(got, all) {
+				t.Fatalf("within budgets %+v, without %+v", got, all)
+			}
+			if fields > tight.MaxColumns || chars > tight.MaxCellChars || len(all.Rows) > tight.MaxRows || empty > tight.MaxEmptyRows {
+				t.Fatalf("read within budgets: %d fields, %d characters, %d rows, %d empty", fields, chars, len(all.Rows), empty)
+			}
+			return
+		}
+		var le *LimitError
+		if !errors.As(terr, &le) {
+			t.Fatalf("within budgets: %v; without: no error", terr)
+		}
+		ok := false
+		switch le.What {
+		case "columns":
+			ok = fields > tight.MaxColumns
+		case "cell":
+			ok = chars > tight.MaxCellChars || raw > maxFieldBytes(tight.MaxCellChars)
+		case "rows":
+			ok = len(all.Rows) > tight.MaxRows
+		case "empty_rows":
+			ok = empty > tight.MaxEmptyRows
+		}
+		if !ok {
+			t.Fatalf("refused: %v, but %d fields, %d characters (%d bytes), %d rows, %d empty", terr, fields, chars, raw, len(all.Rows), empty)
 		}
 	})
 }

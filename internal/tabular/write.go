@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -17,10 +18,11 @@ import (
 // CRLF line ends.
 //
 // To prevent formula injection when the file is opened in a spreadsheet, a
-// cell beginning with '=', '+', '@', a tab or a carriage return, or with '-'
-// when the cell is not a number, is written with a leading apostrophe
-// ("=1+1" becomes "'=1+1"); negative numbers such as "-5" are kept as they
-// are.
+// cell beginning with a tab or a carriage return, or whose first character
+// other than white space is '=', '+', '@', or '-' when the cell is not a
+// number, is written with a leading apostrophe ("=1+1" becomes "'=1+1" and
+// " =1+1" becomes "' =1+1"); negative numbers such as "-5" and "-1.234,5"
+// are kept as they are.
 func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
@@ -47,13 +49,24 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	return cw.Error()
 }
 
-// defuse prefixes cells that a spreadsheet would run as a formula.
+// defuse prefixes cells that a spreadsheet would run as a formula: those
+// beginning with a tab or a carriage return, and those whose first
+// character other than white space is '=', '+', '@', or '-' when the cell
+// is not a number (some spreadsheets drop leading spaces before looking
+// for a formula).
 func defuse(c string) string {
 	if c == "" {
 		return c
 	}
-	switch c[0] {
-	case '=', '+', '@', '\t', '\r':
+	if c[0] == '\t' || c[0] == '\r' {
+		return "'" + c
+	}
+	s := strings.TrimLeftFunc(c, unicode.IsSpace)
+	if s == "" {
+		return c
+	}
+	switch s[0] {
+	case '=', '+', '@':
 		return "'" + c
 	case '-':
 		if _, err := ParseNumber(c); err != nil {

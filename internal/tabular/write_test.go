@@ -284,3 +284,33 @@ func TestReadXLSXErrors(t *testing.T) {
 		t.Errorf("empty sheet: err = %v", err)
 	}
 }
+
+func TestDefuse(t *testing.T) {
+	for in, want := range map[string]string{
+		"":          "",
+		"   ":       "   ",
+		"text":      "text",
+		"a=b":       "a=b",
+		"=1+1":      "'=1+1",
+		" =1+1":     "' =1+1",
+		"\u00a0=1":  "'\u00a0=1",
+		"\t=cmd":    "'\t=cmd",
+		"\r=cmd":    "'\r=cmd",
+		"\n=cmd":    "'\n=cmd",
+		"  +84 912": "'  +84 912",
+		"+5":        "'+5",
+		" @SUM(A1)": "' @SUM(A1)",
+		"-giảm":     "'-giảm",
+		" -x":       "' -x",
+		"-":         "'-",
+		"-5":        "-5",
+		" -5":       " -5",
+		"-1.234,5":  "-1.234,5",
+		"-12.5":     "-12.5",
+		"-5+1":      "'-5+1",
+	} {
+		if got := defuse(in); got != want {
+			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -63,6 +63,14 @@ func TestImportInTheBrowser(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "đã được nhập") {
 		t.Errorf("the same file again: %d", status)
 	}
+	// Saved again with CRLF, a trailing blank line, no BOM and tabs as
+	// delimiters, the same rows are still the same import (bytes used to be
+	// compared, so a trailing newline imported the rows twice).
+	resaved := strings.ReplaceAll(strings.ReplaceAll(strings.TrimPrefix(good, "\xef\xbb\xbf"), "\n", "\r\n")+"\r\n", ",", "\t")
+	status, body = w.uploadForm(police, "/activities/import", map[string]string{"plan": "bk-1368-2017"}, "lan-3.csv", []byte(resaved))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "đã được nhập") {
+		t.Errorf("the same rows saved differently: %d %s", status, secProblems(body))
+	}
 	// Another user cannot use someone's pending import.
 	status, body = w.uploadForm(police, "/activities/import", map[string]string{"plan": "bk-1368-2017"}, "moi.csv", []byte(strings.Replace(good, "Na Rì", "Na Rì (2)", 1)))
 	token = regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(body)

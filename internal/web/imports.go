@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -135,12 +133,15 @@ func (s *Server) importForm(kind string) handler {
 // parseUpload reads the file, parses it and checks it against the store
 // without writing; it returns the rows count and the problems.
 func (s *Server) checkImport(r *http.Request, kind, plan, agency string, fp *store.ImportFile, data []byte) (int, [][]string, []int, []outreach.Problem, error) {
-	t, err := tabular.Read(fp.Name, bytes.NewReader(data))
+	t, err := tabular.ReadContext(r.Context(), fp.Name, bytes.NewReader(data), tabular.DefaultLimits())
+	if r.Context().Err() != nil {
+		return 0, nil, nil, nil, r.Context().Err()
+	}
 	if err != nil {
 		return 0, nil, nil, []outreach.Problem{{Position: fp.Name, Message: err.Error()}}, nil
 	}
-	sum := sha256.Sum256(data)
-	fp.SHA256 = hex.EncodeToString(sum[:])
+	// The same rows are the same import, however the file was saved.
+	fp.SHA256 = t.Digest()
 	file := *fp
 	var preview [][]string
 	var lines []int
@@ -296,7 +297,7 @@ func (s *Server) confirmImport(kind string) handler {
 		if pi == nil || pi.kind != kind {
 			return seeOther(w, r, "/"+kind+"/import", pg.T("import.expired"))
 		}
-		t, err := tabular.Read(pi.file.Name, bytes.NewReader(pi.data))
+		t, err := tabular.ReadContext(r.Context(), pi.file.Name, bytes.NewReader(pi.data), tabular.DefaultLimits())
 		if err != nil {
 			return err
 		}
