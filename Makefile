@@ -44,7 +44,7 @@ FUZZMINIMIZETIME ?= 100x
 # package:target:executions (the executions make test runs; measured rates 130–15,000 a second).
 FUZZ_TARGETS = ./internal/planfile:FuzzParse:90000x \
 	./internal/tabular:FuzzParseNumber:130000x ./internal/tabular:FuzzParseDate:110000x ./internal/tabular:FuzzFold:120000x \
-	./internal/tabular:FuzzReadCSV:150000x ./internal/tabular:FuzzReadXLSX:6000x ./internal/tabular:FuzzXLSXRoundTrip:1500x \
+	./internal/tabular:FuzzReadCSV:150000x ./internal/tabular:FuzzReadCSVLimits:50000x ./internal/tabular:FuzzReadXLSX:6000x ./internal/tabular:FuzzXLSXRoundTrip:1500x \
 	./internal/exchange:FuzzParseActivities:18000x ./internal/exchange:FuzzParseDistributions:18000x \
 	./internal/web:FuzzActivityForm:30000x ./internal/web:FuzzRecordForms:1300x
 ## fuzz: run every fuzz target for $(FUZZTIME) each (empty: its execution count), one after another; a failing input is written to the package's testdata/fuzz/ and stops the run

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 // most pendingTTL; a restart forgets it and the user uploads again.
 
 const (
+	maxReadTime   = 2 * time.Minute
 	maxImportFile = 20 << 20
 	pendingTTL    = 30 * time.Minute
 	maxPending    = 200 << 20
@@ -133,7 +135,15 @@ func (s *Server) importForm(kind string) handler {
 // parseUpload reads the file, parses it and checks it against the store
 // without writing; it returns the rows count and the problems.
 func (s *Server) checkImport(r *http.Request, kind, plan, agency string, fp *store.ImportFile, data []byte) (int, [][]string, []int, []outreach.Problem, error) {
-	t, err := tabular.ReadContext(r.Context(), fp.Name, bytes.NewReader(data), tabular.DefaultLimits())
+	// Reading stops when the client goes, and in any case after
+	// maxReadTime: the largest legitimate XLSX (200,000 rows) reads in
+	// about half a minute here.
+	ctx, cancel := context.WithTimeout(r.Context(), maxReadTime)
+	defer cancel()
+	t, err := tabular.ReadContext(ctx, fp.Name, bytes.NewReader(data), tabular.DefaultLimits())
+	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil {
+		return 0, nil, nil, []outreach.Problem{{Position: fp.Name, Message: fmt.Sprintf("Đọc tệp quá %d phút nên đã dừng; hãy chia thành nhiều tệp nhỏ hơn", int(maxReadTime.Minutes()))}}, nil
+	}
 	if r.Context().Err() != nil {
 		return 0, nil, nil, nil, r.Context().Err()
 	}
