@@ -63,7 +63,7 @@ func Parse(name string, data []byte) (*outreach.Plan, error) {
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{{Position: name + ":1:1", Message: "the file is empty"}}}
 	}
 	var p outreach.Plan
-	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
+	if err := unmarshal(data, &p); err != nil {
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{decodeProblem(name, err)}}
 	}
 	if err := p.Validate(); err != nil {
@@ -82,6 +82,19 @@ func Parse(name string, data []byte) (*outreach.Plan, error) {
 		return nil, verr
 	}
 	return &p, nil
+}
+
+// unmarshal decodes strictly. The YAML library panics on some malformed
+// documents (a nil node where a sequence is expected, found by FuzzParse):
+// such a file is refused like any other unreadable one instead of taking
+// the request, or the CLI, down.
+func unmarshal(data []byte, p *outreach.Plan) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("[1:1] the file is not a YAML document this program can read (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, p, yaml.Strict())
 }
 
 var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
