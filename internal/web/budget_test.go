@@ -200,7 +200,10 @@ func TestBudgetFormRefusedWhole(t *testing.T) {
 // refused until the window passes; a change revokes the user's API tokens
 // and other sessions.
 func TestBudgetPasswordChange(t *testing.T) {
-	w := newWorld(t, storetest.OpenSQLite(t))
+	storetest.Each(t, func(t *testing.T, s *store.Store) { budgetPasswordChange(t, newWorld(t, s)) })
+}
+
+func budgetPasswordChange(t *testing.T, w *world) {
 	// A user changes their password: tokens and other sessions end.
 	police, policeOther := w.login("police"), w.login("police")
 	ptok := w.token("police")
@@ -254,7 +257,10 @@ func TestBudgetPasswordChange(t *testing.T) {
 // TestBudgetTokens: owners and admins list and revoke tokens; others
 // cannot touch them.
 func TestBudgetTokens(t *testing.T) {
-	w := newWorld(t, storetest.OpenSQLite(t))
+	storetest.Each(t, func(t *testing.T, s *store.Store) { budgetTokens(t, newWorld(t, s)) })
+}
+
+func budgetTokens(t *testing.T, w *world) {
 	tok := w.token("union")
 	ts, err := w.store.Tokens(ctx, w.actor("union"), "union")
 	if err != nil || len(ts) != 1 {
