@@ -332,6 +332,9 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err := checkUnits(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := checkSharedAgencies(ctx, tx, planID, p.Agencies); err != nil {
+			return err
+		}
 		agencyIDs, err := upsertAgencies(ctx, tx, p.Agencies)
 		if err != nil {
 			return err
@@ -510,6 +513,68 @@ func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
 		}
 	}
 	return v.Err()
+}
+
+// checkSharedAgencies refuses a plan file that would change an agency
+// another plan also names: the other plan's agency would change under it
+// (a second plan reusing a code used to erase the first one's validity
+// dates and note). Every difference is listed; an agency only this plan
+// names is updated as the file says. planID is 0 for a new plan.
+func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, as []outreach.Agency) error {
+	v := &outreach.ValidationError{}
+	for i, a := range as {
+		var stored outreach.Agency
+		var id int64
+		var from, to sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT id, name, short_name, type, unit_code, valid_from, valid_to, note FROM agencies WHERE code = $1`, a.Code).
+			Scan(&id, &stored.Name, &stored.ShortName, &stored.Type, &stored.Unit, &from, &to, &stored.Note)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		stored.ValidFrom, stored.ValidTo = from.String, to.String
+		var others []string
+		if err := each(ctx, tx, `SELECT DISTINCT p.code FROM plan_agencies pa JOIN plans p ON p.id = pa.plan_id WHERE pa.agency_id = $1 AND pa.plan_id <> $2 ORDER BY p.code`,
+			[]any{id, planID}, func(r *sql.Rows) error {
+				var c string
+				err := r.Scan(&c)
+				others = append(others, c)
+				return err
+			}); err != nil {
+			return err
+		}
+		if len(others) == 0 {
+			continue
+		}
+		if err := each(ctx, tx, `SELECT m.code FROM agency_members am JOIN agencies m ON m.id = am.member_id WHERE am.group_id = $1 ORDER BY am.position`,
+			[]any{id}, func(r *sql.Rows) error {
+				var c string
+				err := r.Scan(&c)
+				stored.Members = append(stored.Members, c)
+				return err
+			}); err != nil {
+			return err
+		}
+		var diffs []string
+		for _, f := range []struct{ name, was, now string }{
+			{"name", stored.Name, a.Name}, {"short_name", stored.ShortName, a.ShortName}, {"type", stored.Type, a.Type},
+			{"unit", stored.Unit, a.Unit}, {"valid_from", stored.ValidFrom, a.ValidFrom}, {"valid_to", stored.ValidTo, a.ValidTo},
+			{"note", stored.Note, a.Note}, {"members", strings.Join(stored.Members, ", "), strings.Join(a.Members, ", ")},
+		} {
+			if f.was != f.now {
+				diffs = append(diffs, fmt.Sprintf("%s %q → %q", f.name, f.was, f.now))
+			}
+		}
+		if len(diffs) > 0 {
+			v.Add(fmt.Sprintf("agencies[%d]", i), "agency %s is also named by plan %s, and this file would change it: %s; write it as it is stored, or give this plan's agency another code",
+				a.Code, strings.Join(others, ", "), strings.Join(diffs, "; "))
+		}
+	}
+	if len(v.Problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", v, outreach.ErrConflict)
 }
 
 // upsertAgencies creates or updates the agencies by code (leaving their
