@@ -119,7 +119,12 @@ func reasonVI(p outreach.Problem) string {
 			return i18n.VI.T("problem.no_rows")
 		}
 		return p.Message
-	case outreach.ProbRequired, outreach.ProbPlacesBoth, outreach.ProbPlacesNone, outreach.ProbNoSource, outreach.ProbForbidden:
+	case outreach.ProbForbidden:
+		if p.Field == "cost" || p.Field == "funding_source" {
+			return i18n.VI.T("problem." + outreach.ProbOthersSpend)
+		}
+		return i18n.VI.T("problem." + p.Code)
+	case outreach.ProbRequired, outreach.ProbPlacesBoth, outreach.ProbPlacesNone, outreach.ProbNoSource, outreach.ProbOthersSpend:
 		return i18n.VI.T("problem." + p.Code)
 	case outreach.ProbTooLong:
 		return i18n.VI.T("problem.too_long", num(0))

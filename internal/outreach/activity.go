@@ -65,25 +65,26 @@ type Activity struct {
 
 // Problem codes of activity rules; i18n holds their wording.
 const (
-	ProbRequired     = "required"      // the field is required
-	ProbTooLong      = "too_long"      // args: max characters
-	ProbBadDate      = "bad_date"      // args: value
-	ProbDateOrder    = "date_order"    // args: the earlier date
-	ProbPlacesBoth   = "places_both"   // both whole province and units
-	ProbPlacesNone   = "places_none"   // neither
-	ProbTwice        = "twice"         // args: value
-	ProbUnknown      = "unknown"       // args: value
-	ProbNegative     = "negative"      // args: value
-	ProbExceedsTotal = "exceeds_total" // args: value, total
-	ProbNoSource     = "no_source"     // a cost without a funding source
-	ProbBadLink      = "bad_link"      // args: value
-	ProbOutOfPlan    = "out_of_plan"   // args: from year, to year
-	ProbGroup        = "group"         // args: agency code
-	ProbNoUnit       = "no_unit"       // args: code, from, to
-	ProbOutside      = "outside"       // args: unit name
-	ProbForbidden    = "forbidden"     // the actor may not record this
-	ProbBadText      = "bad_text"      // text that is not valid UTF-8 or holds control characters
-	ProbTooLarge     = "too_large"     // args: value, maximum
+	ProbRequired     = "required"        // the field is required
+	ProbTooLong      = "too_long"        // args: max characters
+	ProbBadDate      = "bad_date"        // args: value
+	ProbDateOrder    = "date_order"      // args: the earlier date
+	ProbPlacesBoth   = "places_both"     // both whole province and units
+	ProbPlacesNone   = "places_none"     // neither
+	ProbTwice        = "twice"           // args: value
+	ProbUnknown      = "unknown"         // args: value
+	ProbNegative     = "negative"        // args: value
+	ProbExceedsTotal = "exceeds_total"   // args: value, total
+	ProbNoSource     = "no_source"       // a cost without a funding source
+	ProbBadLink      = "bad_link"        // args: value
+	ProbOutOfPlan    = "out_of_plan"     // args: from year, to year
+	ProbGroup        = "group"           // args: agency code
+	ProbNoUnit       = "no_unit"         // args: code, from, to
+	ProbOutside      = "outside"         // args: unit name
+	ProbForbidden    = "forbidden"       // the actor may not record this
+	ProbOthersSpend  = "others_spending" // spending (cost, funding) of an agency the actor does not act for
+	ProbBadText      = "bad_text"        // text that is not valid UTF-8 or holds control characters
+	ProbTooLarge     = "too_large"       // args: value, maximum
 )
 
 // Upper bounds on figures, far above anything real, so that sums cannot

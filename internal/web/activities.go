@@ -337,6 +337,13 @@ func (s *Server) saveActivity(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			return seeOther(w, r, "/activities/"+strconv.FormatInt(a.ID, 10), langOf(r).T("activity.saved"))
 		}
+		// A unit reporter giving another agency's spending: say so on the
+		// form rather than on an error page that loses what was typed.
+		if errors.Is(err, outreach.ErrForbidden) && currentUser(r).Role == outreach.RoleUnitReporter && (a.Cost != 0 || a.FundingSource != "") {
+			v = &outreach.ValidationError{}
+			v.AddCode("cost", outreach.ProbOthersSpend, "only the agency (or the reporter of its own unit) gives its spending")
+			err = v
+		}
 		if !errors.As(err, &v) {
 			return err
 		}

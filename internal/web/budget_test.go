@@ -370,3 +370,32 @@ func (w *world) addUser(username string) {
 		w.t.Fatal(err)
 	}
 }
+
+// TestBudgetUnitReporterSpendingForm: a commune official recording the
+// police's activity with its cost gets the form back with the reason on
+// the cost, not an error page; without the cost it is saved.
+func TestBudgetUnitReporterSpendingForm(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	commune := w.login("commune")
+	form := activityForm()
+	form.Set("units", "01840")
+	form.Set("title", "Tuyên truyền tại phường Đức Xuân")
+	req, _ := http.NewRequest("POST", w.srv.URL+"/activities", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	status, page := w.send(commune, req)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "kinh phí và nguồn kinh phí của hoạt động do chính cơ quan thực hiện ghi") || !strings.Contains(page, "Tuyên truyền tại phường Đức Xuân") {
+		t.Fatalf("the police's cost from a commune: %d %.300s", status, problemText(page))
+	}
+	form.Del("cost")
+	form.Del("funding_source")
+	if resp := w.post(commune, "/activities", form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("without the cost: %d", resp.StatusCode)
+	}
+}
+
+func problemText(page string) string {
+	if i := strings.Index(page, `class="problem`); i >= 0 {
+		return page[i:]
+	}
+	return page
+}
