@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"outreach/internal/outreach"
 	"outreach/internal/planfile"
@@ -196,10 +197,49 @@ func (a *API) units(w http.ResponseWriter, r *http.Request, _ outreach.Actor) er
 	if err != nil {
 		return err
 	}
+	us, err = filterUnits(us, r.URL.Query().Get("level"), r.URL.Query().Get("parent"))
+	if err != nil {
+		return err
+	}
 	if us == nil {
 		us = []outreach.Unit{}
 	}
 	return writeJSON(w, http.StatusOK, us)
+}
+
+// filterUnits keeps the units of one level (?level=1 provinces, …) and
+// those below a unit in force that day (?parent=CODE, the unit itself
+// excluded); both may be given.
+func filterUnits(us []outreach.Unit, level, parent string) ([]outreach.Unit, error) {
+	if level == "" && parent == "" {
+		return us, nil
+	}
+	lv := 0
+	if level != "" {
+		n, err := strconv.Atoi(level)
+		if err != nil || n < 1 {
+			return nil, outreach.Invalid("level", "expected a level number (1 for provinces), got %q", level)
+		}
+		lv = n
+	}
+	prefix := ""
+	if parent != "" {
+		for _, u := range us {
+			if u.Code == parent {
+				prefix = u.Path + "/"
+			}
+		}
+		if prefix == "" {
+			return nil, outreach.Invalid("parent", "no unit %q was in force that day", parent)
+		}
+	}
+	var out []outreach.Unit
+	for _, u := range us {
+		if (lv == 0 || u.Level == lv) && strings.HasPrefix(u.Path, prefix) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 func (a *API) unitHistory(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {

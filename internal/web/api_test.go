@@ -214,3 +214,35 @@ func TestAPIMessagesHideInternals(t *testing.T) {
 		t.Errorf("lowercase bearer scheme: %d", resp.StatusCode)
 	}
 }
+
+// TestAPIUnitsFilter: ?level= and ?parent= narrow the units in force on a
+// date; a bad level or an unknown parent is a 400 naming the parameter.
+func TestAPIUnitsFilter(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t))
+	tok := w.token("viewer")
+	for _, c := range []struct {
+		query string
+		want  int
+	}{
+		{"as_of=2017-09-08&parent=06&level=3", 122},
+		{"as_of=2020-02-01&parent=06&level=3", 108},
+		{"as_of=2017-09-08&parent=06&level=2", 8},
+		{"as_of=2017-09-08&parent=066", 22},
+	} {
+		var us []struct {
+			Code  string `json:"code"`
+			Level int    `json:"level"`
+		}
+		status := w.call(tok, "GET", "/api/v1/units?"+c.query, "", &us)
+		if status != 200 || len(us) != c.want {
+			t.Errorf("%s: %d, %d units, want %d", c.query, status, len(us), c.want)
+		}
+	}
+	var e apiError
+	if status := w.call(tok, "GET", "/api/v1/units?as_of=2017-09-08&level=x", "", &e); status != http.StatusBadRequest || e.Error.Field != "level" {
+		t.Errorf("a bad level: %d %+v", status, e)
+	}
+	if status := w.call(tok, "GET", "/api/v1/units?as_of=2025-07-01&parent=06", "", &e); status != http.StatusBadRequest || e.Error.Field != "parent" {
+		t.Errorf("Bắc Kạn as a parent after it ended: %d %+v", status, e)
+	}
+}
