@@ -138,7 +138,7 @@ func permRows() []permRow {
 			}},
 		{route: "POST /activities", what: "record a police activity in Nguyễn Thị Minh Khai", expect: "L 403 303 403 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq { return web("/activities", f.activityFormIn("01834", "")) }},
-		{route: "POST /activities", what: "record a police activity in Nguyễn Thị Minh Khai with its cost", expect: "L 403 403 403 303 303 303",
+		{route: "POST /activities", what: "record a police activity in Nguyễn Thị Minh Khai with its cost", expect: "L 403 422 403 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				return web("/activities", f.activityFormIn("01834", "5.000.000"))
 			}},
@@ -146,7 +146,7 @@ func permRows() []permRow {
 			prep: func(f *permFixtures, _ string) permReq {
 				return web(fmt.Sprintf("/activities/%d", f.activityIn("01834")), f.activityFormIn("01834", ""))
 			}},
-		{route: "POST /activities/{id}", what: "change the cost of the police activity in Nguyễn Thị Minh Khai", expect: "L 403 403 403 303 303 303",
+		{route: "POST /activities/{id}", what: "change the cost of the police activity in Nguyễn Thị Minh Khai", expect: "L 403 422 403 303 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				return web(fmt.Sprintf("/activities/%d", f.activityIn("01834")), f.activityFormIn("01834", "5.000.000"))
 			}},
