@@ -150,8 +150,9 @@ func TestUnitsImport(t *testing.T) {
 	c := cli{t: t, env: map[string]string{}}
 	data := t.TempDir()
 	seed, _ := filepath.Abs("../../internal/seed/units")
-	code, out, errs := c.run("", "units", "import", "--data", data, filepath.Join(seed, "units.csv"), filepath.Join(seed, "unit_changes.csv"), filepath.Join(seed, "population.csv"))
-	if code != exitOK || !strings.Contains(out, "units: 0 added, 0 updated; changes: 0 added, 0 updated; population figures: 508") {
+	code, out, errs := c.run("", "units", "import", "--data", data, filepath.Join(seed, "units.csv.gz"), filepath.Join(seed, "unit_changes.csv.gz"),
+		filepath.Join(seed, "population.csv.gz"), filepath.Join(seed, "unresolved.csv.gz"))
+	if code != exitOK || !strings.Contains(out, "units: 0 added, 0 updated; changes: 0 added, 0 updated; population figures: 68835") {
 		t.Errorf("re-importing the seed: %d %q %s", code, out, errs)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")

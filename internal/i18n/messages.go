@@ -129,7 +129,14 @@ var messages = map[string][2]string{
 	"units.preset.2017":       {"08/09/2017 (phê duyệt KH)", "08/09/2017 (plan approved)"},
 	"units.preset.2020":       {"01/02/2020 (sắp xếp xã)", "01/02/2020 (commune merges)"},
 	"units.preset.2025":       {"01/07/2025 (bỏ cấp huyện)", "01/07/2025 (districts abolished)"},
-	"units.summary":           {"Ngày %s: %d đơn vị cấp xã, %d đơn vị cấp huyện", "On %s: %d commune-level units, %d district-level units"},
+	"units.summary":           {"Ngày %s: %s đơn vị cấp xã, %s đơn vị cấp huyện", "On %s: %s commune-level units, %s district-level units"},
+	"units.provinces":         {"%s tỉnh, thành phố", "%s provinces"},
+	"units.country":           {"Cả nước", "The whole country"},
+	"change.uncertain":        {"liên kết chưa chắc chắn", "uncertain link"},
+	"unit.unresolved":         {"Thay đổi chưa xác định được", "Changes no source could place"},
+	"unresolved.successor":    {"không rõ đơn vị kế thừa; số liệu ghi cho đơn vị này vẫn được tính vào đơn vị cấp trên", "successor unknown; figures recorded here still count in the units above"},
+	"unresolved.predecessor":  {"không rõ đơn vị tiền thân", "predecessor unknown"},
+	"units.subtree":           {"các đơn vị trực thuộc", "units below"},
 	"units.no_district_level": {"không còn cấp huyện", "no district level"},
 	"units.none":              {"Không có đơn vị nào vào ngày này.", "No unit was in force on this date."},
 
@@ -158,6 +165,11 @@ var messages = map[string][2]string{
 	"level.2":          {"cấp huyện", "district level"},
 	"level.3":          {"cấp xã", "commune level"},
 
+	// Unit types of the national register beyond Bắc Kạn's.
+	"unit.thanh_pho_tw": {"Thành phố trực thuộc trung ương", "Centrally run city"},
+	"unit.quan":         {"Quận", "Urban district"},
+	"unit.dac_khu":      {"Đặc khu", "Special zone"},
+
 	"change.date":             {"Ngày", "Date"},
 	"change.from":             {"Đơn vị cũ", "From"},
 	"change.to":               {"Đơn vị mới", "To"},
@@ -172,6 +184,17 @@ var messages = map[string][2]string{
 	"change.enlarged":         {"Mở rộng", "Enlarged"},
 	"change.abolished":        {"Chấm dứt hoạt động", "Abolished"},
 	"change.kept_unchanged":   {"Giữ nguyên, chuyển trực thuộc tỉnh", "Kept, now under the province"},
+
+	// Change kinds of the national crosswalk (a row may join several
+	// with "+").
+	"change.part_transferred":        {"Chuyển một phần", "Part transferred"},
+	"change.reduced":                 {"Thu hẹp", "Reduced"},
+	"change.type_changed":            {"Đổi loại", "Type changed"},
+	"change.renamed":                 {"Đổi tên", "Renamed"},
+	"change.respelled":               {"Sửa cách viết tên", "Respelled"},
+	"change.moved":                   {"Chuyển đơn vị trực thuộc", "Moved"},
+	"change.dissolved_into_district": {"Giải thể, huyện không còn đơn vị cấp xã", "Dissolved into its district"},
+	"change.converted":               {"Chuyển thành đặc khu", "Became a special zone"},
 
 	"pop.group":                {"Nhóm", "Group"},
 	"pop.value":                {"Số người", "People"},

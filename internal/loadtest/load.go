@@ -211,8 +211,8 @@ func (h *Harness) loadRefs(ctx context.Context, plan *outreach.Plan) error {
 	for _, t := range plan.Tasks {
 		h.tasks = append(h.tasks, t.Clause)
 	}
-	// Activities fall in 2019: the communes in force all that year.
-	us, err := h.Store.UnitsAsOf(ctx, "2019-06-01")
+	// Activities fall in 2019: the plan's communes in force all that year.
+	us, err := h.Store.PlanCommunes(ctx, PlanCode, "2019-06-01")
 	if err != nil {
 		return err
 	}

@@ -3,13 +3,16 @@ package outreach
 // Unit types, as the law names them (ASCII forms of the Vietnamese terms;
 // docs/glossary.md maps them).
 const (
-	UnitTinh    = "tinh"      // tỉnh
-	UnitCity    = "thanh_pho" // thành phố
-	UnitTown    = "thi_xa"    // thị xã
-	UnitHuyen   = "huyen"     // huyện
-	UnitPhuong  = "phuong"    // phường
-	UnitXa      = "xa"        // xã
-	UnitThiTran = "thi_tran"  // thị trấn
+	UnitTinh        = "tinh"         // tỉnh
+	UnitCentralCity = "thanh_pho_tw" // thành phố trực thuộc trung ương (province level)
+	UnitCity        = "thanh_pho"    // thành phố (district level)
+	UnitTown        = "thi_xa"       // thị xã
+	UnitHuyen       = "huyen"        // huyện
+	UnitQuan        = "quan"         // quận (urban district)
+	UnitPhuong      = "phuong"       // phường
+	UnitXa          = "xa"           // xã
+	UnitThiTran     = "thi_tran"     // thị trấn
+	UnitDacKhu      = "dac_khu"      // đặc khu (special zone, commune level from 2025-07-01)
 )
 
 // ValidUnitCode reports whether s can be a unit code: 1–12 letters or
@@ -28,7 +31,7 @@ func ValidUnitCode(s string) bool {
 }
 
 // UnitTypes lists the valid unit types.
-var UnitTypes = []string{UnitTinh, UnitCity, UnitTown, UnitHuyen, UnitPhuong, UnitXa, UnitThiTran}
+var UnitTypes = []string{UnitTinh, UnitCentralCity, UnitCity, UnitTown, UnitHuyen, UnitQuan, UnitPhuong, UnitXa, UnitThiTran, UnitDacKhu}
 
 // Unit levels: the tier of government a unit belongs to. After the 2025
 // reform there is no district level, but communes stay at LevelCommune
@@ -82,6 +85,13 @@ type UnitChange struct {
 	Portion string `json:"portion,omitempty"`
 	Basis   string `json:"basis,omitempty"`
 	Note    string `json:"note,omitempty"`
+	// Confidence is how the source found the link, as it words it
+	// ("high", "manual:low", "record:name", "verified"…); empty when the
+	// source does not say. Uncertain flags a link the source doubts (which
+	// unit the area went to) or a partial link without a share (how much
+	// of it), so pages can mark the figures it carries.
+	Confidence string `json:"confidence,omitempty"`
+	Uncertain  bool   `json:"uncertain,omitempty"`
 }
 
 // UnitHistory is one unit's line of versions and the changes into and out
@@ -89,6 +99,27 @@ type UnitChange struct {
 type UnitHistory struct {
 	Versions []Unit       `json:"versions"`
 	Changes  []UnitChange `json:"changes"`
+	// Unresolved lists the versions of the lineage whose successor or
+	// predecessor no source names (the national register's 2024–2025
+	// commune mergers the GSO record predates).
+	Unresolved []UnresolvedChange `json:"unresolved,omitempty"`
+}
+
+// What an unresolved change does not know.
+const (
+	UnknownSuccessor   = "successor"   // the version ended; where its area went is not known
+	UnknownPredecessor = "predecessor" // the version began; where its area came from is not known
+)
+
+// UnresolvedChange is a change of the records no source resolves: a
+// version that ended (or began) on Date with no known successor (or
+// predecessor). Figures recorded against a version without a successor
+// still count in the units above it (the crosswalk passes them up).
+type UnresolvedChange struct {
+	Date    string `json:"date"`
+	Unit    Unit   `json:"unit"`
+	Unknown string `json:"unknown"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // Population is a census figure for a unit and a group at a reference date.

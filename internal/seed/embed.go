@@ -2,9 +2,9 @@ package seed
 
 import "embed"
 
-// Units holds the generated seed files units/units.csv,
-// units/unit_changes.csv and units/population.csv (formats in
-// units/README.md).
+// Units holds the generated seed files, gzip-compressed CSV:
+// units/units.csv.gz, units/unit_changes.csv.gz, units/unresolved.csv.gz
+// and units/population.csv.gz (formats in units/README.md).
 //
-//go:embed units/*.csv
+//go:embed units/*.csv.gz
 var Units embed.FS

@@ -150,7 +150,7 @@ func resolveWith(rf refs, a *outreach.Activity, kinds []outreach.QuantityKind) (
 		switch {
 		case !ok:
 			v.AddCode("units", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", code, a.StartDate, a.EndDate)
-		case !p.inProvince(u.Path):
+		case !p.inProvince(u):
 			v.AddCode("units", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
 		default:
 			r.units = append(r.units, u)

@@ -126,7 +126,7 @@ func (s *Store) PlanUnits(ctx context.Context, plan string) (_ []outreach.Unit, 
 	}
 	var us []outreach.Unit
 	for _, u := range all {
-		if p.inProvince(u.Path) {
+		if p.inProvince(u) {
 			us = append(us, u)
 		}
 	}
@@ -548,7 +548,7 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 			case !ok:
 				add(k, "unit", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", x.Unit, d.Date, d.Date)
 				continue
-			case !u.IsCommune() || !refs.p.inProvince(u.Path):
+			case !u.IsCommune() || !refs.p.inProvince(u):
 				add(k, "unit", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"outreach/internal/outreach"
@@ -20,11 +21,14 @@ import (
 // version that began after the date): the figure goes to its predecessors
 // in proportion to their 2019 census population times the share each
 // gave. A unit abolished without a successor (the district level in 2025)
-// passes its figures up to its nearest ancestor in force, when asked to
-// (activities recorded for a whole district); population figures are not
-// passed up, so nothing is counted twice. The weights of a version always
-// sum to one (or to zero when nothing in force inherits it), so totals
-// are the same whichever tree is used.
+// or retired without a known one (the national register's unresolved
+// communes of 2024–2025) passes its figures up to its nearest ancestor in
+// force, when asked to (records: activities, people reached, quantities),
+// so they still count in its district and province; population figures
+// and commune sets (materials, key areas) are not passed up, so nothing
+// is counted twice. The weights of a version always sum to one (or to
+// zero when nothing in force inherits it), so totals are the same
+// whichever tree is used.
 type tree struct {
 	asOf     string
 	units    map[int64]outreach.Unit // every version
@@ -46,6 +50,7 @@ type tree struct {
 	related map[string][]int64 // by scope path
 	apart   map[string][]int64 // by scope path
 	communs map[string]map[int64]bool
+	areas   map[string]map[int64]bool // by province code
 }
 
 type link struct {
@@ -203,7 +208,7 @@ func (t *tree) weights(id int64, fallback bool) []weight {
 	}
 	switch {
 	case u.ValidTo != "" && u.ValidTo <= t.asOf:
-		links := t.succ[id]
+		links := t.endLinks(u)
 		for i, f := range t.shares(links) {
 			add(t.weights(links[i].other, fallback), f)
 		}
@@ -240,6 +245,32 @@ func (t *tree) weights(id int64, fallback bool) []weight {
 		out = append(out, weight{k, v})
 	}
 	t.memo[key] = out
+	return out
+}
+
+// endLinks are the links that carry a version that ended: those dated on
+// its end. A link dated earlier moved part of the unit while the version
+// went on (a commune giving part of its area to a new one in 2020 and
+// merged as a whole in 2025): the version's figures stay with what went
+// on, as they do on a tree between the two dates. A version with no link
+// on its end date is carried by the links it has.
+func (t *tree) endLinks(u outreach.Unit) []link {
+	links := t.succ[u.ID]
+	n := 0
+	for _, l := range links {
+		if l.date == u.ValidTo {
+			n++
+		}
+	}
+	if n == 0 || n == len(links) {
+		return links
+	}
+	out := make([]link, 0, n)
+	for _, l := range links {
+		if l.date == u.ValidTo {
+			out = append(out, l)
+		}
+	}
 	return out
 }
 
@@ -401,9 +432,25 @@ const censusSource = "Tổng điều tra dân số và nhà ở 2019 (TCTK)"
 // population returns a census group's figures on the tree, read once
 // (latestFigures).
 func (t *tree) population(ctx context.Context, q querier, group string) (*groupPop, error) {
+	return t.populationFrom(ctx, q, group, "")
+}
+
+// under reports whether a path lies in the subtree of the code.
+func under(path, code string) bool {
+	return path == code || strings.HasPrefix(path, code+"/")
+}
+
+// populationFrom is population counting, when province is set, only the
+// figures of the versions under that province code (its part of a
+// province it merged into).
+func (t *tree) populationFrom(ctx context.Context, q querier, group, province string) (*groupPop, error) {
+	key := group
+	if province != "" {
+		key += "|" + province
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if g, ok := t.groups[group]; ok {
+	if g, ok := t.groups[key]; ok {
 		return g, nil
 	}
 	figures, err := latestFigures(ctx, q, group, t.asOf)
@@ -412,6 +459,9 @@ func (t *tree) population(ctx context.Context, q querier, group string) (*groupP
 	}
 	g := &groupPop{mapped: map[int64]float64{}, sums: map[int64]float64{}}
 	for id, f := range figures {
+		if province != "" && !under(t.units[id].Path, province) {
+			continue
+		}
 		for _, w := range t.weights(id, false) {
 			g.mapped[w.id] += f.v * w.w
 		}
@@ -422,6 +472,35 @@ func (t *tree) population(ctx context.Context, q querier, group string) (*groupP
 	if t.groups == nil {
 		t.groups = map[string]*groupPop{}
 	}
-	t.groups[group] = g
+	t.groups[key] = g
 	return g, nil
+}
+
+// areaOf is the set of versions in force on asOf that inherit any part
+// of a version under the province code (its units at any time): the
+// province's territory on the tree, also after it merged into another
+// (on a 2025 tree, Bắc Kạn's is Tỉnh Thái Nguyên and the 37 communes formed
+// from Bắc Kạn's, not Thái Nguyên's others). It is shared: it must not be
+// changed.
+func (t *tree) areaOf(province string) map[int64]bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if a, ok := t.areas[province]; ok {
+		return a
+	}
+	a := map[int64]bool{}
+	for id, u := range t.units {
+		if under(u.Path, province) {
+			for _, w := range t.weights(id, false) {
+				if w.w > 0 {
+					a[w.id] = true
+				}
+			}
+		}
+	}
+	if t.areas == nil {
+		t.areas = map[string]map[int64]bool{}
+	}
+	t.areas[province] = a
+	return a
 }

@@ -89,7 +89,7 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 	}
 	var children []outreach.Unit
 	for id := range e.tree.current {
-		if u := e.tree.units[id]; u.ParentCode == scope.Code && u.ID != scope.ID {
+		if u := e.tree.units[id]; u.ParentCode == scope.Code && u.ID != scope.ID && (e.area == nil || e.area[id]) {
 			children = append(children, u)
 		}
 	}

@@ -249,7 +249,7 @@ func resolveDeliveries(ctx context.Context, q querier, p planRef, d *outreach.Di
 		} else if err != nil {
 			return nil, err
 		}
-		if !u.IsCommune() || !p.inProvince(u.Path) {
+		if !u.IsCommune() || !p.inProvince(u) {
 			v.Add("deliveries", "%s is not a commune of the plan's province", u.Name)
 			continue
 		}

@@ -64,6 +64,12 @@ type engine struct {
 	// lumpWhole asks for lumped facts when the whole plan is computed:
 	// set by callers that compute one scope.
 	lumpWhole bool
+	// On a tree where the plan's province has merged into another,
+	// areaOf is the plan's province code and area the versions in force
+	// that descend from its units: communes and census figures count
+	// there only (Bắc Kạn's part of Thái Nguyên, not the rest of it).
+	areaOf string
+	area   map[int64]bool
 }
 
 // facts are the plan's records reduced once per engine to what indicators
@@ -646,12 +652,17 @@ func (s *Store) scopedEngine(ctx context.Context, q IndicatorQuery) (*engine, In
 // pickScope finds the unit computed over: the query's, or the plan's
 // province (or what it became) as it stood on AsOf.
 func (e *engine) pickScope() error {
+	if ps := e.ep.ref.provinces; len(ps) > 1 {
+		if _, ok := e.tree.version(ps[0]); !ok {
+			e.areaOf, e.area = ps[0], e.tree.areaOf(ps[0])
+		}
+	}
 	if e.q.Unit != "" {
 		u, ok := e.tree.version(e.q.Unit)
 		if !ok {
 			return outreach.Invalid("unit", "no unit %s was in force on %s", e.q.Unit, e.q.AsOf)
 		}
-		if !e.ep.ref.inProvince(u.Path) {
+		if !e.ep.ref.inProvince(u) {
 			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
 		}
 		e.scope = u
@@ -730,7 +741,17 @@ func (e *engine) task(t outreach.Task) (outreach.Indicator, error) {
 // communes is the set of communes of the scope in force on AsOf (shared:
 // not to be changed).
 func (e *engine) communes() map[int64]bool {
-	return e.tree.communesIn(e.scope)
+	all := e.tree.communesIn(e.scope)
+	if e.area == nil {
+		return all
+	}
+	in := make(map[int64]bool, len(all))
+	for id := range all {
+		if e.area[id] {
+			in[id] = true
+		}
+	}
+	return in
 }
 
 // mapIDs carries a set of recorded versions onto the communes of the
@@ -853,7 +874,7 @@ func (e *engine) scopeShareOfProvince() float64 {
 // the unit's own (carried from its predecessors when it changed), else
 // the sum over its children, recursively.
 func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, error) {
-	g, err := e.tree.population(e.ctx, e.s.db, group)
+	g, err := e.tree.populationFrom(e.ctx, e.s.db, group, e.areaOf)
 	if err != nil {
 		return 0, "", err
 	}

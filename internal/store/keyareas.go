@@ -53,7 +53,7 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		if !u.IsCommune() {
 			return outreach.Invalid("unit", "%s is not a commune (xã, phường, thị trấn)", u.Name)
 		}
-		if !p.inProvince(u.Path) {
+		if !p.inProvince(u) {
 			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
 		}
 		action := "create"
@@ -141,7 +141,7 @@ func (s *Store) PlanCommunes(ctx context.Context, planCode, date string) (_ []ou
 	}
 	var us []outreach.Unit
 	for _, u := range all {
-		if u.IsCommune() && p.inProvince(u.Path) {
+		if u.IsCommune() && p.inProvince(u) {
 			us = append(us, u)
 		}
 	}

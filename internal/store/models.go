@@ -119,7 +119,7 @@ func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.Prevent
 	} else if err != nil {
 		return p, 0, u, err
 	}
-	if !u.IsCommune() || !p.inProvince(u.Path) {
+	if !u.IsCommune() || !p.inProvince(u) {
 		return p, 0, u, outreach.Invalid("unit", "%s is not a commune of the plan's province", u.Name)
 	}
 	return p, agency, u, nil

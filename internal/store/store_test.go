@@ -54,6 +54,29 @@ func countBy(us []outreach.Unit, keep func(outreach.Unit) bool) int {
 func TestUnitsAsOf(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seeded(t, s)
+		// The country, as the national register's README counts it.
+		for _, c := range []struct {
+			date                           string
+			provinces, districts, communes int
+		}{{"2017-09-08", 63, 713, 11162}, {"2020-02-01", 63, 709, 10661}, {"2025-07-01", 34, 0, 3321}} {
+			us, err := s.UnitsAsOf(ctx, c.date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelProvince })
+			d := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelDistrict })
+			n := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelCommune })
+			if p != c.provinces || d != c.districts || n != c.communes {
+				t.Errorf("%s: %d provinces, %d districts, %d communes; want %d, %d, %d", c.date, p, d, n, c.provinces, c.districts, c.communes)
+			}
+			for i := 1; i < len(us); i++ {
+				if us[i-1].Path > us[i].Path {
+					t.Fatalf("%s: not ordered as a tree at %s, %s", c.date, us[i-1].Path, us[i].Path)
+				}
+			}
+		}
+		// Bắc Kạn: the province's subtree, and from 2025 the communes of
+		// Thái Nguyên formed from its communes.
 		cases := []struct {
 			date                        string
 			communes, districts, xa     int
@@ -66,9 +89,12 @@ func TestUnitsAsOf(t *testing.T) {
 			{"2025-07-01", 37, 0, 35, "19", true},
 		}
 		for _, c := range cases {
-			us, err := s.UnitsAsOf(ctx, c.date)
+			us, err := s.Subtree(ctx, c.province, c.date)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.communeParentsAreProvincial {
+				us = formedFrom(t, s, us, "06/")
 			}
 			communes := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelCommune })
 			districts := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelDistrict })
@@ -76,9 +102,8 @@ func TestUnitsAsOf(t *testing.T) {
 			if communes != c.communes || districts != c.districts || xa != c.xa {
 				t.Errorf("%s: %d communes (%d xã) under %d districts, want %d (%d) under %d", c.date, communes, xa, districts, c.communes, c.xa, c.districts)
 			}
-			provinces := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelProvince && u.Code == c.province })
-			if provinces != 1 || countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelProvince }) != 1 {
-				t.Errorf("%s: want exactly the province %s", c.date, c.province)
+			if us[0].Code != c.province || us[0].Level != outreach.LevelProvince {
+				t.Errorf("%s: want the province %s, got %s", c.date, c.province, us[0].Code)
 			}
 			if c.communeParentsAreProvincial {
 				if n := countBy(us, func(u outreach.Unit) bool { return u.IsCommune() && u.ParentCode != "19" }); n != 0 {
@@ -90,6 +115,26 @@ func TestUnitsAsOf(t *testing.T) {
 			t.Errorf("bad date: err = %v", err)
 		}
 	})
+}
+
+// formedFrom keeps the province and the communes with a predecessor under
+// the path prefix.
+func formedFrom(t *testing.T, s *store.Store, us []outreach.Unit, prefix string) []outreach.Unit {
+	t.Helper()
+	out := us[:1:1]
+	for _, u := range us[1:] {
+		cs, err := s.Predecessors(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if strings.HasPrefix(c.Old.Path, prefix) {
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func TestSubtree(t *testing.T) {
@@ -109,8 +154,8 @@ func TestSubtree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(us) != 38 {
-			t.Errorf("Thái Nguyên (as far as the plan's units go): %d units, want 38", len(us))
+		if len(us) != 93 || len(formedFrom(t, s, us, "06/")) != 38 {
+			t.Errorf("Thái Nguyên: %d units, want 93 (its 92 communes, 37 of them formed from Bắc Kạn's)", len(us))
 		}
 		if _, err := s.Subtree(ctx, "066", "2025-07-01"); !errors.Is(err, outreach.ErrNotFound) {
 			t.Errorf("district after 2025: err = %v, want not found", err)

@@ -1,12 +1,13 @@
 // Package unitfile reads the CSV files that describe administrative units,
-// their changes and their census population (formats in
-// internal/seed/units/README.md and the README's "Units" section). Which of
-// the three a file is comes from its header line. Every problem names the
-// file, the row and the column.
+// their changes, the changes no source resolves and their census
+// population (formats in internal/seed/units/README.md and the README's
+// "Units" section). Which of the four a file is comes from its header
+// line. Every problem names the file, the row and the column.
 package unitfile
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 	"outreach/internal/outreach"
 )
 
-// Kind is which of the three files a file is.
+// Kind is which of the four files a file is.
 type Kind string
 
 // File kinds, named after their seed files.
@@ -26,17 +27,24 @@ const (
 	KindUnits      Kind = "units"
 	KindChanges    Kind = "unit_changes"
 	KindPopulation Kind = "population"
+	KindUnresolved Kind = "unresolved"
 )
 
 var headers = map[Kind][]string{
 	KindUnits:      {"code", "name", "type", "level", "parent_code", "valid_from", "valid_to"},
-	KindChanges:    {"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share"},
+	KindChanges:    {"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share", "confidence", "uncertain"},
 	KindPopulation: {"code", "ref_date", "group", "value", "source"},
+	KindUnresolved: {"date", "code", "unknown", "reason"},
 }
 
-// A changes file may leave out the share column (every partial link of a
-// unit then splits it equally).
-var changesWithoutShare = []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note"}
+// A changes file may leave out the trailing columns: confidence and
+// uncertain (the links are then taken as certain, with no word on how they
+// were found), and share too (every partial link of a unit then splits it
+// equally).
+var changesShorter = [][]string{
+	headers[KindChanges][:7],
+	headers[KindChanges][:8],
+}
 
 // Change is a row of a changes file: a link from the version of OldCode in
 // force the day before Date to the version of NewCode in force on Date.
@@ -52,6 +60,24 @@ type Change struct {
 	// Share is the part of the old unit a partial link moves (0 < Share ≤
 	// 1); 0 when the file does not say.
 	Share float64
+	// Confidence is the source's word on how the link was found; Uncertain
+	// flags a link the source doubts or a partial one without a share.
+	// Assessed is set when the file has these two columns (a file
+	// without them leaves a link's confidence as the database has it).
+	Confidence string
+	Uncertain  bool
+	Assessed   bool
+}
+
+// Unresolved is a row of an unresolved-changes file: the version of Code
+// that ended on Date with no known successor (Unknown "successor"), or
+// began on Date with no known predecessor (Unknown "predecessor").
+type Unresolved struct {
+	Ref     string
+	Date    string
+	Code    string
+	Unknown string
+	Reason  string
 }
 
 // Data is what one or more unit files hold. Row numbers are kept so the
@@ -61,6 +87,7 @@ type Data struct {
 	Units       []UnitRow
 	Changes     []Change
 	Populations []PopulationRow
+	Unresolved  []Unresolved
 }
 
 // UnitRow is a unit version read from a file, with where it was read.
@@ -77,7 +104,16 @@ type PopulationRow struct {
 
 // Parse reads one file and tells its kind by the header. The error, when
 // not nil, is a *outreach.ValidationError listing every problem.
+// A gzip-compressed file (the seed's, or one named .csv.gz) is read
+// decompressed.
 func Parse(name string, data []byte) (Kind, *Data, error) {
+	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		var err error
+		if data, err = Gunzip(name, data); err != nil {
+			return "", nil, outreach.Invalid(name, "cannot decompress: %v", err)
+		}
+		name = strings.TrimSuffix(name, ".gz")
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -94,14 +130,28 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 			kind = k
 		}
 	}
-	if slices.Equal(header, changesWithoutShare) {
-		kind = KindChanges
+	for _, h := range changesShorter {
+		if slices.Equal(header, h) {
+			kind = KindChanges
+		}
 	}
 	if kind == "" {
-		return "", nil, outreach.Invalid(name+":1", "unknown header %q: expected one of %q, %q or %q",
-			strings.Join(header, ","), strings.Join(headers[KindUnits], ","), strings.Join(headers[KindChanges], ","), strings.Join(headers[KindPopulation], ","))
+		return "", nil, outreach.Invalid(name+":1", "unknown header %q: expected one of %q, %q, %q or %q",
+			strings.Join(header, ","), strings.Join(headers[KindUnits], ","), strings.Join(headers[KindChanges], ","),
+			strings.Join(headers[KindPopulation], ","), strings.Join(headers[KindUnresolved], ","))
 	}
 	d := &Data{}
+	switch n := bytes.Count(data, []byte("\n")); kind {
+	case KindUnits:
+		d.Units = make([]UnitRow, 0, n)
+	case KindChanges:
+		d.Changes = make([]Change, 0, n)
+	case KindPopulation:
+		d.Populations = make([]PopulationRow, 0, n)
+	case KindUnresolved:
+		d.Unresolved = make([]Unresolved, 0, n)
+	}
+	r.ReuseRecord = true
 	v := &outreach.ValidationError{}
 	row := 1
 	for {
@@ -171,6 +221,18 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 				}
 				c.Share = sh
 			}
+			if len(rec) > 8 {
+				c.Confidence, c.Assessed = rec[8], true
+			}
+			if len(rec) > 9 {
+				switch strings.ToLower(rec[9]) {
+				case "", "0", "false", "no":
+				case "1", "true", "yes":
+					c.Uncertain = true
+				default:
+					v.Add(at("uncertain"), "expected 1 (uncertain) or empty, got %q", rec[9])
+				}
+			}
 			date("date", c.Date, false)
 			if c.Kind == "" {
 				v.Add(at("kind"), "is required")
@@ -197,9 +259,19 @@ func Parse(name string, data []byte) (Kind, *Data, error) {
 			}
 			p.Value = n
 			d.Populations = append(d.Populations, PopulationRow{p, fmt.Sprintf("%s:%d", name, row)})
+		case KindUnresolved:
+			u := Unresolved{Ref: fmt.Sprintf("%s:%d", name, row), Date: rec[0], Code: rec[1], Unknown: rec[2], Reason: rec[3]}
+			date("date", u.Date, false)
+			if !outreach.ValidUnitCode(u.Code) {
+				v.Add(at("code"), "expected a code of letters and digits, got %q", u.Code)
+			}
+			if u.Unknown != outreach.UnknownSuccessor && u.Unknown != outreach.UnknownPredecessor {
+				v.Add(at("unknown"), "expected %s or %s, got %q", outreach.UnknownSuccessor, outreach.UnknownPredecessor, u.Unknown)
+			}
+			d.Unresolved = append(d.Unresolved, u)
 		}
 	}
-	if len(d.Units)+len(d.Changes)+len(d.Populations) == 0 && len(v.Problems) == 0 {
+	if len(d.Units)+len(d.Changes)+len(d.Populations)+len(d.Unresolved) == 0 && len(v.Problems) == 0 {
 		v.Add(name, "the file has a header but no rows")
 	}
 	return kind, d, v.Err()
@@ -210,13 +282,36 @@ func (d *Data) Merge(o *Data) {
 	d.Units = append(d.Units, o.Units...)
 	d.Changes = append(d.Changes, o.Changes...)
 	d.Populations = append(d.Populations, o.Populations...)
+	d.Unresolved = append(d.Unresolved, o.Unresolved...)
 }
 
-// Seed reads the three seed files from fsys (units.csv, unit_changes.csv,
-// population.csv under dir) into one Data.
+// SeedFiles names the seed's files, gzip-compressed CSV, in the order
+// Seed reads them.
+var SeedFiles = []string{"units.csv.gz", "unit_changes.csv.gz", "population.csv.gz", "unresolved.csv.gz"}
+
+// maxSeedFile bounds a compressed file once decompressed.
+const maxSeedFile = 64 << 20
+
+// Gunzip decompresses a gzip file of at most 64 MiB once decompressed.
+func Gunzip(name string, b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxSeedFile+1))
+	if err == nil && len(out) > maxSeedFile {
+		err = errors.New("more than 64 MiB once decompressed")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, zr.Close()
+}
+
+// Seed reads the seed files (SeedFiles) through read into one Data.
 func Seed(read func(name string) ([]byte, error)) (*Data, error) {
 	all := &Data{}
-	for _, n := range []string{"units.csv", "unit_changes.csv", "population.csv"} {
+	for _, n := range SeedFiles {
 		b, err := read(n)
 		if err != nil {
 			return nil, err

@@ -108,32 +108,47 @@ func TestAPIReads(t *testing.T) {
 			Level            int
 			ParentCode       string `json:"parent_code"`
 		}
+		// The national register's figures (../shared/data/vn/README.md,
+		// check.py), then Bắc Kạn's and Thái Nguyên's subtrees.
 		for _, c := range []struct {
-			date              string
+			query             string
+			provinces         int
 			communes, distr   int
 			communeParentSeen string
-		}{{"2017-09-08", 122, 8, ""}, {"2020-02-01", 108, 8, ""}, {"2025-07-01", 37, 0, "19"}} {
+		}{
+			{"as_of=2017-09-08", 63, 11162, 713, ""}, {"as_of=2020-02-01", 63, 10661, 709, ""}, {"as_of=2025-07-01", 34, 3321, 0, ""},
+			{"as_of=2017-09-08&parent=06", 0, 122, 8, ""}, {"as_of=2020-02-01&parent=06", 0, 108, 8, ""}, {"as_of=2025-07-01&parent=19", 0, 92, 0, "19"},
+		} {
 			var us []unit
-			if status := w.call(tok, "GET", "/api/v1/units?as_of="+c.date, "", &us); status != 200 {
-				t.Fatalf("units %s: %d", c.date, status)
+			if status := w.call(tok, "GET", "/api/v1/units?"+c.query, "", &us); status != 200 {
+				t.Fatalf("units %s: %d", c.query, status)
+			}
+			provinces := 0
+			for _, u := range us {
+				if u.Level == 1 {
+					provinces++
+				}
+			}
+			if provinces != c.provinces {
+				t.Errorf("%s: %d provinces, want %d", c.query, provinces, c.provinces)
 			}
 			communes, distr := 0, 0
 			for _, u := range us {
 				switch u.Level {
 				case 3:
 					communes++
-					if !strings.Contains("xa phuong thi_tran", u.Type) || u.Type == "" {
-						t.Errorf("%s: commune %s has type %q", c.date, u.Code, u.Type)
+					if !strings.Contains("xa phuong thi_tran dac_khu", u.Type) || u.Type == "" {
+						t.Errorf("%s: commune %s has type %q", c.query, u.Code, u.Type)
 					}
 					if c.communeParentSeen != "" && u.ParentCode != c.communeParentSeen {
-						t.Errorf("%s: %s under %s", c.date, u.Name, u.ParentCode)
+						t.Errorf("%s: %s under %s", c.query, u.Name, u.ParentCode)
 					}
 				case 2:
 					distr++
 				}
 			}
 			if communes != c.communes || distr != c.distr {
-				t.Errorf("%s: %d communes, %d districts; want %d, %d", c.date, communes, distr, c.communes, c.distr)
+				t.Errorf("%s: %d communes, %d districts; want %d, %d", c.query, communes, distr, c.communes, c.distr)
 			}
 		}
 		if status := w.call(tok, "GET", "/api/v1/units?as_of=08/09/2017", "", &e); status != 400 || e.Error.Field != "as_of" {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"outreach/internal/outreach"
 )
@@ -23,6 +25,7 @@ type unitsPage struct {
 	Page
 	AsOf      string
 	Presets   []datePreset
+	Parent    *outreach.Unit
 	Units     []outreach.Unit
 	Provinces int
 	Districts int
@@ -38,14 +41,35 @@ func (s *Server) asOf(r *http.Request) string {
 	return d
 }
 
+// unitsPage shows the tree as of a date: the country's provinces (with
+// the whole country's counts), or, with ?parent=CODE, one unit's subtree.
+// The whole register (16,000 versions, 11,000 communes a date) is never
+// one page.
 func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 	pg := unitsPage{Page: s.page(r, "units.title", "units"), AsOf: s.asOf(r), Presets: presets, ByType: map[string]int{}}
+	if !outreach.ValidDate(pg.AsOf) {
+		return outreach.Invalid("as_of", "expected a date YYYY-MM-DD, got %q", pg.AsOf)
+	}
 	us, err := s.store.UnitsAsOf(r.Context(), pg.AsOf)
 	if err != nil {
 		return err
 	}
-	pg.Units = us
+	prefix := ""
+	if code := r.URL.Query().Get("parent"); code != "" {
+		for i := range us {
+			if us[i].Code == code {
+				pg.Parent = &us[i]
+				prefix = us[i].Path + "/"
+			}
+		}
+		if pg.Parent == nil {
+			return fmt.Errorf("unit %q on %s: %w", code, pg.AsOf, outreach.ErrNotFound)
+		}
+	}
 	for _, u := range us {
+		if !strings.HasPrefix(u.Path, prefix) {
+			continue
+		}
 		switch u.Level {
 		case outreach.LevelProvince:
 			pg.Provinces++
@@ -54,6 +78,9 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 		case outreach.LevelCommune:
 			pg.Communes++
 			pg.ByType[u.Type]++
+		}
+		if pg.Parent != nil || u.Level == outreach.LevelProvince {
+			pg.Units = append(pg.Units, u)
 		}
 	}
 	return s.render(w, r, http.StatusOK, "units", pg)

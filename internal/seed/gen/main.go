@@ -1,21 +1,29 @@
 //go:build ignore
 
-// Command gen builds the administrative-unit seed files in internal/seed/units
-// from the Bắc Kạn reference CSVs in ../shared/data (whose README.md lists the
-// sources: GSO code snapshots, NQ 855/NQ-UBTVQH14, NQ 722/NQ-UBTVQH15,
-// NQ 1683/NQ-UBTVQH15 with CV 1027/CTK-CSCL, and the 2019 census).
+// Command gen builds the administrative-unit seed files in internal/seed/units:
+// the national register of ../shared/data/vn (every province, district and
+// commune version 2015 → today, the 2019–2026 crosswalk, the changes no
+// source resolves, the 2019 census), merged with the Bắc Kạn reference CSVs
+// of ../shared/data, which stay the source of every Bắc Kạn fact (both
+// READMEs list the sources: GSO code snapshots, NQ 855/NQ-UBTVQH14,
+// NQ 722/NQ-UBTVQH15, NQ 1683/NQ-UBTVQH15 with CV 1027/CTK-CSCL, the
+// resolutions of 2025 and the 2019 census).
 //
-// It writes three CSV files (UTF-8, header line, encoding/csv quoting):
+// It writes four gzip-compressed CSV files (UTF-8, header line,
+// encoding/csv quoting; formats and the merge rule in units/README.md):
 //
-//   - units.csv: one row per version of a unit (code, name, type, level and
-//     parent constant over [valid_from, valid_to)), 2015 → after 2025-07-01;
-//   - unit_changes.csv: links from a predecessor version to a successor
-//     version, from bac-kan-unit-changes.csv;
-//   - population.csv: 2019 census figures per unit and group.
+//   - units.csv.gz: one row per version of a unit (code, name, type, level
+//     and parent constant over [valid_from, valid_to));
+//   - unit_changes.csv.gz: links from a predecessor version to a successor
+//     version, with the source's confidence and an uncertain flag;
+//   - unresolved.csv.gz: versions that ended (began) with no known
+//     successor (predecessor);
+//   - population.csv.gz: 2019 census figures per unit and group.
 //
 // The output is sorted and therefore deterministic; the input is checked on
-// the way (continuity between the 2017, 2020 and 2025 sets, names in the
-// change list, parents, links, totals) and any inconsistency stops the run.
+// the way (continuity between the Bắc Kạn 2017, 2020 and 2025 sets, names in
+// the change lists, parents, links, Bắc Kạn against the national files,
+// totals) and any inconsistency stops the run.
 //
 // Usage, from the module root:
 //
@@ -26,6 +34,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -70,6 +80,8 @@ type version struct {
 	level           int
 	parent          string
 	from, to        string // ISO dates; "" = open
+	// bk marks the versions taken from the Bắc Kạn files.
+	bk bool
 }
 
 func (v *version) validOn(d string) bool {
@@ -86,6 +98,10 @@ type link struct {
 	// share is the part of the old unit's people the link moves, for
 	// partial links ("0.8036"); empty for full ones.
 	share string
+	// confidence is the national file's word on how the link was found;
+	// uncertain is set by uncertainLink.
+	confidence string
+	uncertain  bool
 }
 
 // popRow is one row of population.csv; rank orders groups within a code.
@@ -141,8 +157,8 @@ type table struct {
 }
 
 func main() {
-	dataDir := flag.String("data", "../shared/data", "directory holding the bac-kan-*.csv reference files")
-	outDir := flag.String("out", "internal/seed/units", "directory to write units.csv, unit_changes.csv and population.csv to")
+	dataDir := flag.String("data", "../shared/data", "directory holding the bac-kan-*.csv reference files and the vn/ folder")
+	outDir := flag.String("out", "internal/seed/units", "directory to write the seed files to")
 	flag.Parse()
 	if err := run(*dataDir, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -150,53 +166,39 @@ func main() {
 	}
 }
 
-func run(dataDir, outDir string) error {
-	load := func(name string, cols ...string) (*table, error) {
-		return readTable(filepath.Join(dataDir, name), cols...)
-	}
-	unitCols := []string{"code", "name", "type", "level", "parent_code", "as_of", "valid_to"}
-	t2017, err := load("bac-kan-units-2017.csv", unitCols...)
-	if err != nil {
-		return err
-	}
-	t2020, err := load("bac-kan-units-2020.csv", unitCols...)
-	if err != nil {
-		return err
-	}
-	t2025, err := load("bac-kan-units-2025.csv", "code", "name", "type", "level", "parent_code", "valid_from")
-	if err != nil {
-		return err
-	}
-	tChanges, err := load("bac-kan-unit-changes.csv", "effective_date", "basis", "change_type", "old_code", "old_name",
-		"old_type", "old_parent_code", "new_code", "new_name", "new_type", "new_parent_code", "portion", "note")
-	if err != nil {
-		return err
-	}
-	tPopCommunes, err := load("bac-kan-population-2019-communes.csv", "code", "name", "pop_total_2019", "pop_urban_2019", "pop_rural_2019")
-	if err != nil {
-		return err
-	}
-	tPopDistricts, err := load("bac-kan-population-2019-districts.csv", "code", "name", "pop_total", "pop_urban", "pop_rural")
-	if err != nil {
-		return err
-	}
-	tEthnic, err := load("bac-kan-ethnicity-2019.csv", "ethnic_group", "population_2019")
-	if err != nil {
-		return err
-	}
+// bacKan is what the Bắc Kạn files give.
+type bacKan struct {
+	units []*version
+	links []link
+	pop   []popRow
+}
 
-	units, err := buildUnits(t2017, t2020, t2025, tChanges)
+func run(dataDir, outDir string) error {
+	bk, err := buildBacKan(dataDir)
+	if err != nil {
+		return err
+	}
+	n, err := readNational(filepath.Join(dataDir, "vn"))
+	if err != nil {
+		return err
+	}
+	units, err := mergeUnits(n, bk)
 	if err != nil {
 		return err
 	}
 	if err := checkUnits(units); err != nil {
 		return err
 	}
-	links, err := buildLinks(units, tChanges)
+	idx := newIndex(units)
+	links, err := mergeLinks(idx, n.changes, bk)
 	if err != nil {
 		return err
 	}
-	pop, err := buildPopulation(units, tPopCommunes, tPopDistricts, tEthnic)
+	unresolved, err := buildUnresolved(idx, links, n.unresolved)
+	if err != nil {
+		return err
+	}
+	pop, err := mergePopulation(idx, links, n, bk)
 	if err != nil {
 		return err
 	}
@@ -204,19 +206,81 @@ func run(dataDir, outDir string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	if err := writeUnits(filepath.Join(outDir, "units.csv"), units); err != nil {
+	if err := writeUnits(filepath.Join(outDir, "units.csv.gz"), units); err != nil {
 		return err
 	}
-	if err := writeLinks(filepath.Join(outDir, "unit_changes.csv"), links); err != nil {
+	if err := writeLinks(filepath.Join(outDir, "unit_changes.csv.gz"), links); err != nil {
 		return err
 	}
-	if err := writePopulation(filepath.Join(outDir, "population.csv"), pop); err != nil {
+	if err := writeUnresolved(filepath.Join(outDir, "unresolved.csv.gz"), unresolved); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s: units.csv %d rows, unit_changes.csv %d rows, population.csv %d rows\n",
-		outDir, len(units), len(links), len(pop))
+	if err := writePopulation(filepath.Join(outDir, "population.csv.gz"), pop); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: units %d rows, unit_changes %d rows, unresolved %d rows, population %d rows\n",
+		outDir, len(units), len(links), len(unresolved), len(pop))
 	printCounts(units)
 	return nil
+}
+
+// buildBacKan reads the Bắc Kạn files: the unit versions, their links
+// and the census figures with the estimates.
+func buildBacKan(dataDir string) (*bacKan, error) {
+	load := func(name string, cols ...string) (*table, error) {
+		return readTable(filepath.Join(dataDir, name), cols...)
+	}
+	unitCols := []string{"code", "name", "type", "level", "parent_code", "as_of", "valid_to"}
+	t2017, err := load("bac-kan-units-2017.csv", unitCols...)
+	if err != nil {
+		return nil, err
+	}
+	t2020, err := load("bac-kan-units-2020.csv", unitCols...)
+	if err != nil {
+		return nil, err
+	}
+	t2025, err := load("bac-kan-units-2025.csv", "code", "name", "type", "level", "parent_code", "valid_from")
+	if err != nil {
+		return nil, err
+	}
+	tChanges, err := load("bac-kan-unit-changes.csv", "effective_date", "basis", "change_type", "old_code", "old_name",
+		"old_type", "old_parent_code", "new_code", "new_name", "new_type", "new_parent_code", "portion", "note")
+	if err != nil {
+		return nil, err
+	}
+	tPopCommunes, err := load("bac-kan-population-2019-communes.csv", "code", "name", "pop_total_2019", "pop_urban_2019", "pop_rural_2019")
+	if err != nil {
+		return nil, err
+	}
+	tPopDistricts, err := load("bac-kan-population-2019-districts.csv", "code", "name", "pop_total", "pop_urban", "pop_rural")
+	if err != nil {
+		return nil, err
+	}
+	tEthnic, err := load("bac-kan-ethnicity-2019.csv", "ethnic_group", "population_2019")
+	if err != nil {
+		return nil, err
+	}
+
+	units, err := buildUnits(t2017, t2020, t2025, tChanges)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUnits(units); err != nil {
+		return nil, err
+	}
+	links, err := buildLinks(units, tChanges)
+	if err != nil {
+		return nil, err
+	}
+	pop, err := buildPopulation(units, tPopCommunes, tPopDistricts, tEthnic)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range units {
+		v.bk = true
+	}
+	fmt.Printf("Bắc Kạn: %d versions, %d links, %d population figures\n", len(units), len(links), len(pop))
+	return &bacKan{units: units, links: links, pop: addEstimates(pop)}, nil
 }
 
 // readTable reads a CSV file with a header line and checks that the given
@@ -498,6 +562,9 @@ func buildUnits(t2017, t2020, t2025, tChanges *table) ([]*version, error) {
 func checkUnits(units []*version) error {
 	byCode := map[string][]*version{}
 	for _, v := range units {
+		if typeLevels[v.typ] != v.level {
+			return fmt.Errorf("type %s at level %d: %s", v.typ, v.level, v)
+		}
 		if v.from != "" && v.to != "" && v.from >= v.to {
 			return fmt.Errorf("empty validity: %s", v)
 		}
@@ -515,10 +582,9 @@ func checkUnits(units []*version) error {
 			}
 			continue
 		}
-		days := []string{v.from}
-		if v.from == "" {
-			days[0] = "2017-09-08"
-		}
+		// The register holds the versions in force from 2015-01-01 on:
+		// a parent is checked from then (or from the version's start).
+		days := []string{max(v.from, recordsStart)}
 		if v.to != "" {
 			days = append(days, dayBefore(v.to))
 		}
@@ -829,21 +895,30 @@ func checkAges(file, code string, total int, ages map[string]int) error {
 	return nil
 }
 
+// writeCSV writes a CSV file, gzip-compressed (best compression, no name
+// or time in the gzip header, so the same rows give the same bytes).
 func writeCSV(path string, header []string, rows [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
 	if err := w.Write(header); err != nil {
-		f.Close()
 		return err
 	}
 	if err := w.WriteAll(rows); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	var out bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := zw.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d bytes, %d compressed\n", filepath.Base(path), buf.Len(), out.Len())
+	return os.WriteFile(path, out.Bytes(), 0o644)
 }
 
 func writeUnits(path string, units []*version) error {
@@ -892,13 +967,24 @@ func partialShares(links []link) error {
 func writeLinks(path string, links []link) error {
 	rows := make([][]string, 0, len(links))
 	for _, l := range links {
-		rows = append(rows, []string{l.date, l.kind, l.oldCode, l.newCode, l.portion, l.basis, l.note, l.share})
+		u := ""
+		if l.uncertain {
+			u = "1"
+		}
+		rows = append(rows, []string{l.date, l.kind, l.oldCode, l.newCode, l.portion, l.basis, l.note, l.share, l.confidence, u})
 	}
-	return writeCSV(path, []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share"}, rows)
+	return writeCSV(path, []string{"date", "kind", "old_code", "new_code", "portion", "basis", "note", "share", "confidence", "uncertain"}, rows)
+}
+
+func writeUnresolved(path string, us []unresolved) error {
+	rows := make([][]string, 0, len(us))
+	for _, u := range us {
+		rows = append(rows, []string{u.date, u.code, u.unknown, u.reason})
+	}
+	return writeCSV(path, []string{"date", "code", "unknown", "reason"}, rows)
 }
 
 func writePopulation(path string, pop []popRow) error {
-	pop = addEstimates(pop)
 	rows := make([][]string, 0, len(pop))
 	for _, p := range pop {
 		src := p.source
@@ -910,20 +996,731 @@ func writePopulation(path string, pop []popRow) error {
 	return writeCSV(path, []string{"code", "ref_date", "group", "value", "source"}, rows)
 }
 
-// printCounts prints the units in force on the key dates.
+// printCounts prints the units in force on the key dates, in the whole
+// country and in Bắc Kạn.
 func printCounts(units []*version) {
-	for _, d := range []string{"2015-01-01", "2017-09-08", "2019-04-01", "2020-02-01", "2023-04-10", "2025-07-01"} {
-		perLevel := map[int]int{}
+	for _, d := range []string{"2015-01-01", "2017-09-08", "2019-04-01", "2020-02-01", "2023-04-10", "2025-03-01", "2025-07-01", "2026-05-01"} {
+		perLevel, bkLevel := map[int]int{}, map[int]int{}
 		perType := map[string]int{}
 		for _, v := range units {
 			if v.validOn(d) {
 				perLevel[v.level]++
-				if v.level == 3 {
-					perType[v.typ]++
+				perType[v.typ]++
+				if v.bk {
+					bkLevel[v.level]++
 				}
 			}
 		}
-		fmt.Printf("%s: level1 %d, level2 %d, level3 %d (xa %d, phuong %d, thi_tran %d)\n", d,
-			perLevel[1], perLevel[2], perLevel[3], perType["xa"], perType["phuong"], perType["thi_tran"])
+		var types []string
+		for _, t := range typeOrder {
+			if perType[t] > 0 {
+				types = append(types, fmt.Sprintf("%s %d", t, perType[t]))
+			}
+		}
+		fmt.Printf("%s: level1 %d, level2 %d, level3 %d (%s); from the Bắc Kạn files %d/%d/%d\n", d,
+			perLevel[1], perLevel[2], perLevel[3], strings.Join(types, ", "), bkLevel[1], bkLevel[2], bkLevel[3])
 	}
+}
+
+// ---- The national register (../shared/data/vn) ----
+
+const (
+	// recordsStart is the first day the national register covers: it
+	// holds every version in force on or after it.
+	recordsStart = "2015-01-01"
+	// crosswalkStart is the first day of the national crosswalk; links
+	// before it come from the Bắc Kạn files only.
+	crosswalkStart = "2019-01-01"
+	// nationalTotal is the census population of Vietnam on 2019-04-01.
+	nationalTotal = 96208984
+)
+
+// vnTypes maps the national files' unit types to the type codes.
+var vnTypes = map[string]string{
+	"Tỉnh":                 "tinh",
+	"Thành phố Trung ương": "thanh_pho_tw",
+	"Thành phố":            "thanh_pho",
+	"Thị xã":               "thi_xa",
+	"Huyện":                "huyen",
+	"Quận":                 "quan",
+	"Phường":               "phuong",
+	"Xã":                   "xa",
+	"Thị trấn":             "thi_tran",
+	"Đặc khu":              "dac_khu",
+}
+
+// typeLevels is the level of each type code.
+var typeLevels = map[string]int{
+	"tinh": 1, "thanh_pho_tw": 1,
+	"thanh_pho": 2, "thi_xa": 2, "huyen": 2, "quan": 2,
+	"phuong": 3, "xa": 3, "thi_tran": 3, "dac_khu": 3,
+}
+
+var typeOrder = []string{"tinh", "thanh_pho_tw", "huyen", "quan", "thi_xa", "thanh_pho", "xa", "phuong", "thi_tran", "dac_khu"}
+
+// national holds the national files.
+type national struct {
+	versions, changes, unresolved, popCommunes, popAge *table
+}
+
+func readNational(dir string) (*national, error) {
+	load := func(name string, cols ...string) (*table, error) {
+		return readTable(filepath.Join(dir, name), cols...)
+	}
+	n := &national{}
+	var err error
+	if n.versions, err = load("vn-unit-versions.csv", "code", "name", "type", "level", "parent_code", "valid_from", "valid_to",
+		"from_first_snapshot", "note"); err != nil {
+		return nil, err
+	}
+	if n.changes, err = load("vn-unit-changes.csv", "effective_date", "basis", "change_type", "old_code", "old_name", "old_type",
+		"old_parent_code", "new_code", "new_name", "new_type", "new_parent_code", "portion", "note", "level", "confidence"); err != nil {
+		return nil, err
+	}
+	if n.unresolved, err = load("vn-unit-changes-unresolved.csv", "effective_date", "code", "name", "type", "level", "parent_code", "reason"); err != nil {
+		return nil, err
+	}
+	if n.popCommunes, err = load("vn-population-2019-communes.csv", "code", "name", "district_code", "pop_total_2019", "pop_urban_2019",
+		"pop_rural_2019", "match"); err != nil {
+		return nil, err
+	}
+	if n.popAge, err = load("vn-population-2019-districts-age.csv", "code", "name", "level", "pop_total", "pop_urban", "pop_rural"); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// index finds versions by code and day.
+type index struct {
+	byCode map[string][]*version
+}
+
+func newIndex(units []*version) *index {
+	x := &index{byCode: map[string][]*version{}}
+	for _, v := range units {
+		x.byCode[v.code] = append(x.byCode[v.code], v)
+	}
+	return x
+}
+
+// at returns the version of code in force on d, or nil.
+func (x *index) at(code, d string) *version {
+	for _, v := range x.byCode[code] {
+		if v.validOn(d) {
+			return v
+		}
+	}
+	return nil
+}
+
+func overlaps(af, at, bf, bt string) bool {
+	before := func(f, t string) bool { return f == "" || t == "" || f < t }
+	return before(af, bt) && before(bf, at)
+}
+
+// mergeUnits reads the national versions, bridges the one-update gaps of
+// the GSO list that the crosswalk bridges, and puts the Bắc Kạn versions in
+// place of the national ones (they must agree).
+func mergeUnits(n *national, bk *bacKan) ([]*version, error) {
+	t := n.versions
+	var all []*version
+	byCode := map[string][]*version{}
+	earlyStarts := 0
+	for i, row := range t.rows {
+		where := fmt.Sprintf("%s line %d", t.name, i+2)
+		typ, ok := vnTypes[row["type"]]
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown type %q", where, row["type"])
+		}
+		lvl, err := strconv.Atoi(row["level"])
+		if err != nil || typeLevels[typ] != lvl {
+			return nil, fmt.Errorf("%s: type %q at level %q", where, row["type"], row["level"])
+		}
+		if row["code"] == "" || row["name"] == "" {
+			return nil, fmt.Errorf("%s: row without code or name", where)
+		}
+		v := &version{code: row["code"], name: row["name"], typ: typ, level: lvl, parent: row["parent_code"], from: row["valid_from"], to: row["valid_to"]}
+		if err := checkDate(v.from); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		if v.to != "" {
+			if err := checkDate(v.to); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		}
+		switch row["from_first_snapshot"] {
+		case "1":
+			// In force at the first GSO snapshot (2004-08-31): its start
+			// is that day or earlier, unknown.
+			v.from = ""
+		case "0":
+			// Begun before the register starts: its predecessors and
+			// its parent's version of the day are not in the register,
+			// so it reads as in force before the records start.
+			if v.from < recordsStart {
+				v.from = ""
+				earlyStarts++
+			}
+		default:
+			return nil, fmt.Errorf("%s: from_first_snapshot %q", where, row["from_first_snapshot"])
+		}
+		all = append(all, v)
+		byCode[v.code] = append(byCode[v.code], v)
+	}
+
+	// A change whose old code was missing from the GSO list the day
+	// before (one update left it out): the version before the gap runs
+	// until the change.
+	bridged := 0
+	for i, row := range n.changes.rows {
+		d, code := row["effective_date"], row["old_code"]
+		if err := checkDate(d); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", n.changes.name, i+2, err)
+		}
+		if newIndex(byCode[code]).at(code, dayBefore(d)) != nil {
+			continue
+		}
+		where := fmt.Sprintf("%s line %d", n.changes.name, i+2)
+		if !strings.Contains(row["note"], "absent from GSO list") {
+			return nil, fmt.Errorf("%s: no version of %s on %s", where, code, dayBefore(d))
+		}
+		var prev *version
+		for _, v := range byCode[code] {
+			if v.to != "" && v.to <= d && (prev == nil || v.to > prev.to) {
+				prev = v
+			}
+		}
+		if prev == nil {
+			return nil, fmt.Errorf("%s: no version of %s before %s", where, code, d)
+		}
+		for _, v := range byCode[code] {
+			if v != prev && overlaps(v.from, v.to, prev.to, d) {
+				return nil, fmt.Errorf("%s: cannot run %s on to %s: %s", where, prev, d, v)
+			}
+		}
+		fmt.Printf("bridged the GSO-list gap of %s: valid_to %s → %s\n", prev, prev.to, d)
+		prev.to = d
+		bridged++
+	}
+
+	// Bắc Kạn: the same versions, taken from the Bắc Kạn files.
+	bkBy := map[string]*version{}
+	for _, v := range bk.units {
+		bkBy[v.code+"|"+v.from] = v
+	}
+	for i, v := range all {
+		key := v.code + "|" + v.from
+		b := bkBy[key]
+		if b == nil {
+			continue
+		}
+		if b.name != v.name || b.typ != v.typ || b.level != v.level || b.parent != v.parent || b.to != v.to {
+			return nil, fmt.Errorf("Bắc Kạn version %s %s/%d/%s differs from the national %s %s/%d/%s", b, b.typ, b.level, b.parent, v, v.typ, v.level, v.parent)
+		}
+		all[i] = b
+		delete(bkBy, key)
+	}
+	for _, b := range bkBy {
+		return nil, fmt.Errorf("Bắc Kạn version %s is not in %s", b, t.name)
+	}
+	// No other version lies in Bắc Kạn (Thái Nguyên's other 2025 communes
+	// lie under the Bắc Kạn files' Tỉnh Thái Nguyên, which is not Bắc Kạn).
+	idx := newIndex(all)
+	for _, v := range all {
+		if v.bk || v.level == 1 {
+			continue
+		}
+		if p := idx.at(v.parent, max(v.from, recordsStart)); p != nil && p.bk && p.level > 1 || p != nil && p.code == "06" {
+			return nil, fmt.Errorf("%s lies in Bắc Kạn but is not in the Bắc Kạn files", v)
+		}
+	}
+
+	slices.SortFunc(all, func(a, b *version) int {
+		if c := strings.Compare(a.from, b.from); c != 0 {
+			return c
+		}
+		if a.level != b.level {
+			return a.level - b.level
+		}
+		return strings.Compare(a.code, b.code)
+	})
+	fmt.Printf("units: %d national versions (%d from the Bắc Kạn files), %d begun before %s without a start date, %d GSO-list gaps bridged\n",
+		len(all), len(bk.units), earlyStarts, recordsStart, bridged)
+	return all, nil
+}
+
+// sameAs checks a change row's side against the version it resolves to.
+func sameAs(v *version, row map[string]string, side string) error {
+	if v.name != row[side+"_name"] || v.typ != vnTypes[row[side+"_type"]] || v.parent != row[side+"_parent_code"] {
+		return fmt.Errorf("%s side %q/%s/%s differs from %s %s/%s", side, row[side+"_name"], row[side+"_type"], row[side+"_parent_code"], v, v.typ, v.parent)
+	}
+	return nil
+}
+
+// uncertainConfidence lists the national crosswalk's confidence values
+// that doubt where a unit went (README "Known gaps" 3 and 4).
+var uncertainConfidence = map[string]bool{
+	"manual:low":                        true,
+	"record:name":                       true,
+	"record:name (matched by old name)": true,
+	"record:code":                       true,
+	"snapshot:name continuity":          true,
+}
+
+// uncertainLink reports whether a link is uncertain: the source doubts
+// where the unit went (its confidence, or a district row derived from
+// communes some of which are unresolved), or a partial link has no share
+// (how much of the unit it moves is not known; the crosswalk splits
+// equally).
+func uncertainLink(l link) bool {
+	return uncertainConfidence[l.confidence] || strings.Contains(l.confidence, "unresolved") ||
+		l.portion == "partial" && l.share == ""
+}
+
+// mergeLinks turns the national crosswalk into links between versions,
+// dropping rows whose two sides are the same version, and puts the Bắc Kạn
+// links in place of the national rows of Bắc Kạn (same links; the Bắc Kạn
+// files add the 2015 links, the shares of the 2020 splits and the notes).
+func mergeLinks(idx *index, t *table, bk *bacKan) ([]link, error) {
+	bkLinks := map[string]*link{}
+	for i := range bk.links {
+		l := &bk.links[i]
+		bkLinks[l.date+"|"+l.oldCode+"|"+l.newCode] = l
+	}
+	used := map[string]bool{}
+	var links []link
+	seen := map[string]int{} // key → index in links
+	same, kindDiff, dup := 0, 0, 0
+	for i, row := range t.rows {
+		where := fmt.Sprintf("%s line %d", t.name, i+2)
+		d := row["effective_date"]
+		old := idx.at(row["old_code"], dayBefore(d))
+		if old == nil {
+			return nil, fmt.Errorf("%s: no version of %s on %s", where, row["old_code"], dayBefore(d))
+		}
+		if err := sameAs(old, row, "old"); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		var nv *version
+		if row["new_code"] != "" {
+			if nv = idx.at(row["new_code"], d); nv == nil {
+				return nil, fmt.Errorf("%s: no version of %s on %s", where, row["new_code"], d)
+			}
+			if err := sameAs(nv, row, "new"); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			if row["portion"] != "full" && row["portion"] != "partial" {
+				return nil, fmt.Errorf("%s: portion %q", where, row["portion"])
+			}
+		} else if row["change_type"] != "abolished" || row["portion"] != "" || old.to != d {
+			return nil, fmt.Errorf("%s: %s without successor", where, row["change_type"])
+		}
+		if nv == old {
+			same++
+			continue
+		}
+		if nv != nil && old.to != d && nv.from != d {
+			return nil, fmt.Errorf("%s: link %s → %s: neither version changes on %s", where, old, nv, d)
+		}
+		key := d + "|" + row["old_code"] + "|" + row["new_code"]
+		if old.bk {
+			b := bkLinks[key]
+			if b == nil {
+				return nil, fmt.Errorf("%s: Bắc Kạn link %s is not in the Bắc Kạn files", where, key)
+			}
+			if b.portion != row["portion"] {
+				return nil, fmt.Errorf("%s: Bắc Kạn link %s: portion %q, national %q", where, key, b.portion, row["portion"])
+			}
+			if b.kind != row["change_type"] {
+				kindDiff++
+				fmt.Printf("Bắc Kạn link %s: kind %s kept (national file: %s)\n", key, b.kind, row["change_type"])
+			}
+			b.confidence = row["confidence"]
+			used[key] = true
+			continue
+		}
+		if nv != nil && nv.bk && nv.level > 1 {
+			return nil, fmt.Errorf("%s: %s goes into the Bắc Kạn unit %s", where, old, nv)
+		}
+		l := link{date: d, kind: row["change_type"], oldCode: row["old_code"], newCode: row["new_code"],
+			portion: row["portion"], basis: row["basis"], note: row["note"], confidence: row["confidence"]}
+		if at, ok := seen[key]; ok {
+			// The same link found twice (by the GSO record and by the
+			// snapshots): one link, with both kinds and confidences;
+			// partial when either says so (the unit has other successors).
+			if err := mergeDuplicate(&links[at], l); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			dup++
+			continue
+		}
+		seen[key] = len(links)
+		links = append(links, l)
+	}
+	for _, b := range bk.links {
+		key := b.date + "|" + b.oldCode + "|" + b.newCode
+		if !used[key] && b.date >= crosswalkStart {
+			return nil, fmt.Errorf("Bắc Kạn link %s is not in %s", key, t.name)
+		}
+		if _, ok := seen[key]; ok {
+			return nil, fmt.Errorf("duplicate link %s", key)
+		}
+		seen[key] = len(links)
+		links = append(links, *bkLinks[key])
+	}
+	for i := range links {
+		links[i].uncertain = uncertainLink(links[i])
+	}
+	slices.SortStableFunc(links, func(a, b link) int {
+		return cmpStrings(a.date, b.date, a.oldCode, b.oldCode, a.newCode, b.newCode)
+	})
+	nu := 0
+	for _, l := range links {
+		if l.uncertain {
+			nu++
+		}
+	}
+	fmt.Printf("unit_changes: %d national rows, %d same-version rows dropped, %d duplicate rows merged, %d Bắc Kạn links (%d before %s, %d kinds kept from the Bắc Kạn files), %d links, %d uncertain\n",
+		len(t.rows), same, dup, len(bk.links), len(bk.links)-len(used), crosswalkStart, kindDiff, len(links), nu)
+	return links, nil
+}
+
+// mergeDuplicate folds a second row of the same link into the first.
+func mergeDuplicate(l *link, o link) error {
+	if l.basis != o.basis && o.basis != "" && l.basis != "" {
+		return fmt.Errorf("link %s|%s|%s: two bases %q and %q", l.date, l.oldCode, l.newCode, l.basis, o.basis)
+	}
+	if l.basis == "" {
+		l.basis = o.basis
+	}
+	join := func(a, b, sep string) string {
+		if b == "" || slices.Contains(strings.Split(a, sep), b) {
+			return a
+		}
+		if a == "" {
+			return b
+		}
+		return a + sep + b
+	}
+	l.kind = join(l.kind, o.kind, "+")
+	l.note = join(l.note, o.note, "; ")
+	l.confidence = join(l.confidence, o.confidence, "; ")
+	if o.portion == "partial" {
+		l.portion = "partial"
+	}
+	return nil
+}
+
+// unresolved is one row of unresolved.csv.
+type unresolved struct {
+	date, code, unknown, reason string
+}
+
+// buildUnresolved finds the versions the national list of unresolved
+// changes names: a version that ended on the date (its successor is
+// unknown) or began on it (its predecessor is unknown). None may have a
+// link on that side.
+func buildUnresolved(idx *index, links []link, t *table) ([]unresolved, error) {
+	succ, pred := map[string]bool{}, map[string]bool{}
+	for _, l := range links {
+		succ[l.date+"|"+l.oldCode] = true
+		pred[l.date+"|"+l.newCode] = true
+	}
+	var out []unresolved
+	for i, row := range t.rows {
+		where := fmt.Sprintf("%s line %d", t.name, i+2)
+		d, code := row["effective_date"], row["code"]
+		u := unresolved{date: d, code: code, reason: row["reason"]}
+		var v *version
+		if o := idx.at(code, dayBefore(d)); o != nil && o.to == d {
+			v, u.unknown = o, "successor"
+			if succ[d+"|"+code] {
+				return nil, fmt.Errorf("%s: %s has a successor link", where, v)
+			}
+		} else if n := idx.at(code, d); n != nil && n.from == d {
+			v, u.unknown = n, "predecessor"
+			if pred[d+"|"+code] {
+				return nil, fmt.Errorf("%s: %s has a predecessor link", where, v)
+			}
+		} else {
+			return nil, fmt.Errorf("%s: no version of %s ends or begins on %s", where, code, d)
+		}
+		if v.name != row["name"] || v.parent != row["parent_code"] || v.bk {
+			return nil, fmt.Errorf("%s: %q under %s is %s under %s", where, row["name"], row["parent_code"], v, v.parent)
+		}
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b unresolved) int { return cmpStrings(a.date, b.date, a.code, b.code, a.unknown, b.unknown) })
+	n := 0
+	for _, u := range out {
+		if u.unknown == "successor" {
+			n++
+		}
+	}
+	fmt.Printf("unresolved: %d versions without known successor, %d without known predecessor\n", n, len(out)-n)
+	return out, nil
+}
+
+// ageGroups are the census's five-year age groups.
+var ageGroups = []string{"age_00_04", "age_05_09", "age_10_14", "age_15_19", "age_20_24", "age_25_29", "age_30_34",
+	"age_35_39", "age_40_44", "age_45_49", "age_50_54", "age_55_59", "age_60_64", "age_65_69", "age_70_74",
+	"age_75_79", "age_80_84", "age_85plus"}
+
+// censusGroups lists the census groups of a province or district in
+// their order in population.csv, with the column of the national age file
+// each comes from; groupRank is each group's place.
+var (
+	censusGroups [][2]string
+	groupRank    = map[string]int{}
+)
+
+func init() {
+	censusGroups = [][2]string{{"total", "pop_total"}, {"urban", "pop_urban"}, {"rural", "pop_rural"}}
+	for _, g := range ageGroups {
+		censusGroups = append(censusGroups, [2]string{g, g})
+	}
+	censusGroups = append(censusGroups, [2]string{"age_10_19", "age_10_19"}, [2]string{"age_15_59", "age_15_59"})
+	for _, area := range []string{"urban", "rural"} {
+		for _, g := range ageGroups {
+			censusGroups = append(censusGroups, [2]string{g + "_" + area, g + "_" + area})
+		}
+	}
+	for i, g := range censusGroups {
+		groupRank[g[0]] = i
+	}
+}
+
+// mergePopulation collects the national census figures, with Bắc Kạn's
+// from the Bắc Kạn files (the national files must agree with them; they
+// add the urban/rural split of the age groups the Bắc Kạn file lacks).
+func mergePopulation(idx *index, links []link, n *national, bk *bacKan) ([]popRow, error) {
+	var rows []popRow
+	bkVals := map[string]map[string]int{}
+	for _, p := range bk.pop {
+		if bkVals[p.code] == nil {
+			bkVals[p.code] = map[string]int{}
+		}
+		bkVals[p.code][p.group] = p.value
+		if r, ok := groupRank[p.group]; ok {
+			p.rank = r
+		}
+		rows = append(rows, p)
+	}
+	cell := func(where, s string) (int, bool, error) {
+		if s == "" {
+			return 0, false, nil
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			return 0, false, fmt.Errorf("%s: bad value %q", where, s)
+		}
+		return v, true, nil
+	}
+
+	// Communes: total, urban, rural.
+	type tur struct {
+		v    [3]int
+		have [3]bool
+	}
+	communes := map[*version]*tur{}
+	islands := map[string]tur{} // districts without communes, from the commune file
+	t := n.popCommunes
+	for i, row := range t.rows {
+		where := fmt.Sprintf("%s line %d", t.name, i+2)
+		var r tur
+		for k, c := range []string{"pop_total_2019", "pop_urban_2019", "pop_rural_2019"} {
+			var err error
+			if r.v[k], r.have[k], err = cell(where, row[c]); err != nil {
+				return nil, err
+			}
+		}
+		if !r.have[0] || r.v[1]+r.v[2] != r.v[0] {
+			return nil, fmt.Errorf("%s: total %d, urban %d, rural %d", where, r.v[0], r.v[1], r.v[2])
+		}
+		code := row["code"]
+		var v *version
+		match, _, _ := strings.Cut(row["match"], " (")
+		switch match {
+		case "district without communes":
+			if code != row["district_code"] {
+				return nil, fmt.Errorf("%s: district without communes under another code", where)
+			}
+			islands[code] = r
+			continue
+		case "retired before census date":
+			// Counted by the census, retired before it into a commune
+			// that continues: its people are that commune's on the day.
+			var old *version
+			for _, o := range idx.byCode[code] {
+				if o.to != "" && o.to <= censusDate && (old == nil || o.to > old.to) {
+					old = o
+				}
+			}
+			var to []link
+			for _, l := range links {
+				if old != nil && l.date == old.to && l.oldCode == code {
+					to = append(to, l)
+				}
+			}
+			if len(to) != 1 || to[0].portion != "full" {
+				return nil, fmt.Errorf("%s: %s retired before the census without a single full successor", where, code)
+			}
+			if v = idx.at(to[0].newCode, censusDate); v == nil {
+				return nil, fmt.Errorf("%s: successor %s not in force on %s", where, to[0].newCode, censusDate)
+			}
+			fmt.Printf("population: %s %s (%d people, retired %s) counted in its successor %s\n", code, row["name"], r.v[0], old.to, v)
+		default:
+			if v = idx.at(code, censusDate); v == nil || v.level != 3 {
+				return nil, fmt.Errorf("%s: no commune %s on %s", where, code, censusDate)
+			}
+			if v.name != row["name"] {
+				return nil, fmt.Errorf("%s: %q is %s on %s", where, row["name"], v, censusDate)
+			}
+		}
+		if v.bk {
+			b := bkVals[v.code]
+			for k, g := range []string{"total", "urban", "rural"} {
+				if bv, ok := b[g]; ok != r.have[k] || bv != r.v[k] {
+					return nil, fmt.Errorf("%s: Bắc Kạn commune %s %s: %d/%v here, %d/%v in the Bắc Kạn file", where, v.code, g, r.v[k], r.have[k], bv, ok)
+				}
+			}
+			continue
+		}
+		c := communes[v]
+		if c == nil {
+			c = &tur{}
+			communes[v] = c
+		}
+		for k := range 3 {
+			c.v[k] += r.v[k]
+			c.have[k] = c.have[k] || r.have[k]
+		}
+	}
+	for v, c := range communes {
+		for k, g := range []string{"total", "urban", "rural"} {
+			if c.have[k] {
+				rows = append(rows, popRow{code: v.code, refDate: censusDate, group: g, value: c.v[k], level: 3, rank: k})
+			}
+		}
+	}
+
+	// Provinces and districts: every census group.
+	t = n.popAge
+	for _, g := range censusGroups {
+		if !slices.Contains(t.header, g[1]) {
+			return nil, fmt.Errorf("%s: missing column %s", t.name, g[1])
+		}
+	}
+	for i, row := range t.rows {
+		where := fmt.Sprintf("%s line %d", t.name, i+2)
+		if row["level"] == "0" {
+			if row["pop_total"] != strconv.Itoa(nationalTotal) {
+				return nil, fmt.Errorf("%s: national total %s", where, row["pop_total"])
+			}
+			continue
+		}
+		v := idx.at(row["code"], censusDate)
+		if v == nil || strconv.Itoa(v.level) != row["level"] || v.level > 2 {
+			return nil, fmt.Errorf("%s: no province or district %s on %s", where, row["code"], censusDate)
+		}
+		vals := map[string]int{}
+		for _, g := range censusGroups {
+			n, ok, err := cell(where, row[g[1]])
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("%s: %s empty", where, g[1])
+			}
+			vals[g[0]] = n
+		}
+		if err := checkAges(t.name, v.code, vals["total"], vals); err != nil {
+			return nil, err
+		}
+		for _, g := range ageGroups {
+			if vals[g+"_urban"]+vals[g+"_rural"] != vals[g] {
+				return nil, fmt.Errorf("%s: %s urban + rural ≠ %d", where, g, vals[g])
+			}
+		}
+		if vals["urban"]+vals["rural"] != vals["total"] {
+			return nil, fmt.Errorf("%s: urban + rural ≠ total", where)
+		}
+		if r, ok := islands[v.code]; ok {
+			if r.v[0] != vals["total"] || r.v[1] != vals["urban"] || r.v[2] != vals["rural"] {
+				return nil, fmt.Errorf("%s: district without communes %s differs from %s", where, v.code, n.popCommunes.name)
+			}
+			delete(islands, v.code)
+		}
+		b := bkVals[v.code]
+		if v.bk && b == nil {
+			return nil, fmt.Errorf("%s: Bắc Kạn unit %s without figures in the Bắc Kạn file", where, v)
+		}
+		added := 0
+		for _, g := range censusGroups {
+			if bv, ok := b[g[0]]; ok {
+				if bv != vals[g[0]] {
+					return nil, fmt.Errorf("%s: Bắc Kạn %s %s: %d here, %d in the Bắc Kạn file", where, v.code, g[0], vals[g[0]], bv)
+				}
+				continue
+			}
+			rows = append(rows, popRow{code: v.code, refDate: censusDate, group: g[0], value: vals[g[0]], level: v.level, rank: groupRank[g[0]]})
+			added++
+		}
+		if !v.bk {
+			n := int(float64(vals["age_10_14"])/5 + float64(vals["age_15_19"])*2/5 + 0.5)
+			rows = append(rows, popRow{code: v.code, refDate: censusDate, group: "age_14_16", value: n, level: v.level, rank: 900, source: sourceAge1416})
+		} else if added != len(ageGroups)*2-4 {
+			return nil, fmt.Errorf("%s: Bắc Kạn %s gains %d groups", where, v.code, added)
+		}
+	}
+	for code := range islands {
+		return nil, fmt.Errorf("district without communes %s has no row in %s", code, t.name)
+	}
+
+	// Totals: the provinces make the country, the districts each
+	// province, the communes each district.
+	total := map[string]int{} // code → total
+	sum := map[string]int{}   // parent code → sum of its children's totals on the census date
+	levelOf := map[string]int{}
+	for _, r := range rows {
+		if r.group == "total" {
+			total[r.code] = r.value
+			levelOf[r.code] = r.level
+			v := idx.at(r.code, censusDate)
+			sum[v.parent] += r.value
+		}
+	}
+	country, communeSum := 0, 0
+	for code, n := range total {
+		switch levelOf[code] {
+		case 1:
+			country += n
+			if sum[code] != n {
+				return nil, fmt.Errorf("province %s: %d, its districts %d", code, n, sum[code])
+			}
+		case 2:
+			if s, ok := sum[code]; ok && s != n {
+				return nil, fmt.Errorf("district %s: %d, its communes %d", code, n, s)
+			} else if !ok {
+				communeSum += n // a district without communes
+			}
+		case 3:
+			communeSum += n
+		}
+	}
+	if country != nationalTotal || communeSum != nationalTotal {
+		return nil, fmt.Errorf("national total: provinces %d, communes (and districts without communes) %d, want %d", country, communeSum, nationalTotal)
+	}
+
+	slices.SortFunc(rows, func(a, b popRow) int {
+		if a.level != b.level {
+			return a.level - b.level
+		}
+		if c := cmpStrings(a.code, b.code, a.refDate, b.refDate); c != 0 {
+			return c
+		}
+		return a.rank - b.rank
+	})
+	fmt.Printf("population: %d figures; provinces sum to %d, communes and districts without communes to %d\n", len(rows), country, communeSum)
+	return rows, nil
 }
