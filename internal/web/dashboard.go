@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"outreach/internal/geo"
 	"outreach/internal/i18n"
@@ -34,6 +36,10 @@ type dashboardPage struct {
 	Month    template.HTML
 	Spending template.HTML
 	Query    template.URL
+	// Scope names what the figures cover: the unit, or, when the plan's
+	// province had become part of another on the tree's date, the part
+	// that came from it.
+	Scope string
 	// AsOfParam is the tree date the URL asked for, empty for the default
 	// (the end of the year chosen).
 	AsOfParam string
@@ -126,7 +132,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg := dashboardPage{Page: s.page(r, "dashboard.title", "plans"), D: d, Years: d.Plan.Period.Years(), Sort: q.Get("sort"),
 		Rows: append([]store.ChildRow(nil), d.Children...)} // sorted below; d may be shared (the store caches it)
-	pg.Title = pg.T("dashboard.title") + " · " + d.Unit.Name + " · " + strconv.Itoa(year)
+	pg.Scope = d.Unit.Name
+	if d.Unit.Level == outreach.LevelProvince && d.Unit.Code != d.Plan.Province {
+		// Bắc Kạn's plan on the 2025 tree covers former Bắc Kạn, not the
+		// whole of Thái Nguyên.
+		if vs, err := s.store.UnitVersions(r.Context(), d.Plan.Province); err == nil && len(vs) > 0 {
+			pg.Scope = pg.T("dashboard.former_province", lowerFirst(vs[len(vs)-1].Name), lowerFirst(d.Unit.Name))
+		}
+	}
+	pg.Title = pg.T("dashboard.title") + " · " + pg.Scope + " · " + strconv.Itoa(year)
 	base := url.Values{"year": {strconv.Itoa(year)}}
 	if q.Get("as_of") != "" {
 		base.Set("as_of", q.Get("as_of"))
@@ -296,4 +310,11 @@ func (s *Server) dashboardMap(r *http.Request, pg *dashboardPage) error {
 	sb.WriteString(`</svg>`)
 	pg.Map = template.HTML(sb.String())
 	return nil
+}
+
+// lowerFirst writes a unit's name inside a sentence ("Tỉnh Bắc Kạn" →
+// "tỉnh Bắc Kạn").
+func lowerFirst(name string) string {
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToLower(r)) + name[n:]
 }

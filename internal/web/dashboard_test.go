@@ -36,8 +36,12 @@ func TestDashboardPage(t *testing.T) {
 		}
 	}
 	_, body = w.get(c, "/plans/bk-1368-2017/dashboard?year=2018&as_of=2025-07-01")
-	if !strings.Contains(body, "Tỉnh Thái Nguyên") || !strings.Contains(body, "Phường Đức Xuân") {
+	if !strings.Contains(body, "Phường Đức Xuân") {
 		t.Error("the 2025 tree's dashboard should be by new commune")
+	}
+	// The old plan covers former Bắc Kạn, not the whole of Thái Nguyên.
+	if !strings.Contains(body, "các xã, phường, thị trấn thuộc tỉnh Bắc Kạn cũ (nay thuộc tỉnh Thái Nguyên)") {
+		t.Error("the 2025 tree's dashboard does not say it covers former Bắc Kạn")
 	}
 	if status, _ := w.get(c, "/plans/bk-1368-2017/dashboard?year=2030"); status != 422 {
 		t.Errorf("a year outside the plan: %d", status)
