@@ -230,35 +230,8 @@ func faultTermServe(t *testing.T, bin string) {
 	if code, _, errs := c.run(password+"\n", "user", "add", "--data", data, "--username", "dieuphoi", "--name", "Điều phối", "--role", "coordinator", "--password-stdin"); code != exitOK {
 		t.Fatal(errs)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "OUTREACH_DATABASE_URL=", "OUTREACH_SMTP_HOST=")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb syncBuffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	exited := make(chan error, 1)
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-		exited <- cmd.Wait()
-	}()
-	var host string
-	select {
-	case host = <-addr:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server did not start: %s", errb.String())
-	}
+	srv := startServer(t, bin, data)
+	cmd, exited, host, errb := srv.cmd, srv.exited, srv.host, &srv.stderr
 
 	// Backup of the live database from another process; restore refused.
 	backup := filepath.Join(t.TempDir(), "live.db")
@@ -342,6 +315,47 @@ func faultTermServe(t *testing.T, bin string) {
 	if _, _, integrity := dbState(t, data); integrity != "ok" {
 		t.Errorf("after the restore: %s", integrity)
 	}
+}
+
+// server is the binary serving on a free loopback port.
+type server struct {
+	cmd    *exec.Cmd
+	host   string
+	exited chan error
+	stderr syncBuffer
+}
+
+// startServer runs `serve` on the data directory, with extra environment
+// entries, and waits for it to listen; the test's end kills it.
+func startServer(t *testing.T, bin, data string, env ...string) *server {
+	t.Helper()
+	srv := &server{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data), exited: make(chan error, 1)}
+	srv.cmd.Env = append(append(os.Environ(), "OUTREACH_DATABASE_URL=", "OUTREACH_SMTP_HOST="), env...)
+	stdout, err := srv.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.cmd.Stderr = &srv.stderr
+	if err := srv.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.cmd.Process.Kill() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		srv.exited <- srv.cmd.Wait()
+	}()
+	select {
+	case srv.host = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the server did not start: %s", srv.stderr.String())
+	}
+	return srv
 }
 
 // syncBuffer is a bytes.Buffer safe for a process writing to it while

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"database/sql"
@@ -58,34 +57,8 @@ func TestHostileRequests(t *testing.T) {
 			t.Fatal(errs)
 		}
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "OUTREACH_DATABASE_URL=", "OUTREACH_SMTP_HOST=", "TMPDIR="+tmp)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb syncBuffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	var base string
-	select {
-	case host := <-addr:
-		base = "http://" + host
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server did not start: %s", errb.String())
-	}
+	srv := startServer(t, bin, data, "TMPDIR="+tmp)
+	cmd, base := srv.cmd, "http://"+srv.host
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	login := func(username string) string {
 		resp, err := client.PostForm(base+"/login", url.Values{"username": {username}, "password": {password}})
