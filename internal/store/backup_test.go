@@ -72,6 +72,20 @@ func dirState(t *testing.T, dir string) string {
 	return strings.Join(lines, "\n")
 }
 
+// dirNames lists a directory's file names.
+func dirNames(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return strings.Join(names, "\n")
+}
+
 func TestBackupWhileWriting(t *testing.T) {
 	s, _ := seededDir(t)
 	write := func(i int) error {
@@ -195,7 +209,15 @@ func TestRestore(t *testing.T) {
 	if _, err := r.CreateActivity(ctx, system, a); err != nil {
 		t.Fatal(err)
 	}
-	state := dirState(t, data)
+	// The open server checkpoints its WAL every second, which rewrites
+	// the database file's pages in place: what the refused restore must
+	// leave alone is the directory's files (the same database file, no
+	// backup of it, nothing new) and the data the server reads.
+	names, dbFile := dirNames(t, data), filepath.Join(data, store.SQLiteFile)
+	before, err := os.Stat(dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	if _, err := store.RestoreSQLite(ctx, backup, data, true, 200*time.Millisecond); !errors.Is(err, store.ErrInUse) {
 		t.Errorf("restore under a running server: %v", err)
@@ -203,13 +225,21 @@ func TestRestore(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the lock check waited %v", d)
 	}
-	if got := dirState(t, data); got != state {
-		t.Errorf("a refused restore changed the data directory:\n%s\n%s", state, got)
+	after, err := os.Stat(dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, data); got != names || !os.SameFile(before, after) {
+		t.Errorf("a refused restore changed the data directory:\n%s\n%s (same database file: %v)", names, got, os.SameFile(before, after))
+	}
+	var n int
+	if err := r.DB().QueryRowContext(ctx, `SELECT count(*) FROM activities`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("after a refused restore the server reads %d activities (%v), want 2", n, err)
 	}
 	r.Close()
 
 	// A database with data: refused without force.
-	state = dirState(t, data)
+	state := dirState(t, data)
 	if _, err := store.RestoreSQLite(ctx, backup, data, false, 200*time.Millisecond); !errors.Is(err, store.ErrHasData) || !strings.Contains(err.Error(), "2 activities") {
 		t.Errorf("restore onto data: %v", err)
 	}
