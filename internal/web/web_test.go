@@ -116,7 +116,7 @@ func TestPages(t *testing.T) {
 			"V. Tổ chức thực hiện", "VI. Kinh phí thực hiện, chế độ báo cáo", "≥ 75 %", "duonghv.tt@backan.gov.vn", "hết ngày 20/12 hằng năm"}},
 		{"/units?as_of=2017-09-08", []string{"63 tỉnh, thành phố", "11.162 đơn vị cấp xã, 713 đơn vị cấp huyện", "Tỉnh Bắc Kạn", "parent=06"}},
 		{"/units?as_of=2020-02-01", []string{"63 tỉnh, thành phố", "10.661 đơn vị cấp xã, 709 đơn vị cấp huyện"}},
-		{"/units?as_of=2025-07-01", []string{"34 tỉnh, thành phố", "3.321 đơn vị cấp xã, 0 đơn vị cấp huyện", "không còn cấp huyện", "Tỉnh Thái Nguyên"}},
+		{"/units?as_of=2025-07-01", []string{"34 tỉnh, thành phố", "3.321 đơn vị cấp xã, 0 đơn vị cấp huyện", "2.621 Xã", "13 Đặc khu", "không còn cấp huyện", "Tỉnh Thái Nguyên"}},
 		{"/units/15394?as_of=2019-01-01", []string{"liên kết chưa chắc chắn", "record:name"}},
 		{"/units/05704?as_of=2024-01-01", []string{"Thay đổi chưa xác định được", "không rõ đơn vị kế thừa", "GSO change record"}},
 		{"/units?as_of=2017-09-08&parent=06", []string{"122 đơn vị cấp xã, 8 đơn vị cấp huyện", "Xã Cao Trĩ", "Cả nước"}},
