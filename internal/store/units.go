@@ -531,10 +531,9 @@ func (s *Store) importChanges(ctx context.Context, tx *sql.Tx, cs []unitfile.Cha
 	if err != nil {
 		return err
 	}
-	pending := map[key]int{} // → index in b.rows
-	b := bulk{table: "unit_changes", cols: []bulkCol{{"date", "text", false}, {"kind", "text", false}, {"old_unit_id", "bigint", false},
+	b := newKeyedRows[key](bulk{table: "unit_changes", cols: []bulkCol{{"date", "text", false}, {"kind", "text", false}, {"old_unit_id", "bigint", false},
 		{"new_unit_id", "bigint", true}, {"portion", "text", false}, {"basis", "text", false}, {"note", "text", false},
-		{"share", "float8", true}, {"confidence", "text", false}, {"uncertain", "boolean", false}}}
+		{"share", "float8", true}, {"confidence", "text", false}, {"uncertain", "boolean", false}}})
 	for _, c := range cs {
 		before := outreach.DayBefore(c.Date)
 		old := at(c.OldCode, before)
@@ -592,18 +591,13 @@ func (s *Store) importChanges(ctx context.Context, tx *sql.Tx, cs []unitfile.Cha
 			continue
 		}
 		r := []any{c.Date, c.Kind, old.ID, newID, c.Portion, c.Basis, c.Note, c.Share, c.Confidence, c.Uncertain}
-		if i, ok := pending[k]; ok {
-			b.rows[i] = r // the file says it twice: the last row counts
-			continue
-		}
-		pending[k] = len(b.rows)
-		b.rows = append(b.rows, r)
+		b.put(k, r)
 	}
 	if len(v.Problems) > 0 {
 		return nil
 	}
 	res.ChangesAdded += len(b.rows)
-	return s.insertBulk(ctx, tx, b)
+	return s.insertBulk(ctx, tx, b.bulk)
 }
 
 // importUnresolved resolves the unresolved changes onto versions and
@@ -632,8 +626,7 @@ func (s *Store) importUnresolved(ctx context.Context, tx *sql.Tx, us []unitfile.
 	if err != nil {
 		return err
 	}
-	pending := map[key]int{}
-	b := bulk{table: "unit_unresolved", cols: []bulkCol{{"unit_id", "bigint", false}, {"date", "text", false}, {"unknown", "text", false}, {"reason", "text", false}}}
+	b := newKeyedRows[key](bulk{table: "unit_unresolved", cols: []bulkCol{{"unit_id", "bigint", false}, {"date", "text", false}, {"unknown", "text", false}, {"reason", "text", false}}})
 	for _, u := range us {
 		var unit *outreach.Unit
 		if u.Unknown == outreach.UnknownSuccessor {
@@ -661,18 +654,13 @@ func (s *Store) importUnresolved(ctx context.Context, tx *sql.Tx, us []unitfile.
 			continue
 		}
 		r := []any{unit.ID, u.Date, u.Unknown, u.Reason}
-		if i, ok := pending[k]; ok {
-			b.rows[i] = r
-			continue
-		}
-		pending[k] = len(b.rows)
-		b.rows = append(b.rows, r)
+		b.put(k, r)
 	}
 	if len(v.Problems) > 0 {
 		return nil
 	}
 	res.Unresolved += len(b.rows)
-	return s.insertBulk(ctx, tx, b)
+	return s.insertBulk(ctx, tx, b.bulk)
 }
 
 // importPopulations resolves the census figures onto versions and writes
@@ -701,9 +689,8 @@ func (s *Store) importPopulations(ctx context.Context, tx *sql.Tx, ps []unitfile
 	if err != nil {
 		return err
 	}
-	pending := map[key]int{}
-	b := bulk{table: "unit_populations", cols: []bulkCol{{"unit_id", "bigint", false}, {"ref_date", "text", false}, {"grp", "text", false},
-		{"value", "bigint", false}, {"source", "text", false}}}
+	b := newKeyedRows[key](bulk{table: "unit_populations", cols: []bulkCol{{"unit_id", "bigint", false}, {"ref_date", "text", false}, {"grp", "text", false},
+		{"value", "bigint", false}, {"source", "text", false}}})
 	for _, p := range ps {
 		u := at(p.UnitCode, p.RefDate)
 		if u == nil {
@@ -728,18 +715,33 @@ func (s *Store) importPopulations(ctx context.Context, tx *sql.Tx, ps []unitfile
 			continue
 		}
 		r := []any{u.ID, p.RefDate, p.Group, p.Value, p.Source}
-		if i, ok := pending[k]; ok {
-			b.rows[i] = r
-			continue
-		}
-		pending[k] = len(b.rows)
-		b.rows = append(b.rows, r)
+		b.put(k, r)
 	}
 	if len(v.Problems) > 0 {
 		return nil
 	}
 	res.Populations += len(b.rows)
-	return s.insertBulk(ctx, tx, b)
+	return s.insertBulk(ctx, tx, b.bulk)
+}
+
+// keyedRows collects the rows an import will insert, one per key: a file
+// that gives a key twice keeps its last row.
+type keyedRows[K comparable] struct {
+	bulk
+	at map[K]int // key → index in rows
+}
+
+func newKeyedRows[K comparable](b bulk) *keyedRows[K] {
+	return &keyedRows[K]{bulk: b, at: map[K]int{}}
+}
+
+func (k *keyedRows[K]) put(key K, row []any) {
+	if i, ok := k.at[key]; ok {
+		k.rows[i] = row
+		return
+	}
+	k.at[key] = len(k.rows)
+	k.rows = append(k.rows, row)
 }
 
 // bulk is rows to insert into a table.

@@ -141,15 +141,11 @@ func hasBody(r *http.Request) bool {
 }
 
 // canUpload says whether the user may upload to an import of the kind at
-// all, checked before the upload is read.
+// all, checked before the upload is read: the same rule that shows the
+// page's upload form (Page.Can).
 func canUpload(u *outreach.User, kind string) bool {
-	if u == nil {
-		return false
+	if kind == "distributions" {
+		return Page{User: u}.Can("distribute")
 	}
-	switch kind {
-	case "distributions":
-		return u.Role == outreach.RoleAdmin || u.Role == outreach.RoleCoordinator || u.Role == outreach.RoleAgencyReporter
-	default:
-		return u.Role != outreach.RoleViewer
-	}
+	return Page{User: u}.Can("record")
 }
