@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"outreach/internal/outreach"
@@ -128,8 +129,26 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 		return sum, err
 	}
 	p := ps[0]
-	p.Code, p.Province, p.Title = PlanCode, Root, "Kế hoạch mô phỏng toàn quốc (đo hiệu năng)"
+	p.Code, p.Scope, p.Title = PlanCode, Root, "Kế hoạch mô phỏng toàn quốc (đo hiệu năng)"
 	p.Period.To = p.Period.From + 4
+	// Its agencies belong to the simulated country: codes are owned.
+	sim := func(c string) string { return "sim-" + strings.TrimPrefix(c, "bk-") }
+	for i := range p.Agencies {
+		p.Agencies[i].Code, p.Agencies[i].Unit = sim(p.Agencies[i].Code), ""
+		for j := range p.Agencies[i].Members {
+			p.Agencies[i].Members[j] = sim(p.Agencies[i].Members[j])
+		}
+	}
+	for i := range p.Tasks {
+		p.Tasks[i].Agency = sim(p.Tasks[i].Agency)
+		for j := range p.Tasks[i].Cooperating {
+			p.Tasks[i].Cooperating[j] = sim(p.Tasks[i].Cooperating[j])
+		}
+	}
+	p.Reporting.Recipient = sim(p.Reporting.Recipient)
+	for i := range p.Reporting.Reporters {
+		p.Reporting.Reporters[i] = sim(p.Reporting.Reporters[i])
+	}
 	// A frequency target as other provinces' plans have, so that it is
 	// measured too.
 	p.Targets = append(p.Targets, outreach.Target{Code: "II.2.4", Text: "Mỗi tháng ít nhất một tin, bài", Kind: outreach.KindFrequency,
@@ -140,7 +159,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 	years := p.Period.Years()
 
 	// Activities, in files of 50,000 rows.
-	agencies := []string{"bk-ca", "bk-hlhpn", "bk-stp", "bk-sgddt", "bk-svhttdl", "bk-stttt", "bk-bbk", "bk-dptth"}
+	agencies := []string{"sim-ca", "sim-hlhpn", "sim-stp", "sim-sgddt", "sim-svhttdl", "sim-stttt", "sim-bbk", "sim-dptth"}
 	channels := []string{"IV.1", "IV.2", "IV.3", "IV.4", "IV.5", "IV.6"}
 	randCommune := func() string {
 		return commune(1+rng.IntN(cfg.Provinces), 1+rng.IntN(cfg.CommunesPerProvince))
@@ -166,7 +185,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 				}
 			}
 			if rng.IntN(50) == 0 {
-				a.Task, a.Agency = "V.5.2", "bk-sgddt"
+				a.Task, a.Agency = "V.5.2", "sim-sgddt"
 				a.Quantities = []outreach.ActivityQuantity{{Kind: "schools", Value: 1}}
 				ch := int64(tot / 2)
 				a.Audience.Children1416 = &ch
@@ -188,7 +207,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 	// received and deployed.
 	var materials []int64
 	for i := 0; i < 10; i++ {
-		id, err := s.SaveMaterial(ctx, system, outreach.Material{Plan: PlanCode, Type: "guidance", Title: fmt.Sprintf("Tài liệu mô phỏng %d", i+1), Agency: "bk-stp", Year: years[0], Demo: true})
+		id, err := s.SaveMaterial(ctx, system, outreach.Material{Plan: PlanCode, Type: "guidance", Title: fmt.Sprintf("Tài liệu mô phỏng %d", i+1), Agency: "sim-stp", Year: years[0], Demo: true})
 		if err != nil {
 			return sum, err
 		}
@@ -199,7 +218,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 		rows := make([]store.DistributionRow, n)
 		for i := range rows {
 			day := fmt.Sprintf("%d-%02d-%02d", years[rng.IntN(len(years)-1)], 1+rng.IntN(12), 1+rng.IntN(20))
-			dd := outreach.Distribution{Material: materials[rng.IntN(len(materials))], FromAgency: "bk-stp", Date: day, Demo: true}
+			dd := outreach.Distribution{Material: materials[rng.IntN(len(materials))], FromAgency: "sim-stp", Date: day, Demo: true}
 			seen := map[string]bool{}
 			for k := 0; k < cfg.DeliveriesPer; k++ {
 				u := randCommune()
@@ -236,7 +255,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 			}
 			sum.KeyAreas++
 			if rng.IntN(10) < 4 {
-				m := outreach.PreventionModel{Plan: PlanCode, Unit: u, Agency: "bk-hlhpn", Name: "Mô hình mô phỏng", EstablishedOn: fmt.Sprintf("%d-03-01", y), Demo: true}
+				m := outreach.PreventionModel{Plan: PlanCode, Unit: u, Agency: "sim-hlhpn", Name: "Mô hình mô phỏng", EstablishedOn: fmt.Sprintf("%d-03-01", y), Demo: true}
 				if _, err := s.CreateModel(ctx, system, m); err != nil {
 					return sum, fmt.Errorf("model: %w", err)
 				}

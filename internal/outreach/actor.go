@@ -26,6 +26,9 @@ type Actor struct {
 	// one (the reporter of district Pác Nặm acts for UBND huyện Pác Nặm).
 	// The store computes them with UnitPaths when it builds the actor.
 	UnitAgencies []int64
+	// Scope is the user's (User.Scope): "" the whole system, CountryCode
+	// the ministry, a province's code that province.
+	Scope string
 	// System marks the operator acting from the CLI or the server's own
 	// start-up work; it may do what an admin may.
 	System bool
@@ -53,6 +56,22 @@ func (a Actor) String() string {
 		return a.Name()
 	}
 	return fmt.Sprintf("%s (%s)", a.Username, a.Role)
+}
+
+// SeesOwner reports whether the actor may see the plans, agencies and
+// records that belong to the owner (a province's code, or CountryCode):
+// the whole system and the ministry see every owner; a province's users
+// their province's.
+func (a Actor) SeesOwner(owner string) bool {
+	return a.System || a.Scope == "" || a.Scope == CountryCode || a.Scope == owner
+}
+
+// EditsOwner reports whether the actor may change what belongs to the
+// owner, as far as its scope goes (its role decides the rest): the whole
+// system anything, the ministry the national plans, a province's users
+// their province's.
+func (a Actor) EditsOwner(owner string) bool {
+	return a.System || a.Scope == "" || a.Scope == owner
 }
 
 // CanManageUsers reports whether the actor may create and change users

@@ -12,8 +12,17 @@ type Plan struct {
 	// letters, digits and hyphens.
 	Code  string `yaml:"code" json:"code"`
 	Title string `yaml:"title" json:"title"`
-	// Province is the GSO code of the unit the plan covers.
-	Province string `yaml:"province" json:"province"`
+	// Scope is the code of the unit the plan covers: the country ("VN")
+	// for a ministry's plan, a province's GSO code for a provincial one,
+	// a district's for a district's.
+	Scope string `yaml:"scope,omitempty" json:"scope"`
+	// Province is the key files written before plans of any scope used
+	// for Scope; Validate moves it there.
+	Province string `yaml:"province,omitempty" json:"-"`
+	// Parent is the code of the plan this one serves (a province's plan
+	// serves the ministry's Đề án): the parent's targets count the records
+	// of every plan that serves them.
+	Parent string `yaml:"parent,omitempty" json:"parent,omitempty"`
 	// Period is the span of years the plan runs over.
 	Period   Period   `yaml:"period" json:"period"`
 	Decision Decision `yaml:"decision" json:"decision"`
@@ -150,6 +159,9 @@ type Target struct {
 	// Per is the period of a frequency target (month, quarter, year).
 	Per        string      `yaml:"per,omitempty" json:"per,omitempty"`
 	Milestones []Milestone `yaml:"milestones" json:"milestones"`
+	// Parent is the code of the parent plan's target this one serves
+	// (the same indicator, counted there from every plan serving it).
+	Parent string `yaml:"parent,omitempty" json:"parent,omitempty"`
 }
 
 // IsShare reports whether the target's value is a percentage.

@@ -29,7 +29,23 @@ func (p *Plan) Validate() error {
 		v.Add("code", "expected lowercase letters, digits and hyphens (e.g. bk-1368-2017), got %q", p.Code)
 	}
 	req("title", p.Title)
-	req("province", p.Province)
+	switch {
+	case p.Scope == "":
+		p.Scope, p.Province = p.Province, ""
+	case p.Province == p.Scope:
+		p.Province = ""
+	case p.Province != "":
+		v.Add("province", "the plan names both scope %q and province %q: province is the older key for scope; keep scope only", p.Scope, p.Province)
+	}
+	req("scope", p.Scope)
+	if p.Parent != "" && !codePattern.MatchString(p.Parent) {
+		v.Add("parent", "expected a plan code (lowercase letters, digits and hyphens), got %q", p.Parent)
+	}
+	for i, t := range p.Targets {
+		if t.Parent != "" && p.Parent == "" {
+			v.Add(fmt.Sprintf("targets[%d].parent", i), "target %s names the parent target %q but the plan names no parent plan", t.Code, t.Parent)
+		}
+	}
 	if p.Period.From < 1990 || p.Period.From > 2100 {
 		v.Add("period.from", "expected a year, got %d", p.Period.From)
 	}

@@ -1,8 +1,14 @@
 package outreach
 
+import (
+	"slices"
+	"strings"
+)
+
 // Unit types, as the law names them (ASCII forms of the Vietnamese terms;
 // docs/glossary.md maps them).
 const (
+	UnitCountry     = "quoc_gia"     // quốc gia: the root of the tree
 	UnitTinh        = "tinh"         // tỉnh
 	UnitCentralCity = "thanh_pho_tw" // thành phố trực thuộc trung ương (province level)
 	UnitCity        = "thanh_pho"    // thành phố (district level)
@@ -31,16 +37,32 @@ func ValidUnitCode(s string) bool {
 }
 
 // UnitTypes lists the valid unit types.
-var UnitTypes = []string{UnitTinh, UnitCentralCity, UnitCity, UnitTown, UnitHuyen, UnitQuan, UnitPhuong, UnitXa, UnitThiTran, UnitDacKhu}
+var UnitTypes = []string{UnitCountry, UnitTinh, UnitCentralCity, UnitCity, UnitTown, UnitHuyen, UnitQuan, UnitPhuong, UnitXa, UnitThiTran, UnitDacKhu}
 
-// Unit levels: the tier of government a unit belongs to. After the 2025
-// reform there is no district level, but communes stay at LevelCommune
-// under a LevelProvince parent.
+// CountryCode is the code of the root of the unit tree: the country, in
+// force over every date. Every province hangs under it; a unit file may
+// leave a province's parent empty and it is read as the country.
+const CountryCode = "VN"
+
+// Unit levels: the tier of government a unit's type belongs to, stored
+// with each version. They order a unit below its parent and label it; what
+// a unit is in the tree (the plan's whole area, a leaf) comes from the
+// tree as of a date, never from a level number: after the 2025 reform
+// there is no district tier, and communes sit directly under provinces.
 const (
+	LevelCountry  = 0 // cả nước
 	LevelProvince = 1 // cấp tỉnh
 	LevelDistrict = 2 // cấp huyện
 	LevelCommune  = 3 // cấp xã
 )
+
+// CommuneTypes are the types of the commune tier, the leaves of the tree
+// the targets count ("commune" in the plans: xã, phường, thị trấn, and
+// from 2025 the special zones).
+var CommuneTypes = []string{UnitXa, UnitPhuong, UnitThiTran, UnitDacKhu}
+
+// ProvinceTypes are the types of the provincial tier.
+var ProvinceTypes = []string{UnitTinh, UnitCentralCity}
 
 // Unit is one version of an administrative unit: a period during which its
 // code, name, type, level and parent stayed the same. A unit that is
@@ -65,8 +87,20 @@ type Unit struct {
 // ValidAt reports whether the version is in force on the ISO date d.
 func (u Unit) ValidAt(d string) bool { return ValidAt(u.ValidFrom, u.ValidTo, d) }
 
-// IsCommune reports whether the unit is at commune level (xã, phường, thị trấn).
-func (u Unit) IsCommune() bool { return u.Level == LevelCommune }
+// IsCommune reports whether the unit is a commune (xã, phường, thị trấn,
+// đặc khu): a leaf of the commune types.
+func (u Unit) IsCommune() bool { return slices.Contains(CommuneTypes, u.Type) }
+
+// IsProvince reports whether the unit is a province or a centrally run city.
+func (u Unit) IsProvince() bool { return slices.Contains(ProvinceTypes, u.Type) }
+
+// IsCountry reports whether the unit is the root of the tree.
+func (u Unit) IsCountry() bool { return u.Type == UnitCountry }
+
+// Under reports whether the unit is the one at path or lies below it.
+func (u Unit) Under(path string) bool {
+	return path != "" && (u.Path == path || strings.HasPrefix(u.Path, path+"/"))
+}
 
 // Portions of a unit a change moves to a successor.
 const (

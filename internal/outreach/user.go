@@ -35,16 +35,20 @@ func (r Role) Valid() bool {
 
 // User is a person who logs in.
 type User struct {
-	ID         int64     `json:"id"`
-	Username   string    `json:"username"`
-	Name       string    `json:"name"`
-	Role       Role      `json:"role"`
-	AgencyCode string    `json:"agency,omitempty"`
-	AgencyName string    `json:"agency_name,omitempty"`
-	UnitCode   string    `json:"unit,omitempty"`
-	UnitName   string    `json:"unit_name,omitempty"`
-	Disabled   bool      `json:"disabled"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	Username   string `json:"username"`
+	Name       string `json:"name"`
+	Role       Role   `json:"role"`
+	AgencyCode string `json:"agency,omitempty"`
+	AgencyName string `json:"agency_name,omitempty"`
+	UnitCode   string `json:"unit,omitempty"`
+	UnitName   string `json:"unit_name,omitempty"`
+	// Scope is what the user sees: "" the whole system (an installation's
+	// operators), CountryCode the ministry (every province), a province's
+	// code that province's plans only.
+	Scope     string    `json:"scope,omitempty"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // MinPasswordLength is the shortest password accepted.

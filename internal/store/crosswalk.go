@@ -432,21 +432,26 @@ const censusSource = "Tổng điều tra dân số và nhà ở 2019 (TCTK)"
 // population returns a census group's figures on the tree, read once
 // (latestFigures).
 func (t *tree) population(ctx context.Context, q querier, group string) (*groupPop, error) {
-	return t.populationFrom(ctx, q, group, "")
+	return t.populationFrom(ctx, q, group, nil)
 }
 
-// under reports whether a path lies in the subtree of the code.
-func under(path, code string) bool {
-	return path == code || strings.HasPrefix(path, code+"/")
+// underAny reports whether a path lies in the subtree of one of the paths.
+func underAny(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || strings.HasPrefix(path, r+"/") {
+			return true
+		}
+	}
+	return false
 }
 
-// populationFrom is population counting, when province is set, only the
-// figures of the versions under that province code (its part of a
+// populationFrom is population counting, when area is set, only the
+// figures of the versions under those paths (a province's part of the
 // province it merged into).
-func (t *tree) populationFrom(ctx context.Context, q querier, group, province string) (*groupPop, error) {
+func (t *tree) populationFrom(ctx context.Context, q querier, group string, area []string) (*groupPop, error) {
 	key := group
-	if province != "" {
-		key += "|" + province
+	if len(area) > 0 {
+		key += "|" + strings.Join(area, "|")
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -459,7 +464,7 @@ func (t *tree) populationFrom(ctx context.Context, q querier, group, province st
 	}
 	g := &groupPop{mapped: map[int64]float64{}, sums: map[int64]float64{}}
 	for id, f := range figures {
-		if province != "" && !under(t.units[id].Path, province) {
+		if len(area) > 0 && !underAny(t.units[id].Path, area) {
 			continue
 		}
 		for _, w := range t.weights(id, false) {
@@ -482,15 +487,16 @@ func (t *tree) populationFrom(ctx context.Context, q querier, group, province st
 // (on a 2025 tree, Bắc Kạn's is Tỉnh Thái Nguyên and the 37 communes formed
 // from Bắc Kạn's, not Thái Nguyên's others). It is shared: it must not be
 // changed.
-func (t *tree) areaOf(province string) map[int64]bool {
+func (t *tree) areaOf(paths []string) map[int64]bool {
+	key := strings.Join(paths, "|")
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if a, ok := t.areas[province]; ok {
+	if a, ok := t.areas[key]; ok {
 		return a
 	}
 	a := map[int64]bool{}
 	for id, u := range t.units {
-		if under(u.Path, province) {
+		if underAny(u.Path, paths) {
 			for _, w := range t.weights(id, false) {
 				if w.w > 0 {
 					a[w.id] = true
@@ -501,6 +507,6 @@ func (t *tree) areaOf(province string) map[int64]bool {
 	if t.areas == nil {
 		t.areas = map[string]map[int64]bool{}
 	}
-	t.areas[province] = a
+	t.areas[key] = a
 	return a
 }

@@ -16,8 +16,11 @@ type Dashboard struct {
 	Year int
 	AsOf string
 	// From and To bound the activity figures when a window was asked for.
-	From, To   string
-	Unit       outreach.Unit
+	From, To string
+	Unit     outreach.Unit
+	// Whole is set when Unit is the plan's whole area (its scope, or what
+	// the scope became), not a part of it.
+	Whole      bool
 	Indicators []outreach.Indicator
 	// Trend holds each indicator code's values for every year of the plan.
 	Trend    map[string][]outreach.Indicator
@@ -74,7 +77,7 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 	if (q.From == "") != (q.To == "") || q.From != "" && (!outreach.ValidDate(q.From) || !outreach.ValidDate(q.To) || q.From > q.To) {
 		return nil, outreach.Invalid("from", "expected a window of two dates from ≤ to, got %q–%q", q.From, q.To)
 	}
-	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Trend: map[string][]outreach.Indicator{}}
+	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Whole: e.whole(), Trend: map[string][]outreach.Indicator{}}
 	for _, y := range p.Period.Years() {
 		inds, err := e.compute(y, scope)
 		if err != nil {
@@ -171,7 +174,7 @@ func (e *engine) activityFigures(d *Dashboard) error {
 			return err
 		}
 		a.month = start[5:7]
-		a.in = a.whole && e.scope.Level == outreach.LevelProvince
+		a.in = a.whole && e.whole()
 		acts[id] = a
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,8 +69,46 @@ type engine struct {
 	// areaOf is the plan's province code and area the versions in force
 	// that descend from its units: communes and census figures count
 	// there only (Bắc Kạn's part of Thái Nguyên, not the rest of it).
-	areaOf string
+	areaOf []string
 	area   map[int64]bool
+	// ids are the plans whose records the facts are read from (nil: the
+	// plan's own); others holds the facts read for other sets of plans
+	// (a parent plan's targets count the plans serving them).
+	ids    []int64
+	others map[string]factState
+}
+
+// factState is an engine's facts with what they were read for.
+type factState struct {
+	facts                 *facts
+	factsFor              outreach.Unit
+	factsAll, factsLumped bool
+}
+
+func (e *engine) planIDs() []int64 {
+	if e.ids == nil {
+		return []int64{e.ep.id}
+	}
+	return e.ids
+}
+
+// useSet makes the facts of the set of plans current, keeping those of
+// the current set for later.
+func (e *engine) useSet(ids []int64) {
+	if len(ids) == 0 {
+		ids = []int64{e.ep.id}
+	}
+	cur, next := idList(e.planIDs()), idList(ids)
+	if cur == next {
+		return
+	}
+	if e.others == nil {
+		e.others = map[string]factState{}
+	}
+	e.others[cur] = factState{e.facts, e.factsFor, e.factsAll, e.factsLumped}
+	st := e.others[next]
+	e.facts, e.factsFor, e.factsAll, e.factsLumped = st.facts, st.factsFor, st.factsAll, st.factsLumped
+	e.ids = ids
 }
 
 // facts are the plan's records reduced once per engine to what indicators
@@ -116,6 +155,28 @@ type factSel struct {
 	lump  bool
 	apart []int64 // lumped: the versions read one by one, 0 first
 	pg    bool
+	// plans is the condition on plan_id: the plan's own records, or
+	// with those of the plans serving a target (servingPlans).
+	plans string
+	// whole maps a serving plan's id to the unit version its records
+	// "for the whole area" (unit 0) stand for: its scope, not the
+	// parent's.
+	whole map[int64]int64
+}
+
+// unit is the selected unit column: what was done for a serving plan's
+// whole area is the serving plan's scope unit.
+func (fs factSel) unit(col, planCol string) string {
+	if len(fs.whole) == 0 {
+		return col
+	}
+	var b strings.Builder
+	b.WriteString("(CASE WHEN " + col + " = 0 THEN (CASE " + planCol)
+	for _, id := range slices.Sorted(maps.Keys(fs.whole)) {
+		fmt.Fprintf(&b, " WHEN %d THEN %d", id, fs.whole[id]) // integers, never user input
+	}
+	b.WriteString(" ELSE 0 END) ELSE " + col + " END)")
+	return b.String()
 }
 
 // only adds to a query the condition that its unit column is one of the
@@ -247,7 +308,7 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 		}
 	}
 	sel := factSel{pg: e.s.engine == Postgres}
-	if !slices.Contains(e.ep.ref.provinces, scope.Code) {
+	if !e.ep.ref.isWhole(scope) {
 		if ids := e.tree.relatedTo(scope); len(ids) <= maxRelated {
 			sel.units = ids
 		}
@@ -259,7 +320,7 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 	for y := min(e.plan.Period.From, decisionYear(e.plan)); y <= e.plan.Period.To; y++ {
 		sel.years = append(sel.years, y)
 	}
-	f, err := e.s.loadFacts(e.ctx, e.ep, sel)
+	f, err := e.s.loadFacts(e.ctx, e.ep, e.planIDs(), sel)
 	if err != nil {
 		return err
 	}
@@ -312,8 +373,21 @@ func frequencyMeasures(p *outreach.Plan) []string {
 
 // loadFacts reduces the plan's records with a handful of grouped queries;
 // quantities only of the kinds the plan counts.
-func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, sel factSel) (*facts, error) {
-	planID, monthKinds := ep.id, frequencyMeasures(ep.plan)
+func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, ids []int64, sel factSel) (*facts, error) {
+	monthKinds := frequencyMeasures(ep.plan)
+	sel.plans = "plan_id IN (" + idList(ids) + ")" // integers, never user input
+	for _, id := range ids {
+		if id != ep.id {
+			if sel.whole == nil {
+				sel.whole = map[int64]int64{}
+			}
+			v, err := s.scopeVersion(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			sel.whole[id] = v
+		}
+	}
 	f := &facts{keyAreas: map[int][]int64{},
 		reach: map[int][]reachFact{}, wholeReach: map[int][3]float64{}, months: map[string][]monthFact{}, sel: sel}
 	// Reading a whole plan's facts (a national plan's are some 200,000
@@ -333,17 +407,17 @@ func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, sel factSel) (*fa
 		}
 	}
 	readQuantities := func() { qtyErr = s.readQuantities(ctx, f, ep) }
-	readReach := func() { reachErr = s.readReach(ctx, f, planID) }
+	readReach := func() { reachErr = s.readReach(ctx, f) }
 	var err error
 	if sel.units == nil {
 		var wg sync.WaitGroup
 		wg.Go(readMonths)
 		wg.Go(readQuantities)
 		wg.Go(readReach)
-		err = s.readDeliveries(ctx, f, planID)
+		err = s.readDeliveries(ctx, f)
 		wg.Wait()
 	} else {
-		err = s.readDeliveries(ctx, f, planID)
+		err = s.readDeliveries(ctx, f)
 		readReach()
 		readQuantities()
 		readMonths()
@@ -357,10 +431,10 @@ func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, sel factSel) (*fa
 
 // readDeliveries reads the communes' first receipts and deployments, the
 // key areas and the models into f.
-func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) error {
+func (s *Store) readDeliveries(ctx context.Context, f *facts) error {
 	// fact_delivery (rollups.go) holds each commune's first receipt and
 	// deployment within the plan (from 1 January of its first year).
-	q, args := f.sel.only(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE plan_id = $1`, "unit_id", planID)
+	q, args := f.sel.only(`SELECT unit_id, first_received, first_deployed FROM fact_delivery WHERE `+f.sel.plans, "unit_id")
 	err := each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var d deliveryFact
 		var dep sql.NullString
@@ -372,7 +446,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	if err != nil {
 		return err
 	}
-	q, args = f.sel.only(`SELECT year, unit_id FROM key_areas WHERE plan_id = $1`, "unit_id", planID)
+	q, args = f.sel.only(`SELECT year, unit_id FROM key_areas WHERE `+f.sel.plans, "unit_id")
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
 		var id int64
@@ -385,7 +459,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 	}
 	models := map[int64]*modelFact{}
 	var order []int64
-	q, args = f.sel.only(`SELECT id, unit_id, established_on FROM prevention_models WHERE plan_id = $1 AND deleted_at IS NULL`, "unit_id", planID)
+	q, args = f.sel.only(`SELECT id, unit_id, established_on FROM prevention_models WHERE `+f.sel.plans+` AND deleted_at IS NULL`, "unit_id")
 	err = each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var id int64
 		m := &modelFact{}
@@ -398,7 +472,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 		return err
 	}
 	q, args = f.sel.only(`SELECT s.model_id, s.since, s.status FROM model_statuses s JOIN prevention_models m ON m.id = s.model_id
-		WHERE m.plan_id = $1`, "m.unit_id", planID)
+		WHERE m.`+f.sel.plans, "m.unit_id")
 	err = each(ctx, s.db, q+` ORDER BY s.since`, args, func(r *sql.Rows) error {
 		var id int64
 		var st outreach.ModelStatus
@@ -420,7 +494,7 @@ func (s *Store) readDeliveries(ctx context.Context, f *facts, planID int64) erro
 }
 
 // readReach reads the people reached per unit version and year into f.
-func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
+func (s *Store) readReach(ctx context.Context, f *facts) error {
 	// An activity's reach is split equally between the units it lists;
 	// unit 0 holds what was done for the whole province.
 	add := func(unit int64, y int, v [3]float64) {
@@ -435,8 +509,8 @@ func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 		}
 	}
 	if f.sel.lump {
-		q := f.sel.lumped(`SELECT year, sum(total), sum(women), sum(children) FROM fact_reach WHERE plan_id = $1`, "unit_id")
-		err := each(ctx, s.db, q+` GROUP BY year`, []any{planID}, func(r *sql.Rows) error {
+		q := f.sel.lumped(`SELECT year, sum(total), sum(women), sum(children) FROM fact_reach WHERE `+f.sel.plans, "unit_id")
+		err := each(ctx, s.db, q+` GROUP BY year`, nil, func(r *sql.Rows) error {
 			var y int
 			var v [3]float64
 			err := r.Scan(&y, &v[0], &v[1], &v[2])
@@ -447,7 +521,7 @@ func (s *Store) readReach(ctx context.Context, f *facts, planID int64) error {
 			return err
 		}
 	}
-	q, args := f.sel.perUnit(`SELECT unit_id, year, total, women, children FROM fact_reach WHERE plan_id = $1`, "year", "unit_id", planID)
+	q, args := f.sel.perUnit(`SELECT `+f.sel.unit("unit_id", "plan_id")+`, year, total, women, children FROM fact_reach WHERE `+f.sel.plans, "year", "unit_id")
 	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var y int
 		var rf reachFact
@@ -463,7 +537,7 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, ep *enginePlan) er
 	// Rows are unique per unit, year, kind and task: they are read by
 	// the ids of the kinds, and their tasks' ids told by clause.
 	kindCode := map[int64]string{}
-	args := []any{ep.id}
+	var args []any
 	var idMarks []string
 	for _, k := range measures(ep.plan) {
 		if id, ok := ep.kinds[k]; ok {
@@ -484,7 +558,7 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, ep *enginePlan) er
 		}
 	}
 	slices.Sort(taskIDs)
-	base := `FROM fact_quantity q WHERE q.plan_id = $1 AND q.kind_id IN (` + strings.Join(idMarks, ", ") + `) AND q.value <> 0`
+	base := `FROM fact_quantity q WHERE q.` + f.sel.plans + ` AND q.kind_id IN (` + strings.Join(idMarks, ", ") + `) AND q.value <> 0`
 	if f.sel.lump {
 		// Per kind and year: the sum over every task, and the sums of
 		// the tasks that count on their own; what the rest of the tasks
@@ -517,7 +591,7 @@ func (s *Store) readQuantities(ctx context.Context, f *facts, ep *enginePlan) er
 			return err
 		}
 	}
-	q, args := f.sel.perUnit(`SELECT q.year, q.unit_id, q.kind_id, q.task_id, q.value `+base, "q.year", "q.unit_id", args...)
+	q, args := f.sel.perUnit(`SELECT q.year, `+f.sel.unit("q.unit_id", "q.plan_id")+`, q.kind_id, q.task_id, q.value `+base, "q.year", "q.unit_id", args...)
 	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var q quantityFact
 		var kind, task int64
@@ -561,14 +635,14 @@ func (s *Store) readMonths(ctx context.Context, ep *enginePlan, f *facts, kind s
 			return err
 		}
 	}
-	const from = ` FROM fact_month f WHERE f.plan_id = $1 AND f.kind_id = $2`
+	from := ` FROM fact_month f WHERE f.` + f.sel.plans + ` AND f.kind_id = $1`
 	if f.sel.lump {
 		q := f.sel.lumped(`SELECT f.year, `+strings.Join(lumpMask, " + ")+from, "f.unit_id")
-		if err := each(ctx, s.db, q+` GROUP BY f.year`, []any{ep.id, kindID}, scan(lumpUnit)); err != nil {
+		if err := each(ctx, s.db, q+` GROUP BY f.year`, []any{kindID}, scan(lumpUnit)); err != nil {
 			return nil, err
 		}
 	}
-	q, args := f.sel.perUnit(`SELECT f.year, f.unit_id, `+strings.Join(mask, " + ")+from, "f.year", "f.unit_id", ep.id, kindID)
+	q, args := f.sel.perUnit(`SELECT f.year, `+f.sel.unit("f.unit_id", "f.plan_id")+`, `+strings.Join(mask, " + ")+from, "f.year", "f.unit_id", kindID)
 	err := each(ctx, s.db, q, args, scan(0))
 	return out, err
 }
@@ -580,17 +654,23 @@ func (e *engine) compute(year int, scope outreach.Unit) ([]outreach.Indicator, e
 	if year < p.Period.From || year > p.Period.To {
 		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
 	}
-	if err := e.readFacts(scope); err != nil {
-		return nil, err
-	}
 	e.q.Year, e.scope, e.to = year, scope, fmt.Sprintf("%d-12-31", year)
 	var out []outreach.Indicator
 	for _, t := range p.Targets {
+		// A target others serve counts their records with the plan's.
+		e.useSet(e.ep.serving[t.Code])
+		if err := e.readFacts(scope); err != nil {
+			return nil, err
+		}
 		inds, err := e.target(t)
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.Code, err)
 		}
 		out = append(out, inds...)
+	}
+	e.useSet([]int64{e.ep.id})
+	if err := e.readFacts(scope); err != nil {
+		return nil, err
 	}
 	for _, t := range p.Tasks {
 		if t.Quantity == nil {
@@ -652,9 +732,10 @@ func (s *Store) scopedEngine(ctx context.Context, q IndicatorQuery) (*engine, In
 // pickScope finds the unit computed over: the query's, or the plan's
 // province (or what it became) as it stood on AsOf.
 func (e *engine) pickScope() error {
-	if ps := e.ep.ref.provinces; len(ps) > 1 {
-		if _, ok := e.tree.version(ps[0]); !ok {
-			e.areaOf, e.area = ps[0], e.tree.areaOf(ps[0])
+	if cs := e.ep.ref.codes; len(cs) > 1 {
+		if _, ok := e.tree.version(cs[0]); !ok {
+			e.areaOf = e.ep.ref.scopePaths()
+			e.area = e.tree.areaOf(e.areaOf)
 		}
 	}
 	if e.q.Unit != "" {
@@ -662,20 +743,24 @@ func (e *engine) pickScope() error {
 		if !ok {
 			return outreach.Invalid("unit", "no unit %s was in force on %s", e.q.Unit, e.q.AsOf)
 		}
-		if !e.ep.ref.inProvince(u) {
-			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
+		if !e.ep.ref.covers(u) {
+			return outreach.Invalid("unit", "%s is outside the plan's area", u.Name)
 		}
 		e.scope = u
 		return nil
 	}
-	for _, c := range e.ep.ref.provinces {
+	for _, c := range e.ep.ref.codes {
 		if u, ok := e.tree.version(c); ok {
 			e.scope = u
 			return nil
 		}
 	}
-	return outreach.Invalid("as_of", "the plan's province did not exist on %s", e.q.AsOf)
+	return outreach.Invalid("as_of", "the unit the plan covers did not exist on %s", e.q.AsOf)
 }
+
+// whole reports whether the engine computes over the plan's whole area
+// (where activities recorded for the whole area count in full).
+func (e *engine) whole() bool { return e.ep.ref.isWhole(e.scope) }
 
 func (e *engine) base(code string, t outreach.Target) outreach.Indicator {
 	return outreach.Indicator{Code: code, Target: t.Code, Text: t.Text, Kind: t.Kind, Measure: t.Measure, Year: e.q.Year, Unit: e.scope.Code, AsOf: e.q.AsOf,
@@ -848,22 +933,22 @@ func (e *engine) attributed(perUnit map[int64]float64) float64 {
 	return sum
 }
 
-// scopeShareOfProvince is the scope's share of the province's 2019
-// population, for activities that reached the whole province.
+// scopeShareOfProvince is the scope's share of the 2019 population of
+// the plan's whole area, for activities that reached the whole area.
 func (e *engine) scopeShareOfProvince() float64 {
-	if e.scope.Level == outreach.LevelProvince {
+	if e.whole() {
 		return 1
 	}
 	p, _, _ := e.populationOf("total", e.scope)
-	prov := e.scope // up the parents to the province
-	for prov.Level != outreach.LevelProvince {
-		parent, ok := e.tree.version(prov.ParentCode)
-		if !ok || prov.ParentCode == "" {
+	area := e.scope // up the parents to the plan's whole area
+	for !e.ep.ref.isWhole(area) {
+		parent, ok := e.tree.version(area.ParentCode)
+		if !ok || area.ParentCode == "" {
 			return 0
 		}
-		prov = parent
+		area = parent
 	}
-	total, _, _ := e.populationOf("total", prov)
+	total, _, _ := e.populationOf("total", area)
 	if total == 0 {
 		return 0
 	}
@@ -965,7 +1050,7 @@ func (e *engine) quantity(kind, clause string, years []int) (float64, error) {
 	}
 	// Counts done for the whole province belong to the province only.
 	total := e.attributed(per)
-	if e.scope.Level == outreach.LevelProvince {
+	if e.whole() {
 		total += whole
 	}
 	return total, nil
@@ -984,7 +1069,7 @@ func (e *engine) frequency(ind *outreach.Indicator, kind, per string) error {
 	for _, m := range e.facts.months[kind] {
 		in, known := inScope[m.unit]
 		if !known {
-			in = m.unit == lumpUnit || m.unit == 0 && e.scope.Level == outreach.LevelProvince
+			in = m.unit == lumpUnit || m.unit == 0 && e.whole()
 			if m.unit > 0 {
 				for _, w := range e.tree.weights(m.unit, true) {
 					in = in || (w.w > 0 && e.tree.inScope(w.id, e.scope))
@@ -1102,4 +1187,14 @@ func (s *Store) plainQueries(ctx context.Context, plan, to, path string, queries
 		rows.Close()
 	}
 	return nil
+}
+
+// scopeVersion is the version of a plan's scope unit in force when the
+// plan starts (or its first), for the plan's records "for the whole area".
+func (s *Store) scopeVersion(ctx context.Context, planID int64) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT u.id FROM plans p JOIN units u ON u.code = p.scope_code WHERE p.id = $1
+		ORDER BY (CASE WHEN (u.valid_from IS NULL OR u.valid_from <= (p.period_from || '-01-01')) AND (u.valid_to IS NULL OR u.valid_to > (p.period_from || '-01-01')) THEN 0 ELSE 1 END),
+		coalesce(u.valid_from, '') LIMIT 1`, planID).Scan(&id)
+	return id, err
 }

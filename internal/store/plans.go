@@ -33,12 +33,28 @@ type PlanSummary struct {
 	DecisionDate   string `json:"decision_date"`
 	PeriodFrom     int    `json:"period_from"`
 	PeriodTo       int    `json:"period_to"`
+	// Scope is the unit the plan covers, Owner the province (or the
+	// country) it belongs to, Parent the plan it serves.
+	Scope  string `json:"scope"`
+	Owner  string `json:"owner"`
+	Parent string `json:"parent,omitempty"`
 }
 
 // Plans lists the plans, newest decision first.
 func (s *Store) Plans(ctx context.Context) (_ []PlanSummary, err error) {
 	defer wrap(&err, "Plans")
-	rows, err := s.db.QueryContext(ctx, `SELECT code, title, decision_number, decision_date, period_from, period_to FROM plans ORDER BY decision_date DESC, code`)
+	return s.listPlans(ctx, outreach.SystemActor("list"))
+}
+
+// PlansFor lists the plans in the actor's scope, newest decision first.
+func (s *Store) PlansFor(ctx context.Context, actor outreach.Actor) (_ []PlanSummary, err error) {
+	defer wrap(&err, "PlansFor")
+	return s.listPlans(ctx, actor)
+}
+
+func (s *Store) listPlans(ctx context.Context, actor outreach.Actor) ([]PlanSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT p.code, p.title, p.decision_number, p.decision_date, p.period_from, p.period_to, p.scope_code, p.owner_code,
+		coalesce(pp.code, '') FROM plans p LEFT JOIN plans pp ON pp.id = p.parent_plan_id ORDER BY p.decision_date DESC, p.code`)
 	if err != nil {
 		return nil, err
 	}
@@ -46,10 +62,12 @@ func (s *Store) Plans(ctx context.Context) (_ []PlanSummary, err error) {
 	var ps []PlanSummary
 	for rows.Next() {
 		var p PlanSummary
-		if err := rows.Scan(&p.Code, &p.Title, &p.DecisionNumber, &p.DecisionDate, &p.PeriodFrom, &p.PeriodTo); err != nil {
+		if err := rows.Scan(&p.Code, &p.Title, &p.DecisionNumber, &p.DecisionDate, &p.PeriodFrom, &p.PeriodTo, &p.Scope, &p.Owner, &p.Parent); err != nil {
 			return nil, err
 		}
-		ps = append(ps, p)
+		if actor.SeesOwner(p.Owner) {
+			ps = append(ps, p)
+		}
 	}
 	return ps, rows.Err()
 }
@@ -97,9 +115,10 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 	var id int64
 	var texts string
 	d := &p.Decision
-	err := q.QueryRowContext(ctx, `SELECT id, code, title, province_code, period_from, period_to, decision_number, decision_date, issuer,
+	err := q.QueryRowContext(ctx, `SELECT id, code, title, scope_code, coalesce((SELECT pp.code FROM plans pp WHERE pp.id = plans.parent_plan_id), ''),
+		period_from, period_to, decision_number, decision_date, issuer,
 		decision_title, signer_title, preamble, general_objective, closing, texts FROM plans WHERE code = $1`, code).Scan(
-		&id, &p.Code, &p.Title, &p.Province, &p.Period.From, &p.Period.To, &d.Number, &d.Date, &d.Issuer,
+		&id, &p.Code, &p.Title, &p.Scope, &p.Parent, &p.Period.From, &p.Period.To, &d.Number, &d.Date, &d.Issuer,
 		&d.Title, &d.SignerTitle, &p.Preamble, &p.GeneralObjective, &p.Closing, &texts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, fmt.Errorf("plan %q: %w", code, outreach.ErrNotFound)
@@ -148,11 +167,11 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 
 	// Targets and milestones.
 	targetIdx := map[int64]int{}
-	err = each(ctx, q, `SELECT id, code, text, kind, unit_set, condition, populations, measure, per FROM plan_targets WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+	err = each(ctx, q, `SELECT id, code, text, kind, unit_set, condition, populations, measure, per, parent_target FROM plan_targets WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
 		var t outreach.Target
 		var tid int64
 		var pops string
-		if err := r.Scan(&tid, &t.Code, &t.Text, &t.Kind, &t.Units, &t.Condition, &pops, &t.Measure, &t.Per); err != nil {
+		if err := r.Scan(&tid, &t.Code, &t.Text, &t.Kind, &t.Units, &t.Condition, &pops, &t.Measure, &t.Per, &t.Parent); err != nil {
 			return err
 		}
 		for _, g := range splitList(pops) {
@@ -329,13 +348,30 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 			res = PlanUnchanged
 			return nil
 		}
-		if err := checkUnits(ctx, tx, p); err != nil {
+		owner, err := checkUnits(ctx, tx, p)
+		if err != nil {
 			return err
 		}
-		if err := checkSharedAgencies(ctx, tx, planID, p.Agencies); err != nil {
+		if err := ownerCheck(actor, owner, "plans"); err != nil {
 			return err
 		}
-		agencyIDs, err := upsertAgencies(ctx, tx, p.Agencies)
+		if old != nil {
+			var was string
+			if err := tx.QueryRowContext(ctx, `SELECT owner_code FROM plans WHERE id = $1`, planID).Scan(&was); err != nil {
+				return err
+			}
+			if err := ownerCheck(actor, was, "plans"); err != nil {
+				return err
+			}
+		}
+		parentID, err := checkParent(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if err := checkSharedAgencies(ctx, tx, planID, owner, p.Agencies); err != nil {
+			return err
+		}
+		agencyIDs, err := upsertAgencies(ctx, tx, owner, p.Agencies)
 		if err != nil {
 			return err
 		}
@@ -347,18 +383,18 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 			return err
 		}
 		d := p.Decision
-		cols := []any{p.Title, p.Province, p.Period.From, p.Period.To, d.Number, d.Date, d.Issuer, d.Title, d.SignerTitle,
-			p.Preamble, p.GeneralObjective, p.Closing, string(textsJSON), s.stamp()}
+		cols := []any{p.Title, p.Scope, p.Period.From, p.Period.To, d.Number, d.Date, d.Issuer, d.Title, d.SignerTitle,
+			p.Preamble, p.GeneralObjective, p.Closing, string(textsJSON), s.stamp(), owner, parentID}
 		if old == nil {
 			res = PlanCreated
-			err = tx.QueryRowContext(ctx, `INSERT INTO plans (title, province_code, period_from, period_to, decision_number, decision_date, issuer,
-				decision_title, signer_title, preamble, general_objective, closing, texts, updated_at, created_at, code)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id`, append(cols, p.Code)...).Scan(&planID)
+			err = tx.QueryRowContext(ctx, `INSERT INTO plans (title, scope_code, period_from, period_to, decision_number, decision_date, issuer,
+				decision_title, signer_title, preamble, general_objective, closing, texts, updated_at, created_at, owner_code, parent_plan_id, code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) RETURNING id`, append(cols, p.Code)...).Scan(&planID)
 		} else {
 			res = PlanUpdated
-			_, err = tx.ExecContext(ctx, `UPDATE plans SET title = $1, province_code = $2, period_from = $3, period_to = $4, decision_number = $5,
+			_, err = tx.ExecContext(ctx, `UPDATE plans SET title = $1, scope_code = $2, period_from = $3, period_to = $4, decision_number = $5,
 				decision_date = $6, issuer = $7, decision_title = $8, signer_title = $9, preamble = $10, general_objective = $11, closing = $12,
-				texts = $13, updated_at = $14 WHERE id = $15`, append(cols, planID)...)
+				texts = $13, updated_at = $14, owner_code = $15, parent_plan_id = $16 WHERE id = $17`, append(cols, planID)...)
 		}
 		if err != nil {
 			return err
@@ -391,8 +427,8 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 			for j, g := range t.Populations {
 				pops[j] = string(g)
 			}
-			return t.Code, []string{"text", "kind", "unit_set", "condition", "populations", "measure", "per"},
-				[]any{t.Text, string(t.Kind), string(t.Units), t.Condition, joinList(pops), t.Measure, t.Per}
+			return t.Code, []string{"text", "kind", "unit_set", "condition", "populations", "measure", "per", "parent_target"},
+				[]any{t.Text, string(t.Kind), string(t.Units), t.Condition, joinList(pops), t.Measure, t.Per, t.Parent}
 		})
 		if err != nil {
 			return err
@@ -489,30 +525,114 @@ func normalise(p *outreach.Plan) *outreach.Plan {
 	return &q
 }
 
-// checkUnits makes sure the plan's province and its agencies' units exist.
-func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
+// checkUnits makes sure the plan's scope and its agencies' units exist,
+// and returns the plan's owner: the country for a plan of the whole
+// country, else the province its scope lies in (as the scope's latest
+// version stands).
+func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) (owner string, err error) {
 	v := &outreach.ValidationError{}
 	exists := func(code string) (bool, error) {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE code = $1`, code).Scan(&n)
 		return n > 0, err
 	}
-	if ok, err := exists(p.Province); err != nil {
-		return err
-	} else if !ok {
-		v.Add("province", "no administrative unit has the code %q; import the units first (outreach units import), and write codes in quotes (\"06\") so YAML keeps their leading zeros", p.Province)
+	var path string
+	err = tx.QueryRowContext(ctx, `SELECT path FROM units WHERE code = $1 ORDER BY coalesce(valid_from, '') DESC LIMIT 1`, p.Scope).Scan(&path)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		v.Add("scope", "no administrative unit has the code %q; write the code of the country (VN), a province, a district or a commune, in quotes (\"06\") so YAML keeps its leading zeros, or import the units first (outreach units import)", p.Scope)
+	case err != nil:
+		return "", err
+	default:
+		owner = ownerOf(path)
 	}
 	for i, a := range p.Agencies {
 		if a.Unit == "" {
 			continue
 		}
 		if ok, err := exists(a.Unit); err != nil {
-			return err
+			return "", err
 		} else if !ok {
 			v.Add(fmt.Sprintf("agencies[%d].unit", i), "no administrative unit has the code %q (write codes in quotes, \"058\", so YAML keeps their leading zeros)", a.Unit)
 		}
 	}
-	return v.Err()
+	return owner, v.Err()
+}
+
+// ownerOf is the owner of what lies at the path: the province of its
+// second segment ("VN/06/060" → "06"), or the country for the root.
+func ownerOf(path string) string {
+	segs := strings.Split(path, "/")
+	if len(segs) < 2 {
+		return segs[0]
+	}
+	return segs[1]
+}
+
+// checkParent makes sure the plan's parent plan exists, covers the plan's
+// scope and is not the plan or below it, and that every parent target
+// named is a target of the parent of the same kind. It returns the
+// parent's id, nil without one.
+func checkParent(ctx context.Context, tx *sql.Tx, p *outreach.Plan) (any, error) {
+	if p.Parent == "" {
+		return nil, nil
+	}
+	v := &outreach.ValidationError{}
+	ref, err := resolvePlan(ctx, tx, p.Parent)
+	if err != nil {
+		if errors.Is(err, outreach.ErrInvalid) {
+			v.Add("parent", "no plan has the code %q; import the parent plan first", p.Parent)
+			return nil, v
+		}
+		return nil, err
+	}
+	// The parent's chain must not come back to this plan.
+	for code, seen := ref.code, 0; code != "" && seen < 64; seen++ {
+		if code == p.Code {
+			v.Add("parent", "plan %s cannot serve %s: %s already serves %s, directly or through others", p.Code, p.Parent, p.Parent, p.Code)
+			return nil, v
+		}
+		var next sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT pp.code FROM plans c LEFT JOIN plans pp ON pp.id = c.parent_plan_id WHERE c.code = $1`, code).Scan(&next); err != nil {
+			return nil, err
+		}
+		code = next.String
+	}
+	var inside bool
+	if err := each(ctx, tx, `SELECT code, name, type, level, coalesce(parent_code, ''), path, coalesce(valid_from, ''), coalesce(valid_to, '') FROM units WHERE code = $1`, []any{p.Scope}, func(r *sql.Rows) error {
+		var u outreach.Unit
+		if err := r.Scan(&u.Code, &u.Name, &u.Type, &u.Level, &u.ParentCode, &u.Path, &u.ValidFrom, &u.ValidTo); err != nil {
+			return err
+		}
+		inside = inside || ref.covers(u)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if !inside {
+		v.Add("scope", "the plan's scope %s lies outside the scope %s of its parent plan %s", p.Scope, ref.scope, p.Parent)
+	}
+	kinds := map[string]string{}
+	if err := each(ctx, tx, `SELECT code, kind FROM plan_targets WHERE plan_id = $1`, []any{ref.id}, func(r *sql.Rows) error {
+		var c, k string
+		err := r.Scan(&c, &k)
+		kinds[c] = k
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for i, t := range p.Targets {
+		if t.Parent == "" {
+			continue
+		}
+		switch k, ok := kinds[t.Parent]; {
+		case !ok:
+			v.Add(fmt.Sprintf("targets[%d].parent", i), "plan %s has no target %q", p.Parent, t.Parent)
+		case k != string(t.Kind):
+			v.Add(fmt.Sprintf("targets[%d].parent", i), "target %s is a %s target but the parent's %s is a %s target: a target serves one of its own kind", t.Code, t.Kind, t.Parent, k)
+		}
+	}
+	return ref.id, v.Err()
 }
 
 // checkSharedAgencies refuses a plan file that would change an agency
@@ -520,18 +640,26 @@ func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) error {
 // (a second plan reusing a code used to erase the first one's validity
 // dates and note). Every difference is listed; an agency only this plan
 // names is updated as the file says. planID is 0 for a new plan.
-func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, as []outreach.Agency) error {
+func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner string, as []outreach.Agency) error {
 	v := &outreach.ValidationError{}
 	for i, a := range as {
 		var stored outreach.Agency
 		var id int64
 		var from, to sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT id, name, short_name, type, unit_code, valid_from, valid_to, note FROM agencies WHERE code = $1`, a.Code).
-			Scan(&id, &stored.Name, &stored.ShortName, &stored.Type, &stored.Unit, &from, &to, &stored.Note)
+		var storedOwner string
+		err := tx.QueryRowContext(ctx, `SELECT id, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code FROM agencies WHERE code = $1`, a.Code).
+			Scan(&id, &stored.Name, &stored.ShortName, &stored.Type, &stored.Unit, &from, &to, &stored.Note, &storedOwner)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
 			return err
+		}
+		if storedOwner != "" && storedOwner != owner {
+			// Agencies belong to a province or to the country; codes are
+			// unique across the database (docs/plan-format.md#agencies).
+			v.Add(fmt.Sprintf("agencies[%d].code", i), "agency code %s belongs to %s, and this plan belongs to %s: give this plan's agency another code (e.g. with the province's prefix)",
+				a.Code, ownerName(ctx, tx, storedOwner), ownerName(ctx, tx, owner))
+			continue
 		}
 		stored.ValidFrom, stored.ValidTo = from.String, to.String
 		var others []string
@@ -580,15 +708,16 @@ func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, as []out
 // upsertAgencies creates or updates the agencies by code (leaving their
 // contact details alone) and rebuilds group memberships. It returns the ids
 // by code.
-func upsertAgencies(ctx context.Context, tx *sql.Tx, as []outreach.Agency) (map[string]int64, error) {
+func upsertAgencies(ctx context.Context, tx *sql.Tx, owner string, as []outreach.Agency) (map[string]int64, error) {
 	ids := map[string]int64{}
 	for _, a := range as {
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, type = excluded.type,
-				unit_code = excluded.unit_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to, note = excluded.note
-			RETURNING id`, a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note).Scan(&id)
+				unit_code = excluded.unit_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to, note = excluded.note,
+				owner_code = excluded.owner_code
+			RETURNING id`, a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, owner).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("agency %s: %w", a.Code, err)
 		}
@@ -692,4 +821,13 @@ func syncRows(ctx context.Context, tx *sql.Tx, planID int64, table, keyCol, what
 		}
 	}
 	return ids, nil
+}
+
+// ownerName names an owner for messages: the unit's latest name.
+func ownerName(ctx context.Context, q querier, code string) string {
+	var name string
+	if err := q.QueryRowContext(ctx, `SELECT name FROM units WHERE code = $1 ORDER BY coalesce(valid_from, '') DESC LIMIT 1`, code).Scan(&name); err != nil || name == "" {
+		return code
+	}
+	return name + " (" + code + ")"
 }

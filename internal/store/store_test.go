@@ -94,7 +94,7 @@ func TestUnitsAsOf(t *testing.T) {
 				t.Fatal(err)
 			}
 			if c.communeParentsAreProvincial {
-				us = formedFrom(t, s, us, "06/")
+				us = formedFrom(t, s, us, "VN/06/")
 			}
 			communes := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelCommune })
 			districts := countBy(us, func(u outreach.Unit) bool { return u.Level == outreach.LevelDistrict })
@@ -154,7 +154,7 @@ func TestSubtree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(us) != 93 || len(formedFrom(t, s, us, "06/")) != 38 {
+		if len(us) != 93 || len(formedFrom(t, s, us, "VN/06/")) != 38 {
 			t.Errorf("Thái Nguyên: %d units, want 93 (its 92 communes, 37 of them formed from Bắc Kạn's)", len(us))
 		}
 		if _, err := s.Subtree(ctx, "066", "2025-07-01"); !errors.Is(err, outreach.ErrNotFound) {
@@ -387,7 +387,7 @@ func TestPermissions(t *testing.T) {
 		}
 		// Phường Đức Xuân (2025) was formed from Nguyễn Thị Minh Khai, Đức
 		// Xuân and Huyền Tụng: its reporter holds their records too.
-		for path, want := range map[string]bool{"19/01840": true, "06/058/01834": true, "06/058/01846": true, "19/01843": false, "06/058/01837": false, "06/058": false} {
+		for path, want := range map[string]bool{"VN/19/01840": true, "VN/06/058/01834": true, "VN/06/058/01846": true, "VN/19/01843": false, "VN/06/058/01837": false, "VN/06/058": false} {
 			if got := commune.CanWriteUnit(path); got != want {
 				t.Errorf("unit reporter of 01840 (paths %v) on %s: %v", commune.UnitPaths, path, got)
 			}
@@ -530,7 +530,7 @@ func TestUnitCodesAndMoves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(sub) != 17 || !strings.HasPrefix(sub[1].Path, "99/061/") {
+		if len(sub) != 17 || !strings.HasPrefix(sub[1].Path, "VN/99/061/") {
 			t.Errorf("after the move: %d units, first below at %q", len(sub), sub[1].Path)
 		}
 	})

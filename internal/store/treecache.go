@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"sync"
 
 	"outreach/internal/outreach"
@@ -68,6 +70,58 @@ type enginePlan struct {
 	// clauses by id (0: no task): the rollups are keyed by id.
 	kinds map[string]int64
 	tasks map[int64]string
+	// serving lists, per target code, the plans whose records count
+	// toward it: the plan itself and every plan serving it through a
+	// target that names it as parent (recursively), ids sorted.
+	serving map[string][]int64
+}
+
+// servingPlans finds, for each of the plan's targets, the plans whose
+// records count toward it: the plan's own, and those of every plan whose
+// target names it as parent target, and theirs in turn.
+func servingPlans(ctx context.Context, q querier, planID int64, p *outreach.Plan) (map[string][]int64, error) {
+	type link struct {
+		plan   int64
+		target string
+	}
+	// Every (child plan, child target) serving (parent plan, parent target).
+	children := map[link][]link{}
+	err := each(ctx, q, `SELECT c.parent_plan_id, t.parent_target, c.id, t.code FROM plans c JOIN plan_targets t ON t.plan_id = c.id
+		WHERE c.parent_plan_id IS NOT NULL AND t.parent_target <> ''`, nil, func(r *sql.Rows) error {
+		var parent, child link
+		if err := r.Scan(&parent.plan, &parent.target, &child.plan, &child.target); err != nil {
+			return err
+		}
+		children[parent] = append(children[parent], child)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]int64{}
+	for _, t := range p.Targets {
+		seen := map[int64]bool{planID: true}
+		ids := []int64{planID}
+		queue := []link{{planID, t.Code}}
+		visited := map[link]bool{queue[0]: true}
+		for len(queue) > 0 {
+			l := queue[0]
+			queue = queue[1:]
+			for _, c := range children[l] {
+				if !seen[c.plan] {
+					seen[c.plan] = true
+					ids = append(ids, c.plan)
+				}
+				if !visited[c] {
+					visited[c] = true
+					queue = append(queue, c)
+				}
+			}
+		}
+		slices.Sort(ids)
+		out[t.Code] = ids
+	}
+	return out, nil
 }
 
 // enginePlan returns the plan with the code, loaded once per generation
@@ -104,6 +158,9 @@ func (s *Store) enginePlan(ctx context.Context, code string) (*enginePlan, error
 	}
 	for clause, id := range tasks {
 		ep.tasks[id] = clause
+	}
+	if ep.serving, err = servingPlans(ctx, s.db, id, p); err != nil {
+		return nil, err
 	}
 	c.plans[code] = ep
 	return ep, nil

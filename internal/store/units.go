@@ -395,6 +395,11 @@ func (s *Store) importUnits(ctx context.Context, tx *sql.Tx, d *unitfile.Data, o
 		if existing != nil && onlyMissing {
 			continue
 		}
+		if u.ParentCode == "" && u.Code != outreach.CountryCode {
+			// Every unit but the root hangs under it: a unit file names a
+			// province without a parent.
+			u.ParentCode = outreach.CountryCode
+		}
 		u.Path = u.Code
 		if u.ParentCode != "" {
 			probe := u.ValidFrom

@@ -79,14 +79,14 @@ func TestUnresolvedCommuneCountsInProvince(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	seeded(t, s)
 	old := versionOf(t, s, "05704", "2024-11-30") // Xã Tân Lợi, retired 2024-12-01
-	province := versionOf(t, s, strings.SplitN(old.Path, "/", 2)[0], "2025-06-30")
+	province := versionOf(t, s, strings.Split(old.Path, "/")[1], "2025-06-30")
 	next, err := s.Successors(ctx, province.ID)
 	if err != nil || len(next) != 1 {
 		t.Fatalf("successors of %s: %v %v", province.Code, next, err)
 	}
 	for _, c := range []struct{ asOf, into string }{
-		{"2025-03-01", province.Code + "/" + old.ParentCode}, // its district
-		{"2025-12-31", next[0].New.Code},                     // the province its province became part of
+		{"2025-03-01", province.Path + "/" + old.ParentCode}, // its district
+		{"2025-12-31", next[0].New.Path},                     // the province its province became part of
 	} {
 		ws, err := store.CarriedTo(s, c.asOf, old.ID, true)
 		if err != nil {

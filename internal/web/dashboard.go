@@ -107,7 +107,7 @@ func (p dashboardPage) Link(ind outreach.Indicator) string {
 	case strings.HasPrefix(ind.Code, "V."):
 		q.Set("task", ind.Code)
 	}
-	if d.Unit.Level != outreach.LevelProvince {
+	if !d.Whole {
 		q.Set("unit", d.Unit.Code)
 	}
 	return "/activities?" + q.Encode()
@@ -133,10 +133,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	pg := dashboardPage{Page: s.page(r, "dashboard.title", "plans"), D: d, Years: d.Plan.Period.Years(), Sort: q.Get("sort"),
 		Rows: append([]store.ChildRow(nil), d.Children...)} // sorted below; d may be shared (the store caches it)
 	pg.Scope = d.Unit.Name
-	if d.Unit.Level == outreach.LevelProvince && d.Unit.Code != d.Plan.Province {
+	if d.Whole && d.Unit.Code != d.Plan.Scope {
 		// Bắc Kạn's plan on the 2025 tree covers former Bắc Kạn, not the
 		// whole of Thái Nguyên.
-		if vs, err := s.store.UnitVersions(r.Context(), d.Plan.Province); err == nil && len(vs) > 0 {
+		if vs, err := s.store.UnitVersions(r.Context(), d.Plan.Scope); err == nil && len(vs) > 0 {
 			pg.Scope = pg.T("dashboard.former_province", lowerFirst(vs[len(vs)-1].Name), lowerFirst(d.Unit.Name))
 		}
 	}
@@ -159,7 +159,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 				v, text = *t.Value, strings.TrimSuffix(pg.Value(t), " %")
 			}
 			bars = append(bars, bar{Label: strconv.Itoa(t.Year), Value: v, Text: text, Class: "st-" + string(t.Status),
-				Href: "?" + withYear(base, t.Year, d.Unit, d.AsOf)})
+				Href: "?" + withYear(base, t.Year, d.Unit, d.AsOf, d.Whole)})
 		}
 		var goal *float64
 		label := ""
@@ -179,7 +179,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		if k != "" {
 			u.Set(k, v)
 		}
-		if d.Unit.Level != outreach.LevelProvince {
+		if !d.Whole {
 			u.Set("unit", d.Unit.Code)
 		}
 		return "/activities?" + u.Encode()
@@ -204,7 +204,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		first := time.Date(year, time.Month(i+1), 1, 0, 0, 0, 0, time.UTC)
 		mf, mt := first.Format(outreach.DateLayout), first.AddDate(0, 1, -1).Format(outreach.DateLayout)
 		u := url.Values{"plan": {code}, "from": {mf}, "to": {mt}}
-		if d.Unit.Level != outreach.LevelProvince {
+		if !d.Whole {
 			u.Set("unit", d.Unit.Code)
 		}
 		months = append(months, bar{Label: t.Name, Value: float64(t.Count), Href: "/activities?" + u.Encode()})
@@ -224,13 +224,13 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 
 // withYear links the same unit in another year. Below the province the
 // tree's date goes along: a code can name another unit in another year.
-func withYear(base url.Values, y int, u outreach.Unit, asOf string) string {
+func withYear(base url.Values, y int, u outreach.Unit, asOf string, whole bool) string {
 	q := url.Values{}
 	for k, v := range base {
 		q[k] = v
 	}
 	q.Set("year", strconv.Itoa(y))
-	if u.Level != outreach.LevelProvince {
+	if !whole {
 		q.Set("unit", u.Code)
 		q.Set("as_of", asOf)
 	}

@@ -54,32 +54,35 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	prefix := ""
-	if code := r.URL.Query().Get("parent"); code != "" {
-		for i := range us {
-			if us[i].Code == code {
-				pg.Parent = &us[i]
-				prefix = us[i].Path + "/"
-			}
-		}
-		if pg.Parent == nil {
-			return fmt.Errorf("unit %q on %s: %w", code, pg.AsOf, outreach.ErrNotFound)
+	// The country unless a unit is asked for: its provinces are listed,
+	// a province's or a district's whole subtree.
+	code := r.URL.Query().Get("parent")
+	if code == "" {
+		code = outreach.CountryCode
+	}
+	for i := range us {
+		if us[i].Code == code {
+			pg.Parent = &us[i]
 		}
 	}
+	if pg.Parent == nil {
+		return fmt.Errorf("unit %q on %s: %w", code, pg.AsOf, outreach.ErrNotFound)
+	}
+	prefix := pg.Parent.Path + "/"
 	for _, u := range us {
 		if !strings.HasPrefix(u.Path, prefix) {
 			continue
 		}
-		switch u.Level {
-		case outreach.LevelProvince:
+		switch {
+		case u.IsProvince():
 			pg.Provinces++
-		case outreach.LevelDistrict:
-			pg.Districts++
-		case outreach.LevelCommune:
+		case u.IsCommune():
 			pg.Communes++
 			pg.ByType[u.Type]++
+		case u.Level == outreach.LevelDistrict:
+			pg.Districts++
 		}
-		if pg.Parent != nil || u.Level == outreach.LevelProvince {
+		if !pg.Parent.IsCountry() || u.ParentCode == pg.Parent.Code {
 			pg.Units = append(pg.Units, u)
 		}
 	}
