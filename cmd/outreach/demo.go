@@ -13,7 +13,8 @@ import (
 	"outreach/internal/store"
 )
 
-// cmdDemo fills the built-in plan with a demo history of 2017–2020.
+// cmdDemo fills the built-in plan with a demo history of 2017–2020, and
+// adds the made-up Thái Nguyên plan of 2026–2030 with its 2026.
 func cmdDemo(ctx context.Context, e env) error {
 	fs := newFlags(e, "demo")
 	open := dataFlag(e, fs)
@@ -29,12 +30,40 @@ func cmdDemo(ctx context.Context, e env) error {
 		return err
 	}
 	defer s.Close()
+	actor := outreach.SystemActor("demo")
+	// Each plan is filled on its own: one that already holds activities
+	// is left as it is (and said so), the other is still filled; only
+	// when both refuse does the command fail.
 	start := time.Now()
-	sum, err := demo.Fill(ctx, s, outreach.SystemActor("demo"), *seed)
-	if err != nil {
-		return err
+	sum, bkErr := demo.Fill(ctx, s, actor, *seed)
+	switch {
+	case bkErr == nil:
+		printDemoSummary(e.stdout, sum, *seed, time.Since(start))
+	case errors.Is(bkErr, demo.ErrNotEmpty):
+		fmt.Fprintf(e.stdout, "Plan %s already holds activities: no demo data written into it.\n", demo.PlanCode)
+	default:
+		return bkErr
 	}
-	printDemoSummary(e.stdout, sum, *seed, time.Since(start))
+	start = time.Now()
+	tn, tnErr := demo.FillThaiNguyen(ctx, s, actor, *seed)
+	switch {
+	case tnErr == nil:
+		imported := ""
+		if tn.PlanImported {
+			imported = ", plan imported"
+		}
+		fmt.Fprintf(e.stdout, "Demo plan %s (Thái Nguyên, 2025 units, invented for the demo%s): 2026 written (seed %d) in %v: "+
+			"%d activities, %d materials, %d distributions (%d deliveries: %d confirmed received, %d deployed), %d key areas, %d models, %d budget lines.\n",
+			demo.ThaiNguyenPlanCode, imported, *seed, time.Since(start).Round(time.Millisecond), tn.Activities, tn.Materials, tn.Distributions,
+			tn.Deliveries, tn.Confirmed, tn.Deployed, tn.KeyAreas, tn.Models, tn.BudgetLines)
+	case errors.Is(tnErr, demo.ErrNotEmpty):
+		fmt.Fprintf(e.stdout, "Demo plan %s already holds activities: no demo data written into it.\n", demo.ThaiNguyenPlanCode)
+		if bkErr != nil {
+			return bkErr
+		}
+	default:
+		return tnErr
+	}
 	return nil
 }
 

@@ -34,6 +34,7 @@ func cmdUserAdd(ctx context.Context, e env) error {
 	role := fs.String("role", "", "admin, coordinator, agency_reporter, unit_reporter or viewer")
 	agency := fs.String("agency", "", "agency code, for an agency_reporter")
 	unit := fs.String("unit", "", "unit code, for a unit_reporter")
+	scope := fs.String("scope", "", "what the user sees: empty for the whole system, VN for the ministry, a province code (e.g. 19) for that province only")
 	stdinPw := fs.Bool("password-stdin", false, "read the password from standard input")
 	if err := parse(fs, e.args); err != nil {
 		return err
@@ -57,7 +58,7 @@ func cmdUserAdd(ctx context.Context, e env) error {
 	}
 	defer s.Close()
 	u, err := s.CreateUser(ctx, outreach.SystemActor("cli"), store.NewUser{
-		Username: *username, Name: *name, Role: outreach.Role(*role), AgencyCode: *agency, UnitCode: *unit, Password: pw,
+		Username: *username, Name: *name, Role: outreach.Role(*role), AgencyCode: *agency, UnitCode: *unit, Scope: *scope, Password: pw,
 	})
 	if err != nil {
 		return err

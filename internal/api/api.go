@@ -63,6 +63,9 @@ func (a *API) wrap(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		_, actor, err := a.auth(r)
 		if err == nil {
+			err = a.planInScope(r, actor)
+		}
+		if err == nil {
 			err = h(w, r, actor)
 		}
 		if err != nil {
@@ -134,8 +137,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return enc.Encode(v)
 }
 
-func (a *API) plans(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
-	ps, err := a.store.Plans(r.Context())
+func (a *API) plans(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
+	ps, err := a.store.PlansFor(r.Context(), actor)
 	if err != nil {
 		return err
 	}
@@ -250,8 +253,8 @@ func (a *API) unitHistory(w http.ResponseWriter, r *http.Request, _ outreach.Act
 	return writeJSON(w, http.StatusOK, h)
 }
 
-func (a *API) agencies(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
-	as, err := a.store.Agencies(r.Context())
+func (a *API) agencies(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
+	as, err := a.store.AgenciesFor(r.Context(), actor)
 	if err != nil {
 		return err
 	}
@@ -281,7 +284,7 @@ func (a *API) updateContact(w http.ResponseWriter, r *http.Request, actor outrea
 	if err := a.store.UpdateContact(r.Context(), actor, r.PathValue("code"), c); err != nil {
 		return err
 	}
-	ag, err := a.store.Agency(r.Context(), r.PathValue("code"))
+	ag, err := a.store.AgencyFor(r.Context(), actor, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -322,4 +325,27 @@ func (a *API) setKeyArea(w http.ResponseWriter, r *http.Request, actor outreach.
 		return err
 	}
 	return writeJSON(w, http.StatusOK, in)
+}
+
+// planInScope refuses, as not found, a request about a plan outside the
+// user's scope named in the address (/plans/{code}) or the query
+// (?plan=). Plans named in a body and records addressed by id are the
+// store's to refuse.
+func (a *API) planInScope(r *http.Request, actor outreach.Actor) error {
+	if actor.SeesOwner("") {
+		return nil
+	}
+	codes := r.URL.Query()["plan"]
+	if strings.HasPrefix(r.URL.Path, "/api/v1/plans/") {
+		codes = append(codes, r.PathValue("code"))
+	}
+	for _, c := range codes {
+		if c == "" {
+			continue
+		}
+		if err := a.store.PlanVisible(r.Context(), actor, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -211,7 +211,7 @@ func load(ctx context.Context, s *store.Store, seed int64) (*world, error) {
 		return nil, err
 	}
 	for _, u := range all {
-		if u.Level == outreach.LevelDistrict && u.ParentCode == p.Province {
+		if u.Level == outreach.LevelDistrict && u.ParentCode == p.Scope {
 			w.districts = append(w.districts, u)
 		}
 	}

@@ -169,6 +169,7 @@ var messages = map[string][2]string{
 	"unit.thanh_pho_tw": {"Thành phố trực thuộc trung ương", "Centrally run city"},
 	"unit.quan":         {"Quận", "Urban district"},
 	"unit.dac_khu":      {"Đặc khu", "Special zone"},
+	"unit.quoc_gia":     {"Quốc gia", "Country"},
 
 	"change.date":             {"Ngày", "Date"},
 	"change.from":             {"Đơn vị cũ", "From"},
@@ -247,6 +248,8 @@ var messages = map[string][2]string{
 	"user.scope":           {"Phạm vi", "Scope"},
 	"user.agency":          {"Cơ quan (báo cáo viên cơ quan)", "Agency (agency reporters)"},
 	"user.unit":            {"Mã đơn vị hành chính (báo cáo viên địa phương)", "Unit code (unit reporters)"},
+	"user.see_scope":       {"Phạm vi (để trống: toàn hệ thống; VN: Bộ; mã tỉnh: chỉ tỉnh đó)", "Scope (empty: whole system; VN: ministry; a province code: that province only)"},
+	"user.see_scope_hint":  {"Người dùng của một tỉnh chỉ thấy kế hoạch, cơ quan và số liệu của tỉnh đó. Người dùng của Bộ (VN) xem mọi tỉnh và chỉ sửa kế hoạch toàn quốc.", "A province's users see only that province's plans, agencies and records. Ministry users (VN) read every province and edit only national plans."},
 	"user.password":        {"Mật khẩu ban đầu", "First password"},
 	"role.admin":           {"Quản trị hệ thống", "Administrator"},
 	"role.coordinator":     {"Cơ quan tổng hợp (điều phối)", "Coordinator"},

@@ -150,7 +150,7 @@ func resolveWith(rf refs, a *outreach.Activity, kinds []outreach.QuantityKind) (
 		switch {
 		case !ok:
 			v.AddCode("units", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", code, a.StartDate, a.EndDate)
-		case !p.inProvince(u):
+		case !p.covers(u):
 			v.AddCode("units", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
 		default:
 			r.units = append(r.units, u)
@@ -290,6 +290,7 @@ func auditGeneration(ctx context.Context, q querier, entities string) (string, e
 type activityClaim struct {
 	id       int64 // 0 for a new activity
 	planID   int64
+	owner    string // the plan's
 	agencyID int64
 	whole    bool
 	units    []outreach.Unit
@@ -302,7 +303,7 @@ type activityClaim struct {
 
 // claim is what the permission rule reads of a resolved activity.
 func (r *resolvedActivity) claim(a *outreach.Activity) *activityClaim {
-	return &activityClaim{id: a.ID, planID: r.plan.id, agencyID: r.agencyID, whole: a.WholeProvince, units: r.units,
+	return &activityClaim{id: a.ID, planID: r.plan.id, owner: r.plan.owner, agencyID: r.agencyID, whole: a.WholeProvince, units: r.units,
 		year: a.StartDate[:4], cost: a.Cost, funding: a.FundingSource}
 }
 
@@ -349,6 +350,13 @@ func canWriteActivity(actor outreach.Actor, c *activityClaim) bool {
 // never what another agency spent. A refusal is outreach.ErrForbidden
 // naming the field it concerns (refusedField).
 func checkActivity(actor outreach.Actor, old, next *activityClaim) error {
+	for _, c := range []*activityClaim{old, next} {
+		if c != nil {
+			if err := ownerCheck(actor, c.owner, "activity"); err != nil {
+				return err
+			}
+		}
+	}
 	if old != nil && !canWriteActivity(actor, old) {
 		return refuse("agency", actor.Forbidden(fmt.Sprintf("change activity %d", old.id)))
 	}
@@ -554,7 +562,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 // may need them: the actor may not write its agency's records anyway.
 func storedClaim(ctx context.Context, q querier, actor outreach.Actor, a *ActivityView) (*activityClaim, error) {
 	c := &activityClaim{id: a.ID, whole: a.WholeProvince, year: a.StartDate[:min(4, len(a.StartDate))], cost: a.Cost, funding: a.FundingSource}
-	if err := q.QueryRowContext(ctx, `SELECT plan_id, agency_id FROM activities WHERE id = $1`, a.ID).Scan(&c.planID, &c.agencyID); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT a.plan_id, a.agency_id, p.owner_code FROM activities a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1`, a.ID).Scan(&c.planID, &c.agencyID, &c.owner); err != nil {
 		return nil, err
 	}
 	if actor.CanWriteAgency(c.agencyID) {
@@ -718,14 +726,16 @@ func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityVie
 // activityScope is the SQL condition limiting what an actor reads, with
 // its arguments numbered from n.
 func activityScope(actor outreach.Actor, n int) (string, []any) {
+	var cond string
+	var args []any
 	switch actor.Role {
 	case outreach.RoleAgencyReporter:
-		return fmt.Sprintf(`a.agency_id = $%d`, n), []any{actor.AgencyID}
+		cond, args = fmt.Sprintf(`a.agency_id = $%d`, n), []any{actor.AgencyID}
 	case outreach.RoleUnitReporter:
-		cond, args := pathsCond("sn.path", actor.UnitPaths, n)
-		return `EXISTS (SELECT 1 FROM activity_units su JOIN units sn ON sn.id = su.unit_id WHERE su.activity_id = a.id AND ` + cond + `)`, args
+		c, a := pathsCond("sn.path", actor.UnitPaths, n)
+		cond, args = `EXISTS (SELECT 1 FROM activity_units su JOIN units sn ON sn.id = su.unit_id WHERE su.activity_id = a.id AND `+c+`)`, a
 	}
-	return "", nil
+	return withOwner(actor, cond, args, n)
 }
 
 // Activity returns one activity if the actor may read it.

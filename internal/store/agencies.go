@@ -17,6 +17,8 @@ type AgencyInfo struct {
 	ID int64 `json:"-"`
 	outreach.Agency
 	Contact Contact `json:"contact"`
+	// Owner is the province (or the country) the agency belongs to.
+	Owner string `json:"owner"`
 }
 
 // Contact is an agency's focal point for the plan: who receives reminders
@@ -27,11 +29,11 @@ type Contact struct {
 	Phone string `json:"phone"`
 }
 
-const agencyColumns = `id, code, name, short_name, type, unit_code, coalesce(valid_from, ''), coalesce(valid_to, ''), note, focal_name, focal_email, focal_phone`
+const agencyColumns = `id, code, name, short_name, type, unit_code, coalesce(valid_from, ''), coalesce(valid_to, ''), note, focal_name, focal_email, focal_phone, owner_code`
 
 func scanAgency(r scanner) (AgencyInfo, error) {
 	var a AgencyInfo
-	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note, &a.Contact.Name, &a.Contact.Email, &a.Contact.Phone)
+	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note, &a.Contact.Name, &a.Contact.Email, &a.Contact.Phone, &a.Owner)
 	return a, err
 }
 
@@ -111,6 +113,9 @@ func (s *Store) UpdateContact(ctx context.Context, actor outreach.Actor, code st
 		} else if err != nil {
 			return err
 		}
+		if err := ownerCheck(actor, a.Owner, "agency"); err != nil {
+			return err
+		}
 		if !actor.CanWriteAgency(a.ID) {
 			return actor.Forbidden("change the contact of " + a.Name)
 		}
@@ -119,4 +124,29 @@ func (s *Store) UpdateContact(ctx context.Context, actor outreach.Actor, code st
 		}
 		return s.audit(ctx, tx, actor, "update", "agency_contact", code, a.Contact, c)
 	})
+}
+
+// AgenciesFor lists the agencies in the actor's scope (Agencies' order).
+func (s *Store) AgenciesFor(ctx context.Context, actor outreach.Actor) ([]AgencyInfo, error) {
+	as, err := s.Agencies(ctx)
+	if err != nil || actor.SeesOwner("") {
+		return as, err
+	}
+	var out []AgencyInfo
+	for _, a := range as {
+		if actor.SeesOwner(a.Owner) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// AgencyFor returns the agency with the code when it lies in the actor's
+// scope; another province's is not found.
+func (s *Store) AgencyFor(ctx context.Context, actor outreach.Actor, code string) (AgencyInfo, error) {
+	a, err := s.Agency(ctx, code)
+	if err == nil && !actor.SeesOwner(a.Owner) {
+		return AgencyInfo{}, fmt.Errorf("agency %q: %w", code, outreach.ErrNotFound)
+	}
+	return a, err
 }

@@ -32,6 +32,9 @@ func (s *Store) SetBudgetEstimate(ctx context.Context, actor outreach.Actor, pla
 		if err != nil {
 			return err
 		}
+		if err := ownerCheck(actor, p.owner, "budget"); err != nil {
+			return err
+		}
 		if year < p.from || year > p.to {
 			return outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.from, p.to, year)
 		}
@@ -70,6 +73,9 @@ func (s *Store) SetBudgetEstimate(ctx context.Context, actor outreach.Actor, pla
 // agency's lines only.
 func (s *Store) Budget(ctx context.Context, actor outreach.Actor, plan string, year int) (_ []BudgetLine, err error) {
 	defer wrap(&err, "Budget(%s, %d)", plan, year)
+	if err := s.PlanVisible(ctx, actor, plan); err != nil {
+		return nil, err
+	}
 	scope := ""
 	args := []any{plan, year, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)}
 	switch actor.Role {

@@ -126,7 +126,7 @@ func (s *Store) PlanUnits(ctx context.Context, plan string) (_ []outreach.Unit, 
 	}
 	var us []outreach.Unit
 	for _, u := range all {
-		if p.inProvince(u) {
+		if p.covers(u) {
 			us = append(us, u)
 		}
 	}
@@ -340,6 +340,9 @@ func (s *Store) resolveRows(ctx context.Context, actor outreach.Actor, plan stri
 	if err != nil {
 		return nil, err
 	}
+	if err := ownerCheck(actor, refs.p.owner, "records"); err != nil {
+		return nil, err
+	}
 	resolved := make([]*resolvedActivity, len(rows))
 	problems := &outreach.ValidationError{}
 	for i := range rows {
@@ -495,6 +498,9 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 	if err != nil {
 		return nil, err
 	}
+	if err := ownerCheck(actor, refs.p.owner, "records"); err != nil {
+		return nil, err
+	}
 	materials := map[int64]bool{}
 	err = each(ctx, s.db, `SELECT id FROM materials WHERE plan_id = $1 AND deleted_at IS NULL`, []any{refs.p.id}, func(r *sql.Rows) error {
 		var id int64
@@ -548,7 +554,7 @@ func (s *Store) resolveDistributionRows(ctx context.Context, actor outreach.Acto
 			case !ok:
 				add(k, "unit", outreach.ProbNoUnit, "no unit %s was in force between %s and %s", x.Unit, d.Date, d.Date)
 				continue
-			case !u.IsCommune() || !refs.p.inProvince(u):
+			case !u.IsCommune() || !refs.p.covers(u):
 				add(k, "unit", outreach.ProbOutside, "%s is outside the plan's province", u.Name)
 				continue
 			}

@@ -84,6 +84,9 @@ func (s *Store) SaveMaterial(ctx context.Context, actor outreach.Actor, m outrea
 		if err != nil {
 			return err
 		}
+		if err := ownerCheck(actor, p.owner, "material"); err != nil {
+			return err
+		}
 		agency, err := agencyID(ctx, tx, p.id, m.Agency, "agency")
 		if err != nil {
 			return err
@@ -249,7 +252,7 @@ func resolveDeliveries(ctx context.Context, q querier, p planRef, d *outreach.Di
 		} else if err != nil {
 			return nil, err
 		}
-		if !u.IsCommune() || !p.inProvince(u) {
+		if !u.IsCommune() || !p.covers(u) {
 			v.Add("deliveries", "%s is not a commune of the plan's province", u.Name)
 			continue
 		}
@@ -292,6 +295,9 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 	d.Plan = m.Plan
 	p, err := resolvePlan(ctx, tx, m.Plan)
 	if err != nil {
+		return 0, err
+	}
+	if err := ownerCheck(actor, p.owner, "distribution"); err != nil {
 		return 0, err
 	}
 	from, err := agencyID(ctx, tx, p.id, d.FromAgency, "from_agency")
@@ -340,6 +346,9 @@ func (s *Store) insertDistribution(ctx context.Context, tx *sql.Tx, actor outrea
 func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionID int64, unitCode, receivedOn, deployedOn string, how []string) (err error) {
 	defer wrap(&err, "Confirm(%d, %s)", distributionID, unitCode)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := distributionOwner(ctx, tx, actor, distributionID); err != nil {
+			return err
+		}
 		if err := s.lockRow(ctx, tx, "distributions", distributionID); err != nil {
 			return err
 		}
@@ -388,6 +397,9 @@ func (s *Store) Confirm(ctx context.Context, actor outreach.Actor, distributionI
 func (s *Store) DeleteDistribution(ctx context.Context, actor outreach.Actor, id int64) (err error) {
 	defer wrap(&err, "DeleteDistribution(%d)", id)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := distributionOwner(ctx, tx, actor, id); err != nil {
+			return err
+		}
 		if err := s.lockRow(ctx, tx, "distributions", id); err != nil {
 			return err
 		}
@@ -414,6 +426,9 @@ func (s *Store) RestoreDistribution(ctx context.Context, actor outreach.Actor, i
 		return actor.Forbidden("restore deleted records")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := distributionOwner(ctx, tx, actor, id); err != nil {
+			return err
+		}
 		if err := s.softDelete(ctx, tx, actor, "distributions", "distribution", id, true); err != nil {
 			return err
 		}
@@ -424,14 +439,28 @@ func (s *Store) RestoreDistribution(ctx context.Context, actor outreach.Actor, i
 // distributionScope: an agency reporter sees what their agency sent; a
 // unit reporter what went to their communes (and only those deliveries).
 func distributionScope(actor outreach.Actor, n int) (string, []any) {
+	var cond string
+	var args []any
 	switch actor.Role {
 	case outreach.RoleAgencyReporter:
-		return fmt.Sprintf(`d.from_agency_id = $%d`, n), []any{actor.AgencyID}
+		cond, args = fmt.Sprintf(`d.from_agency_id = $%d`, n), []any{actor.AgencyID}
 	case outreach.RoleUnitReporter:
-		cond, args := pathsCond("su.path", actor.UnitPaths, n)
-		return `EXISTS (SELECT 1 FROM distribution_units sx JOIN units su ON su.id = sx.unit_id WHERE sx.distribution_id = d.id AND ` + cond + `)`, args
+		c, a := pathsCond("su.path", actor.UnitPaths, n)
+		cond, args = `EXISTS (SELECT 1 FROM distribution_units sx JOIN units su ON su.id = sx.unit_id WHERE sx.distribution_id = d.id AND `+c+`)`, a
 	}
-	return "", nil
+	return withOwner(actor, cond, args, n)
+}
+
+// distributionOwner checks the scope of a write to a stored distribution.
+func distributionOwner(ctx context.Context, q querier, actor outreach.Actor, id int64) error {
+	var owner string
+	err := q.QueryRowContext(ctx, `SELECT p.owner_code FROM distributions d JOIN materials m ON m.id = d.material_id JOIN plans p ON p.id = m.plan_id WHERE d.id = $1`, id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("distribution %d: %w", id, outreach.ErrNotFound)
+	} else if err != nil {
+		return err
+	}
+	return ownerCheck(actor, owner, "distribution")
 }
 
 func deliveryPaths(actor outreach.Actor) []string {

@@ -36,6 +36,9 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		if err != nil {
 			return err
 		}
+		if err := ownerCheck(actor, p.owner, "key areas"); err != nil {
+			return err
+		}
 		planID := p.id
 		if year < p.from || year > p.to {
 			return outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.from, p.to, year)
@@ -53,7 +56,7 @@ func (s *Store) SetKeyArea(ctx context.Context, actor outreach.Actor, planCode, 
 		if !u.IsCommune() {
 			return outreach.Invalid("unit", "%s is not a commune (xã, phường, thị trấn)", u.Name)
 		}
-		if !p.inProvince(u) {
+		if !p.covers(u) {
 			return outreach.Invalid("unit", "%s is outside the plan's province", u.Name)
 		}
 		action := "create"
@@ -85,9 +88,12 @@ func (s *Store) RemoveKeyArea(ctx context.Context, actor outreach.Actor, planCod
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		var reasons, note string
-		err := tx.QueryRowContext(ctx, `SELECT k.id, k.reasons, k.note FROM key_areas k JOIN plans p ON p.id = k.plan_id JOIN units u ON u.id = k.unit_id
-			WHERE k.year = $1 AND p.code = $2 AND u.code = $3`, year, planCode, unitCode).Scan(&id, &reasons, &note)
+		var reasons, note, owner string
+		err := tx.QueryRowContext(ctx, `SELECT k.id, k.reasons, k.note, p.owner_code FROM key_areas k JOIN plans p ON p.id = k.plan_id JOIN units u ON u.id = k.unit_id
+			WHERE k.year = $1 AND p.code = $2 AND u.code = $3`, year, planCode, unitCode).Scan(&id, &reasons, &note, &owner)
+		if err == nil {
+			err = ownerCheck(actor, owner, "key areas")
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("key area %s %d: %w", unitCode, year, outreach.ErrNotFound)
 		} else if err != nil {
@@ -141,7 +147,7 @@ func (s *Store) PlanCommunes(ctx context.Context, planCode, date string) (_ []ou
 	}
 	var us []outreach.Unit
 	for _, u := range all {
-		if u.IsCommune() && p.inProvince(u) {
+		if u.IsCommune() && p.covers(u) {
 			us = append(us, u)
 		}
 	}

@@ -18,6 +18,7 @@ type ModelView struct {
 	Evidence   []EvidenceInfo `json:"evidence,omitempty"`
 	Stamp
 	unitPath string
+	owner    string
 	agencyID int64
 }
 
@@ -25,6 +26,7 @@ type ModelView struct {
 // be written: the agency it is registered under and its commune.
 type modelClaim struct {
 	id       int64 // 0 for a new model
+	owner    string
 	agencyID int64
 	unitPath string
 }
@@ -43,6 +45,13 @@ func canWriteModel(actor outreach.Actor, c *modelClaim) bool {
 // the actor may move a model from one agency to another only when acting
 // for both (outreach.Actor.ActsFor), as with activities.
 func checkModel(actor outreach.Actor, old, next *modelClaim) error {
+	for _, c := range []*modelClaim{old, next} {
+		if c != nil {
+			if err := ownerCheck(actor, c.owner, "model"); err != nil {
+				return err
+			}
+		}
+	}
 	if old != nil && !canWriteModel(actor, old) {
 		return refuse("agency", actor.Forbidden(fmt.Sprintf("change model %d", old.id)))
 	}
@@ -56,16 +65,16 @@ func checkModel(actor outreach.Actor, old, next *modelClaim) error {
 }
 
 func (m *ModelView) claim() *modelClaim {
-	return &modelClaim{id: m.ID, agencyID: m.agencyID, unitPath: m.unitPath}
+	return &modelClaim{id: m.ID, owner: m.owner, agencyID: m.agencyID, unitPath: m.unitPath}
 }
 
-const modelSelect = `SELECT m.id, p.code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.established_on, m.description, m.demo,
+const modelSelect = `SELECT m.id, p.code, p.owner_code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.established_on, m.description, m.demo,
 	m.created_at, m.created_by, m.updated_at, m.updated_by, coalesce(m.deleted_at, ''), coalesce(m.deleted_by, '')
 	FROM prevention_models m JOIN plans p ON p.id = m.plan_id JOIN units u ON u.id = m.unit_id JOIN agencies ag ON ag.id = m.agency_id `
 
 func scanModel(r scanner) (*ModelView, error) {
 	var m ModelView
-	err := r.Scan(&m.ID, &m.Plan, &m.Unit, &m.UnitName, &m.unitPath, &m.Agency, &m.AgencyName, &m.agencyID, &m.Name, &m.EstablishedOn, &m.Description, &m.Demo,
+	err := r.Scan(&m.ID, &m.Plan, &m.owner, &m.Unit, &m.UnitName, &m.unitPath, &m.Agency, &m.AgencyName, &m.agencyID, &m.Name, &m.EstablishedOn, &m.Description, &m.Demo,
 		&m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy, &m.DeletedAt, &m.DeletedBy)
 	return &m, err
 }
@@ -89,13 +98,15 @@ func (s *Store) fillModels(ctx context.Context, q querier, ms []*ModelView) erro
 // modelScope limits what an actor reads, like activities: a reporter sees
 // their agency's or their units' models.
 func modelScope(actor outreach.Actor, n int) (string, []any) {
+	var cond string
+	var args []any
 	switch actor.Role {
 	case outreach.RoleAgencyReporter:
-		return fmt.Sprintf(`m.agency_id = $%d`, n), []any{actor.AgencyID}
+		cond, args = fmt.Sprintf(`m.agency_id = $%d`, n), []any{actor.AgencyID}
 	case outreach.RoleUnitReporter:
-		return pathsCond("u.path", actor.UnitPaths, n)
+		cond, args = pathsCond("u.path", actor.UnitPaths, n)
 	}
-	return "", nil
+	return withOwner(actor, cond, args, n)
 }
 
 // resolveModel checks a model against the plan's references; whether the
@@ -119,7 +130,7 @@ func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.Prevent
 	} else if err != nil {
 		return p, 0, u, err
 	}
-	if !u.IsCommune() || !p.inProvince(u) {
+	if !u.IsCommune() || !p.covers(u) {
 		return p, 0, u, outreach.Invalid("unit", "%s is not a commune of the plan's province", u.Name)
 	}
 	return p, agency, u, nil
@@ -145,7 +156,7 @@ func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreac
 		if err != nil {
 			return err
 		}
-		if err := checkModel(actor, nil, &modelClaim{agencyID: agency, unitPath: u.Path}); err != nil {
+		if err := checkModel(actor, nil, &modelClaim{owner: p.owner, agencyID: agency, unitPath: u.Path}); err != nil {
 			return err
 		}
 		now := s.stamp()
@@ -217,7 +228,7 @@ func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreac
 		if err != nil {
 			return err
 		}
-		if err := checkModel(actor, old.claim(), &modelClaim{id: m.ID, agencyID: agency, unitPath: u.Path}); err != nil {
+		if err := checkModel(actor, old.claim(), &modelClaim{id: m.ID, owner: p.owner, agencyID: agency, unitPath: u.Path}); err != nil {
 			return err
 		}
 		m.Demo = old.Demo

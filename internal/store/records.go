@@ -152,3 +152,30 @@ func (s *Store) lockRow(ctx context.Context, tx *sql.Tx, table string, id int64)
 	_, err := tx.ExecContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id)
 	return err
 }
+
+// ownerCheck is the scope rule every write asks of the plan it writes in
+// (owner is the plan's owner): a plan outside the actor's scope is not
+// found; one it sees but may not change (a province's plan, for the
+// ministry) is forbidden.
+func ownerCheck(actor outreach.Actor, owner, what string) error {
+	if !actor.SeesOwner(owner) {
+		return fmt.Errorf("%s: %w", what, outreach.ErrNotFound)
+	}
+	if !actor.EditsOwner(owner) {
+		return refuse("plan", actor.Forbidden("change "+what+" of a plan outside their scope"))
+	}
+	return nil
+}
+
+// withOwner adds to a read's condition (numbered from n) that the record's
+// plan, aliased p, lies in the actor's scope.
+func withOwner(actor outreach.Actor, cond string, args []any, n int) (string, []any) {
+	if actor.SeesOwner("") {
+		return cond, args
+	}
+	c := fmt.Sprintf("p.owner_code = $%d", n+len(args))
+	if cond == "" {
+		return c, append(args, actor.Scope)
+	}
+	return "(" + cond + ") AND " + c, append(args, actor.Scope)
+}

@@ -159,7 +159,7 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 	defer wrap(&err, "WhatsDue(%s)", actor.Name())
 	now := s.now()
 	today := now.Format("2006-01-02")
-	plans, err := s.Plans(ctx)
+	plans, err := s.PlansFor(ctx, actor)
 	if err != nil {
 		return nil, err
 	}

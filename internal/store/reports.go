@@ -24,7 +24,7 @@ type ReportEdit struct {
 const reportColumns = `r.id, p.code, r.kind, r.year, a.code, a.name, r.status, r.number, r.signer_title, r.signer_name,
 	r.results, r.shortcomings, r.causes, r.proposals, coalesce(r.figures, ''), coalesce(r.first_submitted_at, ''),
 	coalesce(r.submitted_at, ''), coalesce(r.submitted_by, ''), coalesce(r.decided_at, ''), coalesce(r.decided_by, ''),
-	r.reason, r.updated_at, r.updated_by, r.agency_id, r.plan_id`
+	r.reason, r.updated_at, r.updated_by, r.agency_id, r.plan_id, p.owner_code`
 
 const reportFrom = ` FROM reports r JOIN plans p ON p.id = r.plan_id JOIN agencies a ON a.id = r.agency_id`
 
@@ -33,6 +33,7 @@ type reportRow struct {
 	outreach.Report
 	agencyID, planID int64
 	figures          string
+	owner            string // the plan's
 }
 
 func scanReport(r scanner) (*reportRow, error) {
@@ -42,7 +43,7 @@ func scanReport(r scanner) (*reportRow, error) {
 	n := &rep.Narrative
 	err := r.Scan(&rep.ID, &rep.Plan, &rep.Kind, &rep.Year, &rep.AgencyCode, &rep.AgencyName, &rep.Status, &rep.Number, &rep.SignerTitle, &rep.SignerName,
 		&n.Results, &n.Shortcomings, &n.Causes, &n.Proposals, &x.figures, &first, &sub, &rep.SubmittedBy, &dec, &rep.DecidedBy,
-		&rep.Reason, &upd, &rep.UpdatedBy, &x.agencyID, &x.planID)
+		&rep.Reason, &upd, &rep.UpdatedBy, &x.agencyID, &x.planID, &x.owner)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +90,9 @@ func (s *Store) late(ctx context.Context, q querier, x *reportRow) error {
 // everyone else a report once it has been submitted and while it is not
 // back in the author's hands.
 func canRead(actor outreach.Actor, x *reportRow) bool {
+	if !actor.SeesOwner(x.owner) {
+		return false
+	}
 	if actor.CanEditPlans() || actor.Role == outreach.RoleAgencyReporter && actor.AgencyID == x.agencyID {
 		return true
 	}
@@ -97,6 +101,9 @@ func canRead(actor outreach.Actor, x *reportRow) bool {
 
 // canWrite says whether the actor may edit and submit the report.
 func canWrite(actor outreach.Actor, x *reportRow) bool {
+	if !actor.EditsOwner(x.owner) {
+		return false
+	}
 	if x.Kind == outreach.ReportConsolidated {
 		return actor.CanEditPlans()
 	}
@@ -155,6 +162,9 @@ func (s *Store) figuresOf(ctx context.Context, r *outreach.Report) (*outreach.Re
 // Reports lists the period's reports the actor may read, without figures.
 func (s *Store) Reports(ctx context.Context, actor outreach.Actor, plan string, year int) (_ []outreach.Report, err error) {
 	defer wrap(&err, "Reports(%s, %d)", plan, year)
+	if err := s.PlanVisible(ctx, actor, plan); err != nil {
+		return nil, err
+	}
 	pr, err := resolvePlan(ctx, s.db, plan)
 	if err != nil {
 		return nil, err
@@ -189,6 +199,9 @@ func (s *Store) Reports(ctx context.Context, actor outreach.Actor, plan string, 
 // department's report (agency is then ignored).
 func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agency string, year int, kind outreach.ReportKind) (_ *outreach.Report, err error) {
 	defer wrap(&err, "OpenReport(%s, %s, %d, %s)", plan, agency, year, kind)
+	if err := s.PlanVisible(ctx, actor, plan); err != nil {
+		return nil, err
+	}
 	p, planID, err := loadPlan(ctx, s.db, plan)
 	if err != nil {
 		return nil, err

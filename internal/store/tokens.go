@@ -27,9 +27,11 @@ func (s *Store) Tokens(ctx context.Context, actor outreach.Actor, username strin
 		return nil, actor.Forbidden("list another user's tokens")
 	}
 	q := `SELECT t.id, u.username, t.name, t.created_at, coalesce(t.last_used_at, '') FROM api_tokens t JOIN users u ON u.id = t.user_id`
-	var args []any
+	// An admin of a province lists its province's users' tokens.
+	q += ` AND ($1 = '' OR u.scope_code = $1)`
+	args := []any{actor.Scope}
 	if username != "" {
-		q += ` WHERE u.username = $1`
+		q += ` AND u.username = $2`
 		args = append(args, username)
 	}
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY u.username, t.id`, args...)
@@ -59,14 +61,15 @@ func (s *Store) RevokeToken(ctx context.Context, actor outreach.Actor, id int64)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var t TokenInfo
 		var owner int64
-		err := tx.QueryRowContext(ctx, `SELECT t.id, u.username, t.name, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1`, id).
-			Scan(&t.ID, &t.Username, &t.Name, &owner)
+		var scope string
+		err := tx.QueryRowContext(ctx, `SELECT t.id, u.username, t.name, t.user_id, u.scope_code FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1`, id).
+			Scan(&t.ID, &t.Username, &t.Name, &owner, &scope)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("token %d: %w", id, outreach.ErrNotFound)
 		} else if err != nil {
 			return err
 		}
-		if (actor.System || owner != actor.UserID) && !actor.CanManageUsers() {
+		if (actor.System || owner != actor.UserID) && (!actor.CanManageUsers() || actor.Scope != "" && scope != actor.Scope) {
 			// Another user's token is not theirs to know of.
 			return fmt.Errorf("token %d: %w", id, outreach.ErrNotFound)
 		}

@@ -22,7 +22,11 @@ type NewUser struct {
 	Role       outreach.Role
 	AgencyCode string // agency reporters
 	UnitCode   string // unit reporters
-	Password   string
+	// Scope is what the user sees: "" the whole system, "VN" the
+	// ministry, a province's code that province (docs/security.md).
+	// Empty takes the creating admin's scope.
+	Scope    string
+	Password string
 }
 
 func validatePassword(field, pw string) error {
@@ -36,7 +40,7 @@ func validatePassword(field, pw string) error {
 }
 
 const userColumns = `u.id, u.username, u.name, u.role, coalesce(a.code, ''), coalesce(a.name, ''), coalesce(n.code, ''), coalesce(n.name, ''),
-	u.disabled, u.created_at, coalesce(u.agency_id, 0), coalesce(u.unit_id, 0), u.password_hash`
+	u.disabled, u.created_at, coalesce(u.agency_id, 0), coalesce(u.unit_id, 0), u.password_hash, u.scope_code`
 
 const userFrom = ` FROM users u LEFT JOIN agencies a ON a.id = u.agency_id LEFT JOIN units n ON n.id = u.unit_id `
 
@@ -60,7 +64,7 @@ func scanUser(r scanner) (userRow, error) {
 	var u userRow
 	var created string
 	err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.AgencyCode, &u.AgencyName, &u.UnitCode, &u.UnitName,
-		&u.Disabled, &created, &u.agencyID, &u.unitID, &u.hash)
+		&u.Disabled, &created, &u.agencyID, &u.unitID, &u.hash, &u.Scope)
 	if err != nil {
 		return u, err
 	}
@@ -72,7 +76,7 @@ func scanUser(r scanner) (userRow, error) {
 // API token alike. A unit reporter's scope is their unit and every unit
 // it was formed from; they act for the agencies based in that scope.
 func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error) {
-	a := outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID}
+	a := outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID, Scope: u.Scope}
 	if u.unitID == 0 {
 		return a, nil
 	}
@@ -153,6 +157,12 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 	if err := validatePassword("password", nu.Password); err != nil {
 		v.Problems = append(v.Problems, err.(*outreach.ValidationError).Problems...)
 	}
+	if nu.Scope == "" {
+		nu.Scope = actor.Scope
+	}
+	if !actor.EditsOwner(nu.Scope) || actor.Scope != "" && nu.Scope == "" {
+		v.Add("scope", "an administrator of %s can only create users of %s", scopeLabel(actor.Scope), scopeLabel(actor.Scope))
+	}
 	if err := v.Err(); err != nil {
 		return outreach.User{}, err
 	}
@@ -163,11 +173,22 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 	var created outreach.User
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var agencyID, unitID any
+		if nu.Scope != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE code = $1 AND type IN ($2, $3, $4)`,
+				nu.Scope, outreach.UnitCountry, outreach.UnitTinh, outreach.UnitCentralCity).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return outreach.Invalid("scope", "expected VN (the ministry) or a province's code, got %q", nu.Scope)
+			}
+		}
 		if nu.AgencyCode != "" {
 			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM agencies WHERE code = $1 AND type <> $2`, nu.AgencyCode, outreach.AgencyGroup).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				return outreach.Invalid("agency", "no agency has the code %q (groups cannot have reporters)", nu.AgencyCode)
+			var owner string
+			err := tx.QueryRowContext(ctx, `SELECT id, owner_code FROM agencies WHERE code = $1 AND type <> $2`, nu.AgencyCode, outreach.AgencyGroup).Scan(&id, &owner)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && !(outreach.Actor{Scope: nu.Scope}).SeesOwner(owner) {
+				return outreach.Invalid("agency", "no agency of %s has the code %q (groups cannot have reporters)", scopeLabel(nu.Scope), nu.AgencyCode)
 			} else if err != nil {
 				return err
 			}
@@ -188,8 +209,8 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 		}
 		var id int64
 		now := s.stamp()
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, role, agency_id, unit_id, password_hash, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, nu.Username, nu.Name, string(nu.Role), agencyID, unitID, hash, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, name, role, agency_id, unit_id, password_hash, created_at, updated_at, scope_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`, nu.Username, nu.Name, string(nu.Role), agencyID, unitID, hash, now, nu.Scope).Scan(&id)
 		if errors.Is(translate(err), outreach.ErrConflict) {
 			return outreach.Invalid("username", "the username %q is taken", nu.Username)
 		} else if err != nil {
@@ -222,7 +243,9 @@ func (s *Store) Users(ctx context.Context, actor outreach.Actor) (_ []outreach.U
 		if err != nil {
 			return nil, err
 		}
-		us = append(us, u.User)
+		if actor.Scope == "" || u.Scope == actor.Scope {
+			us = append(us, u.User)
+		}
 	}
 	return us, rows.Err()
 }
@@ -310,6 +333,10 @@ func (s *Store) ChangePassword(ctx context.Context, actor outreach.Actor, userna
 		return err
 	}
 	self := !actor.System && actor.UserID == u.ID
+	if !self && actor.Scope != "" && u.Scope != actor.Scope {
+		// Another province's users are not there for this admin.
+		return fmt.Errorf("user %q: %w", username, outreach.ErrNotFound)
+	}
 	if !self && !actor.CanManageUsers() {
 		return actor.Forbidden("change another user's password")
 	}
@@ -403,4 +430,15 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (outreach.User, ou
 	}
 	a, err := s.actorFor(ctx, u)
 	return u.User, a, err
+}
+
+// scopeLabel names a user scope for messages.
+func scopeLabel(scope string) string {
+	switch scope {
+	case "":
+		return "the whole system"
+	case outreach.CountryCode:
+		return "the ministry (VN)"
+	}
+	return "province " + scope
 }

@@ -24,7 +24,7 @@ func (s *Server) planFor(r *http.Request) (*outreach.Plan, error) {
 		code = r.PostForm.Get("plan")
 	}
 	if code == "" {
-		ps, err := s.store.Plans(r.Context())
+		ps, err := s.store.PlansFor(r.Context(), currentActor(r))
 		if err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ func (p agenciesPage) AgencyName(code string) string {
 }
 
 func (s *Server) agenciesPage(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.store.Agencies(r.Context())
+	as, err := s.store.AgenciesFor(r.Context(), currentActor(r))
 	if err != nil {
 		return err
 	}
@@ -57,13 +57,13 @@ type agencyPage struct {
 }
 
 func (s *Server) agencyData(r *http.Request, code string) (agencyPage, error) {
-	a, err := s.store.Agency(r.Context(), code)
+	a, err := s.store.AgencyFor(r.Context(), currentActor(r), code)
 	if err != nil {
 		return agencyPage{}, err
 	}
 	pg := agencyPage{Page: s.page(r, "agency.title", "agencies"), Agency: a, CanEdit: currentActor(r).CanWriteAgency(a.ID), Form: a.Contact}
 	pg.Title = a.Name
-	all, err := s.store.Agencies(r.Context())
+	all, err := s.store.AgenciesFor(r.Context(), currentActor(r))
 	if err != nil {
 		return pg, err
 	}
@@ -74,7 +74,7 @@ func (s *Server) agencyData(r *http.Request, code string) (agencyPage, error) {
 			groupName[g.Code] = g.Name
 		}
 	}
-	plans, err := s.store.Plans(r.Context())
+	plans, err := s.store.PlansFor(r.Context(), currentActor(r))
 	if err != nil {
 		return pg, err
 	}

@@ -29,7 +29,7 @@ func (p homePage) Notice(n store.Notice) string {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.store.Plans(r.Context())
+	ps, err := s.store.PlansFor(r.Context(), currentActor(r))
 	if err != nil {
 		return err
 	}

@@ -201,6 +201,9 @@ func (s *Server) auth(h handler) http.HandlerFunc {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil
 		}
+		if err := s.planInScope(r); err != nil {
+			return err
+		}
 		return h(w, r)
 	})
 }
@@ -317,4 +320,31 @@ func fieldProblems(l i18n.Lang, v *outreach.ValidationError) map[string]string {
 		out[field] = msg
 	}
 	return out
+}
+
+// planInScope refuses, as not found, a request about a plan outside the
+// user's scope: the plan in the address (/plans/{code}/…), in the query
+// (?plan=) or in the form. Records addressed by id are the store's to
+// refuse (it reads them within the actor's scope).
+func (s *Server) planInScope(r *http.Request) error {
+	actor := currentActor(r)
+	if actor.SeesOwner("") {
+		return nil
+	}
+	codes := r.URL.Query()["plan"]
+	if strings.HasPrefix(r.URL.Path, "/plans/") {
+		codes = append(codes, r.PathValue("code"))
+	}
+	if r.PostForm != nil {
+		codes = append(codes, r.PostForm["plan"]...)
+	}
+	for _, c := range codes {
+		if c == "" {
+			continue
+		}
+		if err := s.store.PlanVisible(r.Context(), actor, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

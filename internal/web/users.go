@@ -28,7 +28,7 @@ func (s *Server) usersData(r *http.Request) (usersPage, error) {
 	if pg.Tokens, err = s.store.Tokens(r.Context(), currentActor(r), ""); err != nil {
 		return pg, err
 	}
-	as, err := s.store.Agencies(r.Context())
+	as, err := s.store.AgenciesFor(r.Context(), currentActor(r))
 	for _, a := range as {
 		if !a.IsGroup() {
 			pg.Agencies = append(pg.Agencies, a)
@@ -48,7 +48,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	nu := store.NewUser{
 		Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Role: outreach.Role(r.PostFormValue("role")),
-		AgencyCode: r.PostFormValue("agency"), UnitCode: r.PostFormValue("unit"), Password: r.PostFormValue("password"),
+		AgencyCode: r.PostFormValue("agency"), UnitCode: r.PostFormValue("unit"), Scope: r.PostFormValue("scope"), Password: r.PostFormValue("password"),
 	}
 	// The form shows both pickers; only the one the role needs counts.
 	if nu.Role != outreach.RoleAgencyReporter {
