@@ -58,12 +58,16 @@ func (a Actor) String() string {
 	return fmt.Sprintf("%s (%s)", a.Username, a.Role)
 }
 
+// SeesAll reports whether the actor's scope is the whole system or the
+// ministry: every owner's plans, agencies and records are visible to it.
+func (a Actor) SeesAll() bool { return a.System || a.Scope == "" || a.Scope == CountryCode }
+
 // SeesOwner reports whether the actor may see the plans, agencies and
 // records that belong to the owner (a province's code, or CountryCode):
 // the whole system and the ministry see every owner; a province's users
 // their province's.
 func (a Actor) SeesOwner(owner string) bool {
-	return a.System || a.Scope == "" || a.Scope == CountryCode || a.Scope == owner
+	return a.SeesAll() || a.Scope == owner
 }
 
 // EditsOwner reports whether the actor may change what belongs to the

@@ -129,7 +129,7 @@ func (s *Store) UpdateContact(ctx context.Context, actor outreach.Actor, code st
 // AgenciesFor lists the agencies in the actor's scope (Agencies' order).
 func (s *Store) AgenciesFor(ctx context.Context, actor outreach.Actor) ([]AgencyInfo, error) {
 	as, err := s.Agencies(ctx)
-	if err != nil || actor.SeesOwner("") {
+	if err != nil || actor.SeesAll() {
 		return as, err
 	}
 	var out []AgencyInfo

@@ -381,11 +381,7 @@ func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, ids []int64, sel 
 			if sel.whole == nil {
 				sel.whole = map[int64]int64{}
 			}
-			v, err := s.scopeVersion(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			sel.whole[id] = v
+			sel.whole[id] = ep.scopeUnits[id]
 		}
 	}
 	f := &facts{keyAreas: map[int][]int64{},
@@ -1187,14 +1183,4 @@ func (s *Store) plainQueries(ctx context.Context, plan, to, path string, queries
 		rows.Close()
 	}
 	return nil
-}
-
-// scopeVersion is the version of a plan's scope unit in force when the
-// plan starts (or its first), for the plan's records "for the whole area".
-func (s *Store) scopeVersion(ctx context.Context, planID int64) (int64, error) {
-	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT u.id FROM plans p JOIN units u ON u.code = p.scope_code WHERE p.id = $1
-		ORDER BY (CASE WHEN (u.valid_from IS NULL OR u.valid_from <= (p.period_from || '-01-01')) AND (u.valid_to IS NULL OR u.valid_to > (p.period_from || '-01-01')) THEN 0 ELSE 1 END),
-		coalesce(u.valid_from, '') LIMIT 1`, planID).Scan(&id)
-	return id, err
 }

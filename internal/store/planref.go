@@ -121,3 +121,22 @@ func (s *Store) PlanVisible(ctx context.Context, actor outreach.Actor, code stri
 	}
 	return err
 }
+
+// PlansInScope is PlanVisible for the plans a request names (empty codes
+// are skipped), asked only of an actor that does not see every plan: the
+// browser's and the API's check of the plans in an address, a query or a
+// form.
+func (s *Store) PlansInScope(ctx context.Context, actor outreach.Actor, codes []string) error {
+	if actor.SeesAll() {
+		return nil
+	}
+	for _, c := range codes {
+		if c == "" {
+			continue
+		}
+		if err := s.PlanVisible(ctx, actor, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -598,18 +599,11 @@ func checkParent(ctx context.Context, tx *sql.Tx, p *outreach.Plan) (any, error)
 		}
 		code = next.String
 	}
-	var inside bool
-	if err := each(ctx, tx, `SELECT code, name, type, level, coalesce(parent_code, ''), path, coalesce(valid_from, ''), coalesce(valid_to, '') FROM units WHERE code = $1`, []any{p.Scope}, func(r *sql.Rows) error {
-		var u outreach.Unit
-		if err := r.Scan(&u.Code, &u.Name, &u.Type, &u.Level, &u.ParentCode, &u.Path, &u.ValidFrom, &u.ValidTo); err != nil {
-			return err
-		}
-		inside = inside || ref.covers(u)
-		return nil
-	}); err != nil {
+	versions, err := queryUnits(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE code = $1`, p.Scope)
+	if err != nil {
 		return nil, err
 	}
-	if !inside {
+	if !slices.ContainsFunc(versions, ref.covers) {
 		v.Add("scope", "the plan's scope %s lies outside the scope %s of its parent plan %s", p.Scope, ref.scope, p.Parent)
 	}
 	kinds := map[string]string{}

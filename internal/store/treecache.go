@@ -74,6 +74,10 @@ type enginePlan struct {
 	// toward it: the plan itself and every plan serving it through a
 	// target that names it as parent (recursively), ids sorted.
 	serving map[string][]int64
+	// scopeUnits holds, for every plan serving one of the targets, the
+	// version of its scope unit in force when it starts: what it records
+	// "for the whole area" counts there.
+	scopeUnits map[int64]int64
 }
 
 // servingPlans finds, for each of the plan's targets, the plans whose
@@ -162,6 +166,37 @@ func (s *Store) enginePlan(ctx context.Context, code string) (*enginePlan, error
 	if ep.serving, err = servingPlans(ctx, s.db, id, p); err != nil {
 		return nil, err
 	}
+	if ep.scopeUnits, err = scopeUnits(ctx, s.db, id, ep.serving); err != nil {
+		return nil, err
+	}
 	c.plans[code] = ep
 	return ep, nil
+}
+
+// scopeUnits finds, in one query, the version of each serving plan's scope
+// unit in force when the plan starts (else its first).
+func scopeUnits(ctx context.Context, q querier, planID int64, serving map[string][]int64) (map[int64]int64, error) {
+	var ids []int64
+	for _, set := range serving {
+		for _, id := range set {
+			if id != planID && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	out := map[int64]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// Ordered so that, per plan, the version in force at its start comes
+	// last and is kept. Integers formatted here, never user input.
+	err := each(ctx, q, `SELECT p.id, u.id FROM plans p JOIN units u ON u.code = p.scope_code WHERE p.id IN (`+idList(ids)+`)
+		ORDER BY p.id, (CASE WHEN (u.valid_from IS NULL OR u.valid_from <= (p.period_from || '-01-01')) AND (u.valid_to IS NULL OR u.valid_to > (p.period_from || '-01-01')) THEN 1 ELSE 0 END),
+		coalesce(u.valid_from, '') DESC`, nil, func(r *sql.Rows) error {
+		var plan, unit int64
+		err := r.Scan(&plan, &unit)
+		out[plan] = unit
+		return err
+	})
+	return out, err
 }

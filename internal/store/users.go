@@ -160,7 +160,7 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 	if nu.Scope == "" {
 		nu.Scope = actor.Scope
 	}
-	if !actor.EditsOwner(nu.Scope) || actor.Scope != "" && nu.Scope == "" {
+	if !actor.EditsOwner(nu.Scope) {
 		v.Add("scope", "an administrator of %s can only create users of %s", scopeLabel(actor.Scope), scopeLabel(actor.Scope))
 	}
 	if err := v.Err(); err != nil {
