@@ -29,6 +29,10 @@ type Actor struct {
 	// Scope is the user's (User.Scope): "" the whole system, CountryCode
 	// the ministry, a province's code that province.
 	Scope string
+	// Inherited are the provinces merged into the scope's province (Bắc
+	// Kạn for Thái Nguyên since 2025-07-01): their plans and records are
+	// the scope's too. The store fills them with Scope.
+	Inherited []string
 	// System marks the operator acting from the CLI or the server's own
 	// start-up work; it may do what an admin may.
 	System bool
@@ -67,7 +71,7 @@ func (a Actor) SeesAll() bool { return a.System || a.Scope == "" || a.Scope == C
 // the whole system and the ministry see every owner; a province's users
 // their province's.
 func (a Actor) SeesOwner(owner string) bool {
-	return a.SeesAll() || a.Scope == owner
+	return a.SeesAll() || a.Scope == owner || slices.Contains(a.Inherited, owner)
 }
 
 // EditsOwner reports whether the actor may change what belongs to the
@@ -75,8 +79,12 @@ func (a Actor) SeesOwner(owner string) bool {
 // system anything, the ministry the national plans, a province's users
 // their province's.
 func (a Actor) EditsOwner(owner string) bool {
-	return a.System || a.Scope == "" || a.Scope == owner
+	return a.System || a.Scope == "" || a.Scope == owner || slices.Contains(a.Inherited, owner)
 }
+
+// Owners are the owners a scoped actor sees: its scope and what it
+// inherited.
+func (a Actor) Owners() []string { return append([]string{a.Scope}, a.Inherited...) }
 
 // CanManageUsers reports whether the actor may create and change users
 // other than themself, and read the audit log.

@@ -12,10 +12,12 @@ func (s *Store) AuditLog(ctx context.Context, actor outreach.Actor, limit, offse
 	if !actor.CanManageUsers() {
 		return nil, 0, actor.Forbidden("read the audit log")
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
+	// A province's admin reads what its province's users did.
+	const mine = ` WHERE $1 = '' OR actor IN (SELECT username FROM users WHERE scope_code = $1)`
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+mine, actor.Scope).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2`, limit, offset)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log`+mine+` ORDER BY id DESC LIMIT $2 OFFSET $3`, actor.Scope, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}

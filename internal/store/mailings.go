@@ -149,8 +149,12 @@ func (s *Store) Mailings(ctx context.Context, actor outreach.Actor, limit int) (
 		return nil, actor.Forbidden("read the mail log")
 	}
 	var out []Mailing
+	where, args := "", []any{limit}
+	if cond, more := withOwner(actor, "", nil, 2); cond != "" {
+		where, args = " WHERE "+cond, append(args, more...)
+	}
 	err = each(ctx, s.db, `SELECT m.id, p.code, a.code, a.name, m.year, m.kind, m.ref, m.recipients, m.subject, m.status, m.error, m.attempts, m.created_at, m.updated_at
-		FROM mailings m JOIN plans p ON p.id = m.plan_id JOIN agencies a ON a.id = m.agency_id ORDER BY m.updated_at DESC, m.id DESC LIMIT $1`, []any{limit}, func(r *sql.Rows) error {
+		FROM mailings m JOIN plans p ON p.id = m.plan_id JOIN agencies a ON a.id = m.agency_id`+where+` ORDER BY m.updated_at DESC, m.id DESC LIMIT $1`, args, func(r *sql.Rows) error {
 		var m Mailing
 		var to, c, u string
 		if err := r.Scan(&m.ID, &m.Plan, &m.Agency, &m.AgencyName, &m.Year, &m.Kind, &m.Ref, &to, &m.Subject, &m.Status, &m.Error, &m.Attempts, &c, &u); err != nil {

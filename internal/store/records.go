@@ -173,9 +173,14 @@ func withOwner(actor outreach.Actor, cond string, args []any, n int) (string, []
 	if actor.SeesAll() {
 		return cond, args
 	}
-	c := fmt.Sprintf("p.owner_code = $%d", n+len(args))
-	if cond == "" {
-		return c, append(args, actor.Scope)
+	var marks []string
+	for _, o := range actor.Owners() {
+		args = append(args, o)
+		marks = append(marks, fmt.Sprintf("$%d", n+len(args)-1))
 	}
-	return "(" + cond + ") AND " + c, append(args, actor.Scope)
+	c := "p.owner_code IN (" + strings.Join(marks, ", ") + ")"
+	if cond == "" {
+		return c, args
+	}
+	return "(" + cond + ") AND " + c, args
 }

@@ -468,8 +468,9 @@ func (s *Store) Notices(ctx context.Context, actor outreach.Actor, limit int) (_
 		return nil, nil
 	}
 	var out []Notice
-	err = each(ctx, s.db, `SELECT id, message, link, created_at, read_at IS NOT NULL FROM notifications WHERE audience = $1 ORDER BY id DESC LIMIT $2`,
-		[]any{outreach.RoleCoordinator, limit}, func(r *sql.Rows) error {
+	cond, args := noticeScope(actor, []any{outreach.RoleCoordinator, limit})
+	err = each(ctx, s.db, `SELECT n.id, n.message, n.link, n.created_at, n.read_at IS NOT NULL FROM notifications n LEFT JOIN plans p ON p.id = n.plan_id
+		WHERE n.audience = $1`+cond+` ORDER BY n.id DESC LIMIT $2`, args, func(r *sql.Rows) error {
 			var n Notice
 			var msg, at string
 			if err := r.Scan(&n.ID, &msg, &n.Link, &at, &n.Read); err != nil {
@@ -489,8 +490,20 @@ func (s *Store) MarkNoticesRead(ctx context.Context, actor outreach.Actor) (err 
 	if !actor.CanEditPlans() {
 		return actor.Forbidden("mark notices read")
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE notifications SET read_at = $1, read_by = $2 WHERE read_at IS NULL AND audience = $3`, s.stamp(), actor.Name(), outreach.RoleCoordinator)
+	cond, args := noticeScope(actor, []any{s.stamp(), actor.Name(), outreach.RoleCoordinator})
+	_, err = s.db.ExecContext(ctx, `UPDATE notifications SET read_at = $1, read_by = $2 WHERE read_at IS NULL AND audience = $3
+		AND id IN (SELECT n.id FROM notifications n LEFT JOIN plans p ON p.id = n.plan_id WHERE TRUE`+cond+`)`, args...)
 	return err
+}
+
+// noticeScope is the condition (" AND …", numbered after args) keeping a
+// province's coordinators to their province's plans' notices.
+func noticeScope(actor outreach.Actor, args []any) (string, []any) {
+	cond, more := withOwner(actor, "", nil, len(args)+1)
+	if cond == "" {
+		return "", args
+	}
+	return " AND " + cond, append(args, more...)
 }
 
 // ReportHistory lists the report's audit entries, oldest first, to those

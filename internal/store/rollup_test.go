@@ -322,7 +322,71 @@ func TestProvinceUsersSeeOnlyTheirProvince(t *testing.T) {
 			t.Errorf("Hà Nam's admin creates a Thái Nguyên user: %v", err)
 		}
 		notFound("password", s.ChangePassword(ctx, hnAdmin, "tn-coord", "", "mat-khau-moi-22", ""))
+
+		// Thái Nguyên's users inherit former Bắc Kạn's plan (merged into
+		// their province on 2025-07-01); Hà Nam's do not see it.
+		if got := fmt.Sprint(plans(tn)); got != "[tn-2026 bk-1368-2017]" {
+			t.Errorf("Thái Nguyên's coordinator lists %s", got)
+		}
+		notFound("Bắc Kạn's plan for Hà Nam", s.PlanVisible(ctx, hn, "bk-1368-2017"))
+		if err := s.SetKeyArea(ctx, tn, "bk-1368-2017", "01903", 2019, []string{outreach.ReasonHighRisk}, ""); err != nil {
+			t.Errorf("Thái Nguyên's coordinator on Bắc Kạn's plan: %v", err)
+		}
+
+		// The audit log, the notices and the mail log stay in the province.
+		if err := s.SetKeyArea(ctx, hn, "hn-2019", hnCommune(t, s), 2020, []string{outreach.ReasonHighRisk}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if es, total, err := s.AuditLog(ctx, hnAdmin, 50, 0); err != nil || total != 1 || len(es) != 1 || es[0].Actor != "hn-coord" {
+			t.Errorf("Hà Nam's admin reads %d audit entries (%v)", total, err)
+		}
+		rep, err := s.OpenReport(ctx, system, "tn-2026", "tn-bk-ca", 2026, outreach.ReportAgency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReportStep(ctx, system, rep.ID, outreach.StepSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who  outreach.Actor
+			want int
+		}{{hn, 0}, {tn, 1}, {vn, 1}} {
+			if ns, err := s.Notices(ctx, c.who, 10); err != nil || len(ns) != c.want {
+				t.Errorf("%s reads %d notices (%v), want %d", c.who, len(ns), err, c.want)
+			}
+		}
+		if err := s.MarkNoticesRead(ctx, hn); err != nil {
+			t.Fatal(err)
+		}
+		if ns, _ := s.Notices(ctx, tn, 10); len(ns) != 1 || ns[0].Read {
+			t.Errorf("Hà Nam's coordinator marked Thái Nguyên's notice read: %+v", ns)
+		}
+		if _, err := s.ClaimMailing(ctx, &store.Mailing{Plan: "tn-2026", Agency: "tn-bk-ca", Year: 2026, Kind: "due-1", Recipients: []string{"a@x.vn"}, Subject: "Nhắc hạn"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who  outreach.Actor
+			want int
+		}{{hn, 0}, {tn, 1}} {
+			if ms, err := s.Mailings(ctx, c.who, 10); err != nil || len(ms) != c.want {
+				t.Errorf("%s reads %d mailings (%v), want %d", c.who, len(ms), err, c.want)
+			}
+		}
 	})
+}
+
+func hnCommune(t *testing.T, s *store.Store) string {
+	us, err := s.UnitsAsOf(ctx, "2020-06-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.IsCommune() && u.Under("VN/35") {
+			return u.Code
+		}
+	}
+	t.Fatal("no commune in Hà Nam")
+	return ""
 }
 
 func tnCommune(t *testing.T, s *store.Store) string {

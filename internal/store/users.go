@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,6 +78,10 @@ func scanUser(r scanner) (userRow, error) {
 // it was formed from; they act for the agencies based in that scope.
 func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error) {
 	a := outreach.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, AgencyID: u.agencyID, Scope: u.Scope}
+	var err error
+	if a.Inherited, err = inheritedOwners(ctx, s.db, u.Scope); err != nil {
+		return a, err
+	}
 	if u.unitID == 0 {
 		return a, nil
 	}
@@ -111,7 +116,7 @@ func (s *Store) actorFor(ctx context.Context, u userRow) (outreach.Actor, error)
 	// one of these paths or below (the reporter of a district acts for
 	// the district's committee, whatever its code became).
 	cond, args := pathsCond("u.path", a.UnitPaths, 2)
-	err := each(ctx, s.db, `SELECT DISTINCT ag.id FROM agencies ag JOIN units u ON u.code = ag.unit_code
+	err = each(ctx, s.db, `SELECT DISTINCT ag.id FROM agencies ag JOIN units u ON u.code = ag.unit_code
 		WHERE ag.unit_code <> '' AND ag.type <> $1 AND `+cond+` ORDER BY ag.id`, append([]any{outreach.AgencyGroup}, args...), func(r *sql.Rows) error {
 		var id int64
 		err := r.Scan(&id)
@@ -187,7 +192,11 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 			var id int64
 			var owner string
 			err := tx.QueryRowContext(ctx, `SELECT id, owner_code FROM agencies WHERE code = $1 AND type <> $2`, nu.AgencyCode, outreach.AgencyGroup).Scan(&id, &owner)
-			if errors.Is(err, sql.ErrNoRows) || err == nil && !(outreach.Actor{Scope: nu.Scope}).SeesOwner(owner) {
+			inherited, ierr := inheritedOwners(ctx, tx, nu.Scope)
+			if ierr != nil {
+				return ierr
+			}
+			if errors.Is(err, sql.ErrNoRows) || err == nil && !(outreach.Actor{Scope: nu.Scope, Inherited: inherited}).SeesOwner(owner) {
 				return outreach.Invalid("agency", "no agency of %s has the code %q (groups cannot have reporters)", scopeLabel(nu.Scope), nu.AgencyCode)
 			} else if err != nil {
 				return err
@@ -441,4 +450,34 @@ func scopeLabel(scope string) string {
 		return "the ministry (VN)"
 	}
 	return "province " + scope
+}
+
+// inheritedOwners lists the provinces merged into the province of the
+// scope, directly or in turn (none for the whole system or the ministry).
+func inheritedOwners(ctx context.Context, q querier, scope string) ([]string, error) {
+	if scope == "" || scope == outreach.CountryCode {
+		return nil, nil
+	}
+	var out []string
+	next := []string{scope}
+	for len(next) > 0 && len(out) < 64 {
+		code := next[0]
+		next = next[1:]
+		err := each(ctx, q, `SELECT DISTINCT o.code FROM unit_changes c JOIN units o ON o.id = c.old_unit_id JOIN units n ON n.id = c.new_unit_id
+			WHERE n.code = $1 AND o.level = n.level AND o.code <> n.code ORDER BY o.code`, []any{code}, func(r *sql.Rows) error {
+			var c string
+			if err := r.Scan(&c); err != nil {
+				return err
+			}
+			if c != scope && !slices.Contains(out, c) {
+				out = append(out, c)
+				next = append(next, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
