@@ -524,14 +524,9 @@ func (s *Store) importChanges(ctx context.Context, tx *sql.Tx, cs []unitfile.Cha
 		date     string
 		old, new int64
 	}
-	have := map[key]changeRow{}
-	err := each(ctx, tx, `SELECT id, date, old_unit_id, coalesce(new_unit_id, 0), kind, portion, basis, note, coalesce(share, 0), confidence, uncertain FROM unit_changes`, nil,
-		func(r *sql.Rows) error {
-			var k key
-			var c changeRow
-			err := r.Scan(&c.id, &k.date, &k.old, &k.new, &c.kind, &c.portion, &c.basis, &c.note, &c.share, &c.conf, &c.uncertain)
-			have[k] = c
-			return err
+	have, err := loadKeyed(ctx, tx, `SELECT id, date, old_unit_id, coalesce(new_unit_id, 0), kind, portion, basis, note, coalesce(share, 0), confidence, uncertain FROM unit_changes`,
+		func(r *sql.Rows, k *key, c *changeRow) error {
+			return r.Scan(&c.id, &k.date, &k.old, &k.new, &c.kind, &c.portion, &c.basis, &c.note, &c.share, &c.conf, &c.uncertain)
 		})
 	if err != nil {
 		return err
@@ -598,11 +593,7 @@ func (s *Store) importChanges(ctx context.Context, tx *sql.Tx, cs []unitfile.Cha
 		r := []any{c.Date, c.Kind, old.ID, newID, c.Portion, c.Basis, c.Note, c.Share, c.Confidence, c.Uncertain}
 		b.put(k, r)
 	}
-	if len(v.Problems) > 0 {
-		return nil
-	}
-	res.ChangesAdded += len(b.rows)
-	return s.insertBulk(ctx, tx, b.bulk)
+	return s.insertChecked(ctx, tx, b.bulk, v, &res.ChangesAdded)
 }
 
 // importUnresolved resolves the unresolved changes onto versions and
@@ -620,13 +611,8 @@ func (s *Store) importUnresolved(ctx context.Context, tx *sql.Tx, us []unitfile.
 		id     int64
 		reason string
 	}
-	have := map[key]row{}
-	err := each(ctx, tx, `SELECT id, unit_id, date, unknown, reason FROM unit_unresolved`, nil, func(r *sql.Rows) error {
-		var k key
-		var e row
-		err := r.Scan(&e.id, &k.unit, &k.date, &k.unknown, &e.reason)
-		have[k] = e
-		return err
+	have, err := loadKeyed(ctx, tx, `SELECT id, unit_id, date, unknown, reason FROM unit_unresolved`, func(r *sql.Rows, k *key, e *row) error {
+		return r.Scan(&e.id, &k.unit, &k.date, &k.unknown, &e.reason)
 	})
 	if err != nil {
 		return err
@@ -661,11 +647,7 @@ func (s *Store) importUnresolved(ctx context.Context, tx *sql.Tx, us []unitfile.
 		r := []any{unit.ID, u.Date, u.Unknown, u.Reason}
 		b.put(k, r)
 	}
-	if len(v.Problems) > 0 {
-		return nil
-	}
-	res.Unresolved += len(b.rows)
-	return s.insertBulk(ctx, tx, b.bulk)
+	return s.insertChecked(ctx, tx, b.bulk, v, &res.Unresolved)
 }
 
 // importPopulations resolves the census figures onto versions and writes
@@ -683,13 +665,8 @@ func (s *Store) importPopulations(ctx context.Context, tx *sql.Tx, ps []unitfile
 		value  int64
 		source string
 	}
-	have := map[key]figure{}
-	err := each(ctx, tx, `SELECT unit_id, ref_date, grp, value, source FROM unit_populations`, nil, func(r *sql.Rows) error {
-		var k key
-		var f figure
-		err := r.Scan(&k.unit, &k.refDate, &k.group, &f.value, &f.source)
-		have[k] = f
-		return err
+	have, err := loadKeyed(ctx, tx, `SELECT unit_id, ref_date, grp, value, source FROM unit_populations`, func(r *sql.Rows, k *key, f *figure) error {
+		return r.Scan(&k.unit, &k.refDate, &k.group, &f.value, &f.source)
 	})
 	if err != nil {
 		return err
@@ -722,11 +699,32 @@ func (s *Store) importPopulations(ctx context.Context, tx *sql.Tx, ps []unitfile
 		r := []any{u.ID, p.RefDate, p.Group, p.Value, p.Source}
 		b.put(k, r)
 	}
+	return s.insertChecked(ctx, tx, b.bulk, v, &res.Populations)
+}
+
+// loadKeyed reads the rows of the query, as scan splits each into its key
+// and the rest, into a map by key: the rows an import already finds.
+func loadKeyed[K comparable, V any](ctx context.Context, tx *sql.Tx, query string, scan func(r *sql.Rows, k *K, v *V) error) (map[K]V, error) {
+	have := map[K]V{}
+	err := each(ctx, tx, query, nil, func(r *sql.Rows) error {
+		var k K
+		var v V
+		err := scan(r, &k, &v)
+		have[k] = v
+		return err
+	})
+	return have, err
+}
+
+// insertChecked writes the new rows of an import and adds their number to
+// n, unless the import has found problems (then nothing is written: the
+// transaction fails with them).
+func (s *Store) insertChecked(ctx context.Context, tx *sql.Tx, b bulk, v *outreach.ValidationError, n *int) error {
 	if len(v.Problems) > 0 {
 		return nil
 	}
-	res.Populations += len(b.rows)
-	return s.insertBulk(ctx, tx, b.bulk)
+	*n += len(b.rows)
+	return s.insertBulk(ctx, tx, b)
 }
 
 // keyedRows collects the rows an import will insert, one per key: a file

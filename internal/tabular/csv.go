@@ -54,17 +54,8 @@ func ReadCSVContext(ctx context.Context, r io.Reader, lim Limits) (*Table, error
 		return nil, errors.New("tệp được mã hóa UTF-16: hãy lưu lại dưới dạng \"CSV UTF-8 (Comma delimited)\"")
 	}
 	// Peek returns what is buffered even when it is less than asked for.
-	// The header is the first line that is not blank.
 	first, _ := br.Peek(br.Size())
-	for {
-		line, rest, _ := bytes.Cut(first, []byte("\n"))
-		if len(bytes.TrimSpace(line)) > 0 || len(rest) == 0 {
-			first = line
-			break
-		}
-		first = rest
-	}
-	delim := detectDelimiter(first)
+	delim := detectDelimiter(headerLine(first))
 
 	g := newCSVGuard(ctx, br, byte(delim), lim)
 	cr := csv.NewReader(bufio.NewReaderSize(g, 64<<10))
@@ -108,6 +99,18 @@ func ReadCSVContext(ctx context.Context, r io.Reader, lim Limits) (*Table, error
 		}
 	}
 	return b.table()
+}
+
+// headerLine returns the header of the CSV text that starts with p: its
+// first line that is not blank (the last line when all are).
+func headerLine(p []byte) []byte {
+	for {
+		line, rest, _ := bytes.Cut(p, []byte("\n"))
+		if len(bytes.TrimSpace(line)) > 0 || len(rest) == 0 {
+			return line
+		}
+		p = rest
+	}
 }
 
 // detectDelimiter counts the candidate delimiters outside double quotes in

@@ -21,30 +21,44 @@ import (
 // the guard may count differently, but every field and every record stays
 // bounded all the same. It also checks the context at every read.
 type csvGuard struct {
-	r        io.Reader
-	ctx      context.Context
+	guard
 	delim    byte
 	maxCols  int
-	maxChars int   // MaxCellChars
-	maxField int   // bytes
-	line     int   // physical line of the next byte, 1-based
-	recLine  int   // the line where the current record starts
-	fields   int   // fields of the current record so far
-	field    int   // bytes of the current field so far
-	quoted   bool  // inside a quoted field
-	quote    bool  // just after a quote that closes a quoted field or starts an escaped quote
-	err      error // sticky: the reason the guard stopped
+	maxChars int  // MaxCellChars
+	maxField int  // bytes
+	line     int  // physical line of the next byte, 1-based
+	recLine  int  // the line where the current record starts
+	fields   int  // fields of the current record so far
+	field    int  // bytes of the current field so far
+	quoted   bool // inside a quoted field
+	quote    bool // just after a quote that closes a quoted field or starts an escaped quote
 }
 
 func newCSVGuard(ctx context.Context, r io.Reader, delim byte, lim Limits) *csvGuard {
 	return &csvGuard{
-		r: r, ctx: ctx, delim: delim,
+		guard: guard{r: r, ctx: ctx}, delim: delim,
 		maxCols: lim.MaxColumns, maxChars: lim.MaxCellChars, maxField: maxFieldBytes(lim.MaxCellChars),
 		line: 1, recLine: 1, fields: 1,
 	}
 }
 
 func (g *csvGuard) Read(p []byte) (int, error) {
+	return g.read(p, g.scan)
+}
+
+// guard is what csvGuard and xmlGuard share: the reader they pass on, the
+// context they check at every read, and the error that stopped them,
+// which every later read returns again.
+type guard struct {
+	r   io.Reader
+	ctx context.Context
+	err error // sticky: the reason the guard stopped
+}
+
+// read reads into p unless the guard has stopped or the context has
+// ended, and hands the bytes read to check: an error from check stops the
+// guard and is returned in place of the bytes.
+func (g *guard) read(p []byte, check func([]byte) error) (int, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
@@ -53,9 +67,9 @@ func (g *csvGuard) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := g.r.Read(p)
-	if lerr := g.scan(p[:n]); lerr != nil {
-		g.err = lerr
-		return 0, lerr
+	if cerr := check(p[:n]); cerr != nil {
+		g.err = cerr
+		return 0, cerr
 	}
 	return n, err
 }

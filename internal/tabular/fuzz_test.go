@@ -504,17 +504,8 @@ func FuzzReadCSVLimits(f *testing.F) {
 		}
 		// The records as encoding/csv reads them.
 		body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-		first := body[:min(len(body), 64<<10-3)]
-		for {
-			line, rest, _ := bytes.Cut(first, []byte("\n"))
-			if len(bytes.TrimSpace(line)) > 0 || len(rest) == 0 {
-				first = line
-				break
-			}
-			first = rest
-		}
 		cr := csv.NewReader(bytes.NewReader(body))
-		cr.Comma = detectDelimiter(first)
+		cr.Comma = detectDelimiter(headerLine(body[:min(len(body), 64<<10-3)]))
 		cr.FieldsPerRecord = -1
 		var fields, chars, raw, empty, end int
 		for {

@@ -360,22 +360,17 @@ func worksheetPath(wbPath, relTarget string) string {
 // context ends (checked at every read, that is every 4 KB the decoder
 // buffers).
 type xmlGuard struct {
-	r   io.Reader
-	ctx context.Context
+	guard
 	run int // bytes since the last '<'
-	err error
 }
 
 func (g *xmlGuard) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	if err := ctxErr(g.ctx); err != nil {
-		g.err = err
-		return 0, err
-	}
-	n, err := g.r.Read(p)
-	q := p[:n]
+	return g.read(p, g.scan)
+}
+
+// scan follows the runs without '<' through q, the next bytes of the part.
+func (g *xmlGuard) scan(q []byte) error {
+	n := len(q)
 	if i := bytes.IndexByte(q, '<'); i < 0 {
 		g.run += n
 	} else if g.run+i > xmlMaxRun {
@@ -396,10 +391,9 @@ func (g *xmlGuard) Read(p []byte) (int, error) {
 		}
 	}
 	if g.run > xmlMaxRun {
-		g.err = errTokenTooLong
-		return 0, g.err
+		return errTokenTooLong
 	}
-	return n, err
+	return nil
 }
 
 var errTokenTooLong = errors.New("XML token too long")
@@ -450,7 +444,7 @@ var escape = []byte("_x")
 // scanXML streams a part through the guard and scan, and translates what
 // stops it into the reader's errors.
 func (c *xlsxCheck) scanXML(ctx context.Context, name string, r io.Reader, scan func(*xml.Decoder) error) error {
-	g := &xmlGuard{r: r, ctx: ctx}
+	g := &xmlGuard{guard: guard{r: r, ctx: ctx}}
 	c.line = 0
 	err := scan(xml.NewDecoder(g))
 	switch {

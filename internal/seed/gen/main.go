@@ -138,8 +138,7 @@ func addEstimates(rows []popRow) []popRow {
 		a, okA := g["age_10_14"]
 		b, okB := g["age_15_19"]
 		if okA && okB {
-			n := int(float64(a.value)/5 + float64(b.value)*2/5 + 0.5)
-			rows = append(rows, popRow{code: c, refDate: censusDate, group: "age_14_16", value: n, level: a.level, rank: 900, source: sourceAge1416})
+			rows = append(rows, age1416(c, a.level, a.value, b.value))
 		}
 		if t, ok := g["total"]; ok && t.level == 1 {
 			n := int(float64(t.value)*100/(100+sexRatio2019) + 0.5)
@@ -147,6 +146,13 @@ func addEstimates(rows []popRow) []popRow {
 		}
 	}
 	return rows
+}
+
+// age1416 is the estimate of the children aged 14–16 of a unit from its
+// census groups aged 10–14 and 15–19 (see sourceAge1416).
+func age1416(code string, level, age1014, age1519 int) popRow {
+	n := int(float64(age1014)/5 + float64(age1519)*2/5 + 0.5)
+	return popRow{code: code, refDate: censusDate, group: "age_14_16", value: n, level: level, rank: 900, source: sourceAge1416}
 }
 
 // table is a CSV file read into rows keyed by column name.
@@ -546,16 +552,19 @@ func buildUnits(t2017, t2020, t2025, tChanges *table) ([]*version, error) {
 		all = append(all, v)
 	}
 
-	slices.SortFunc(all, func(a, b *version) int {
-		if c := strings.Compare(a.from, b.from); c != 0 {
-			return c
-		}
-		if a.level != b.level {
-			return a.level - b.level
-		}
-		return strings.Compare(a.code, b.code)
-	})
+	slices.SortFunc(all, cmpVersions)
 	return all, nil
+}
+
+// cmpVersions orders units.csv: by start, level and code.
+func cmpVersions(a, b *version) int {
+	if c := strings.Compare(a.from, b.from); c != 0 {
+		return c
+	}
+	if a.level != b.level {
+		return a.level - b.level
+	}
+	return strings.Compare(a.code, b.code)
 }
 
 // checkUnits checks the invariants promised by units.csv.
@@ -569,7 +578,7 @@ func checkUnits(units []*version) error {
 			return fmt.Errorf("empty validity: %s", v)
 		}
 		for _, w := range byCode[v.code] {
-			if (v.from == "" || w.to == "" || v.from < w.to) && (w.from == "" || v.to == "" || w.from < v.to) {
+			if overlaps(v.from, v.to, w.from, w.to) {
 				return fmt.Errorf("overlapping versions: %s and %s", w, v)
 			}
 		}
@@ -603,19 +612,10 @@ func checkUnits(units []*version) error {
 	return nil
 }
 
-// resolve returns the version of code valid on day d.
-func resolve(units []*version, code, d string) *version {
-	for _, v := range units {
-		if v.code == code && v.validOn(d) {
-			return v
-		}
-	}
-	return nil
-}
-
 // buildLinks turns the change list into links between versions, dropping
 // rows whose two sides are the same version.
 func buildLinks(units []*version, tChanges *table) ([]link, error) {
+	idx := newIndex(units)
 	var links []link
 	dropped := 0
 	seen := map[string]bool{}
@@ -624,7 +624,7 @@ func buildLinks(units []*version, tChanges *table) ([]link, error) {
 		where := fmt.Sprintf("%s line %d", tChanges.name, i+2)
 		l := link{date: row["effective_date"], kind: row["change_type"], oldCode: row["old_code"], newCode: row["new_code"],
 			portion: row["portion"], basis: row["basis"], note: row["note"]}
-		old := resolve(units, l.oldCode, dayBefore(l.date))
+		old := idx.at(l.oldCode, dayBefore(l.date))
 		if old == nil {
 			return nil, fmt.Errorf("%s: no version of %s on %s", where, l.oldCode, dayBefore(l.date))
 		}
@@ -646,7 +646,7 @@ func buildLinks(units []*version, tChanges *table) ([]link, error) {
 			if l.portion != "full" && l.portion != "partial" {
 				return nil, fmt.Errorf("%s: portion %q", where, l.portion)
 			}
-			nv := resolve(units, l.newCode, l.date)
+			nv := idx.at(l.newCode, l.date)
 			if nv == nil {
 				return nil, fmt.Errorf("%s: no version of %s on %s", where, l.newCode, l.date)
 			}
@@ -700,9 +700,10 @@ func cmpStrings(pairs ...string) int {
 
 // buildPopulation collects the 2019 census figures.
 func buildPopulation(units []*version, tCommunes, tDistricts, tEthnic *table) ([]popRow, error) {
+	idx := newIndex(units)
 	var rows []popRow
 	unitOn := func(t *table, code, name string) (*version, error) {
-		v := resolve(units, code, censusDate)
+		v := idx.at(code, censusDate)
 		if v == nil {
 			return nil, fmt.Errorf("%s: no unit %s on %s", t.name, code, censusDate)
 		}
@@ -812,7 +813,7 @@ func buildPopulation(units []*version, tCommunes, tDistricts, tEthnic *table) ([
 
 	// Ethnicity: one row per group for the province, the "TỔNG" row is the
 	// check total.
-	province := resolve(units, "06", censusDate)
+	province := idx.at("06", censusDate)
 	if province == nil || province.level != 1 {
 		return nil, fmt.Errorf("no province 06 on %s", censusDate)
 	}
@@ -844,26 +845,28 @@ func buildPopulation(units []*version, tCommunes, tDistricts, tEthnic *table) ([
 			tEthnic.name, minority, publishedMinority, minority-publishedMinority)
 	}
 
-	slices.SortFunc(rows, func(a, b popRow) int {
-		if a.level != b.level {
-			return a.level - b.level
-		}
-		if c := cmpStrings(a.code, b.code, a.refDate, b.refDate); c != 0 {
-			return c
-		}
-		return a.rank - b.rank
-	})
+	slices.SortFunc(rows, cmpPopRows)
 	fmt.Printf("population: province %d, sum of districts %d, sum of communes %d (urban %d), ethnic minority %d\n",
 		provinceTotal, districtSum, communeSum, communeUrban, minority)
 	return rows, nil
 }
 
+// cmpPopRows orders population.csv: by level, code and date, then the
+// groups by rank.
+func cmpPopRows(a, b popRow) int {
+	if a.level != b.level {
+		return a.level - b.level
+	}
+	if c := cmpStrings(a.code, b.code, a.refDate, b.refDate); c != 0 {
+		return c
+	}
+	return a.rank - b.rank
+}
+
 // checkAges checks the census age columns of one unit against its total.
 func checkAges(file, code string, total int, ages map[string]int) error {
 	five := 0
-	for _, c := range []string{"age_00_04", "age_05_09", "age_10_14", "age_15_19", "age_20_24", "age_25_29", "age_30_34",
-		"age_35_39", "age_40_44", "age_45_49", "age_50_54", "age_55_59", "age_60_64", "age_65_69", "age_70_74",
-		"age_75_79", "age_80_84", "age_85plus"} {
+	for _, c := range ageGroups {
 		n, ok := ages[c]
 		if !ok {
 			return fmt.Errorf("%s: %s: missing %s", file, code, c)
@@ -1235,15 +1238,7 @@ func mergeUnits(n *national, bk *bacKan) ([]*version, error) {
 		}
 	}
 
-	slices.SortFunc(all, func(a, b *version) int {
-		if c := strings.Compare(a.from, b.from); c != 0 {
-			return c
-		}
-		if a.level != b.level {
-			return a.level - b.level
-		}
-		return strings.Compare(a.code, b.code)
-	})
+	slices.SortFunc(all, cmpVersions)
 	fmt.Printf("units: %d national versions (%d from the Bắc Kạn files), %d begun before %s without a start date, %d GSO-list gaps bridged\n",
 		len(all), len(bk.units), earlyStarts, recordsStart, bridged)
 	return all, nil
@@ -1667,8 +1662,7 @@ func mergePopulation(idx *index, links []link, n *national, bk *bacKan) ([]popRo
 			added++
 		}
 		if !v.bk {
-			n := int(float64(vals["age_10_14"])/5 + float64(vals["age_15_19"])*2/5 + 0.5)
-			rows = append(rows, popRow{code: v.code, refDate: censusDate, group: "age_14_16", value: n, level: v.level, rank: 900, source: sourceAge1416})
+			rows = append(rows, age1416(v.code, v.level, vals["age_10_14"], vals["age_15_19"]))
 		} else if added != len(ageGroups)*2-4 {
 			return nil, fmt.Errorf("%s: Bắc Kạn %s gains %d groups", where, v.code, added)
 		}
@@ -1712,15 +1706,7 @@ func mergePopulation(idx *index, links []link, n *national, bk *bacKan) ([]popRo
 		return nil, fmt.Errorf("national total: provinces %d, communes (and districts without communes) %d, want %d", country, communeSum, nationalTotal)
 	}
 
-	slices.SortFunc(rows, func(a, b popRow) int {
-		if a.level != b.level {
-			return a.level - b.level
-		}
-		if c := cmpStrings(a.code, b.code, a.refDate, b.refDate); c != 0 {
-			return c
-		}
-		return a.rank - b.rank
-	})
+	slices.SortFunc(rows, cmpPopRows)
 	fmt.Printf("population: %d figures; provinces sum to %d, communes and districts without communes to %d\n", len(rows), country, communeSum)
 	return rows, nil
 }
