@@ -471,16 +471,16 @@ func (s *Store) Notices(ctx context.Context, actor outreach.Actor, limit int) (_
 	cond, args := noticeScope(actor, []any{outreach.RoleCoordinator, limit})
 	err = each(ctx, s.db, `SELECT n.id, n.message, n.link, n.created_at, n.read_at IS NOT NULL FROM notifications n LEFT JOIN plans p ON p.id = n.plan_id
 		WHERE n.audience = $1`+cond+` ORDER BY n.id DESC LIMIT $2`, args, func(r *sql.Rows) error {
-			var n Notice
-			var msg, at string
-			if err := r.Scan(&n.ID, &msg, &n.Link, &at, &n.Read); err != nil {
-				return err
-			}
-			parts := strings.Split(msg, "|")
-			n.Kind, n.Args, n.Created = parts[0], parts[1:], parseStamp(at)
-			out = append(out, n)
-			return nil
-		})
+		var n Notice
+		var msg, at string
+		if err := r.Scan(&n.ID, &msg, &n.Link, &at, &n.Read); err != nil {
+			return err
+		}
+		parts := strings.Split(msg, "|")
+		n.Kind, n.Args, n.Created = parts[0], parts[1:], parseStamp(at)
+		out = append(out, n)
+		return nil
+	})
 	return out, err
 }
 
