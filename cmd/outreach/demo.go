@@ -84,7 +84,7 @@ Every record is marked as demo data.
 // activities yet (serve --demo), and only logs when it does.
 func serveDemo(ctx context.Context, s *store.Store, log *slog.Logger, out io.Writer) error {
 	actor := outreach.SystemActor("demo")
-	has, err := demo.HasActivities(ctx, s, actor)
+	has, err := demo.HasActivities(ctx, s, actor, demo.PlanCode)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ var years = []int{2017, 2018, 2019, 2020}
 // activities generates the activities of every agency with tasks, in date
 // order.
 func (w *world) activities() []outreach.Activity {
-	g := &gen{w: w}
+	g := &gen{w: w, plan: PlanCode, last: planEnd}
 	g.provincial()
 	g.stttt()
 	g.btgtu()
@@ -36,9 +36,13 @@ func (w *world) activities() []outreach.Activity {
 	return acts
 }
 
+// gen collects the activities of a plan's demo history.
 type gen struct {
-	w   *world
-	out []outreach.Activity
+	w    *world
+	plan string
+	// last is the history's last day: no activity ends later.
+	last string
+	out  []outreach.Activity
 }
 
 // stream adds about perYear activities a year (at the 2018 level) for the
@@ -52,12 +56,13 @@ func (g *gen) stream(agency, task string, perYear float64, s []float64, weekday 
 	}
 }
 
+// add adds an activity of the agency starting on date, built by build. It
+// ends on the day it starts unless build says otherwise, and never after
+// the last day.
 func (g *gen) add(agency, task, date string, build func(a *outreach.Activity)) {
-	a := outreach.Activity{Plan: PlanCode, Agency: agency, Task: g.w.task(task), StartDate: date, Demo: true}
+	a := outreach.Activity{Plan: g.plan, Agency: agency, Task: g.w.task(task), StartDate: date, Demo: true}
 	build(&a)
-	if a.EndDate == "" {
-		a.EndDate = a.StartDate
-	}
+	a.EndDate = min(max(a.EndDate, a.StartDate), g.last)
 	if a.Themes == nil {
 		a.Themes = []string{"III.3"}
 	}
@@ -114,13 +119,17 @@ var contents = []string{
 }
 
 // describe joins a lead and two or three contents into a description.
-func (w *world) describe(lead string) string {
+func (w *world) describe(lead string) string { return w.describeFrom(contents, lead) }
+
+// describeFrom joins a lead and two or three of the texts, in their
+// order, into a description.
+func (w *world) describeFrom(texts []string, lead string) string {
 	n := w.intn(2, 3)
-	idx := w.r.Perm(len(contents))[:n]
+	idx := w.r.Perm(len(texts))[:n]
 	slices.Sort(idx)
 	parts := make([]string, n)
 	for i, k := range idx {
-		parts[i] = contents[k]
+		parts[i] = texts[k]
 	}
 	s := strings.Join(parts, "; ")
 	if lead == "" {
@@ -144,14 +153,20 @@ func (w *world) village() string {
 }
 
 // themes returns base plus, sometimes, one more, in the plan's order;
-// July adds the national day's theme.
+// July adds the national day's theme (III.5).
 func (w *world) themes(date string, base ...string) []string {
+	return w.themesFrom([]string{"III.2", "III.3", "III.4"}, "III.5", date, base)
+}
+
+// themesFrom returns base plus, sometimes, one of more, in the plan's
+// order; July adds national, the theme of the national day (30/7).
+func (w *world) themesFrom(more []string, national, date string, base []string) []string {
 	ts := slices.Clone(base)
 	if w.chance(0.4) {
-		ts = append(ts, pick(w, []string{"III.2", "III.3", "III.4"}))
+		ts = append(ts, pick(w, more))
 	}
 	if date[5:7] == "07" && w.chance(0.7) {
-		ts = append(ts, "III.5")
+		ts = append(ts, national)
 	}
 	slices.Sort(ts)
 	return slices.Compact(ts)

@@ -49,8 +49,9 @@ type Summary struct {
 
 // HasActivities reports whether the plan holds activities, in the bin or
 // not (the bin only when the actor may see it), or materials marked demo.
-func HasActivities(ctx context.Context, s *store.Store, actor outreach.Actor) (bool, error) {
-	page, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: PlanCode, Limit: 1})
+// A plan that is not stored holds none.
+func HasActivities(ctx context.Context, s *store.Store, actor outreach.Actor, plan string) (bool, error) {
+	page, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: plan, Limit: 1})
 	if err != nil {
 		return false, err
 	}
@@ -58,7 +59,7 @@ func HasActivities(ctx context.Context, s *store.Store, actor outreach.Actor) (b
 		return true, nil
 	}
 	if actor.CanEditPlans() {
-		bin, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: PlanCode, Limit: 1, Deleted: true})
+		bin, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: plan, Limit: 1, Deleted: true})
 		if err != nil {
 			return false, err
 		}
@@ -66,7 +67,7 @@ func HasActivities(ctx context.Context, s *store.Store, actor outreach.Actor) (b
 			return true, nil
 		}
 	}
-	ms, err := s.Materials(ctx, PlanCode)
+	ms, err := s.Materials(ctx, plan)
 	if err != nil {
 		return false, err
 	}
@@ -76,7 +77,7 @@ func HasActivities(ctx context.Context, s *store.Store, actor outreach.Actor) (b
 // Fill writes the demo history into the built-in plan. It refuses (with an
 // error wrapping ErrNotEmpty) when the plan already holds activities.
 func Fill(ctx context.Context, s *store.Store, actor outreach.Actor, seed int64) (sum Summary, err error) {
-	has, err := HasActivities(ctx, s, actor)
+	has, err := HasActivities(ctx, s, actor, PlanCode)
 	if err != nil {
 		return sum, err
 	}
@@ -89,33 +90,58 @@ func Fill(ctx context.Context, s *store.Store, actor outreach.Actor, seed int64)
 	}
 	// Everything is generated before anything is written, so that a
 	// mistake in the generator writes nothing.
-	acts := w.activities()
-	mats := w.materials()
-	dists := w.distributions(mats)
-	keys := w.keyAreas()
-	models := w.models(keys)
-	budget := w.budget(acts)
+	var r records
+	r.acts = w.activities()
+	r.mats = catalogueMaterials(PlanCode, catalogue, "")
+	r.dists = w.distributions(r.mats)
+	r.keys = w.keyAreas()
+	r.models = w.models(r.keys)
+	r.budget = w.budget(r.acts)
 
 	file := store.ImportFile{Name: "demo", SHA256: fmt.Sprintf("demo-%d", seed)}
-	rows := make([]store.ActivityRow, len(acts))
-	for i, a := range acts {
+	if err := r.write(ctx, s, actor, PlanCode, file, &sum); err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
+	}
+	if sum.Reports, err = reports(ctx, s, actor, w.plan, seed); err != nil {
+		return sum, fmt.Errorf("demo: reports: %w", err)
+	}
+	return sum, nil
+}
+
+// records are a demo history of a plan, generated in full before any of
+// it is written.
+type records struct {
+	acts   []outreach.Activity
+	mats   []catalogued
+	dists  []sending
+	keys   []keyArea
+	models []outreach.PreventionModel
+	budget []budgetLine
+}
+
+// write writes the records into the plan through the store's ordinary
+// calls (the bulk import, as file, for activities and distributions),
+// counting them in sum. It gives each material the id it is saved under.
+func (r records) write(ctx context.Context, s *store.Store, actor outreach.Actor, plan string, file store.ImportFile, sum *Summary) (err error) {
+	rows := make([]store.ActivityRow, len(r.acts))
+	for i, a := range r.acts {
 		rows[i] = store.ActivityRow{Line: i + 1, Activity: a}
 	}
-	if sum.Activities, err = s.ImportActivities(ctx, actor, PlanCode, file, rows); err != nil {
-		return sum, fmt.Errorf("demo: activities: %w", err)
+	if sum.Activities, err = s.ImportActivities(ctx, actor, plan, file, rows); err != nil {
+		return fmt.Errorf("activities: %w", err)
 	}
-	for i := range mats {
-		id, err := s.SaveMaterial(ctx, actor, mats[i].Material)
+	for i := range r.mats {
+		id, err := s.SaveMaterial(ctx, actor, r.mats[i].Material)
 		if err != nil {
-			return sum, fmt.Errorf("demo: material %q: %w", mats[i].Title, err)
+			return fmt.Errorf("material %q: %w", r.mats[i].Title, err)
 		}
-		mats[i].ID = id
+		r.mats[i].ID = id
 		sum.Materials++
 	}
-	drows := make([]store.DistributionRow, len(dists))
+	drows := make([]store.DistributionRow, len(r.dists))
 	line := 1
-	for i, d := range dists {
-		d.Distribution.Material = mats[d.mat].ID
+	for i, d := range r.dists {
+		d.Distribution.Material = r.mats[d.mat].ID
 		lines := make([]int, len(d.Deliveries))
 		for k, x := range d.Deliveries {
 			lines[k] = line
@@ -130,31 +156,28 @@ func Fill(ctx context.Context, s *store.Store, actor outreach.Actor, seed int64)
 		}
 		drows[i] = store.DistributionRow{Lines: lines, Distribution: d.Distribution}
 	}
-	if sum.Distributions, err = s.ImportDistributions(ctx, actor, PlanCode, file, drows); err != nil {
-		return sum, fmt.Errorf("demo: distributions: %w", err)
+	if sum.Distributions, err = s.ImportDistributions(ctx, actor, plan, file, drows); err != nil {
+		return fmt.Errorf("distributions: %w", err)
 	}
-	for _, k := range keys {
-		if err := s.SetKeyArea(ctx, actor, PlanCode, k.unit, k.year, k.reasons, k.note); err != nil {
-			return sum, fmt.Errorf("demo: key area: %w", err)
+	for _, k := range r.keys {
+		if err := s.SetKeyArea(ctx, actor, plan, k.unit, k.year, k.reasons, k.note); err != nil {
+			return fmt.Errorf("key area: %w", err)
 		}
 		sum.KeyAreas++
 	}
-	for _, m := range models {
+	for _, m := range r.models {
 		if _, err := s.CreateModel(ctx, actor, m); err != nil {
-			return sum, fmt.Errorf("demo: model %q: %w", m.Name, err)
+			return fmt.Errorf("model %q: %w", m.Name, err)
 		}
 		sum.Models++
 	}
-	for _, b := range budget {
-		if err := s.SetBudgetEstimate(ctx, actor, PlanCode, b.agency, b.year, "ngan-sach", b.amount); err != nil {
-			return sum, fmt.Errorf("demo: budget: %w", err)
+	for _, b := range r.budget {
+		if err := s.SetBudgetEstimate(ctx, actor, plan, b.agency, b.year, "ngan-sach", b.amount); err != nil {
+			return fmt.Errorf("budget: %w", err)
 		}
 		sum.BudgetLines++
 	}
-	if sum.Reports, err = reports(ctx, s, actor, w.plan, seed); err != nil {
-		return sum, fmt.Errorf("demo: reports: %w", err)
-	}
-	return sum, nil
+	return nil
 }
 
 // world is what the generator draws from: the plan, the communes of each

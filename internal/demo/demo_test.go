@@ -24,6 +24,12 @@ var (
 func filled(t *testing.T, seed int64) (*store.Store, demo.Summary) {
 	t.Helper()
 	s := storetest.OpenSQLite(t)
+	return s, fillBacKan(t, s, seed)
+}
+
+// fillBacKan seeds s and fills it with the Bắc Kạn demo history.
+func fillBacKan(t *testing.T, s *store.Store, seed int64) demo.Summary {
+	t.Helper()
 	if _, _, err := setup.Seed(ctx, s, system); err != nil {
 		t.Fatal(err)
 	}
@@ -32,15 +38,16 @@ func filled(t *testing.T, seed int64) (*store.Store, demo.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("Fill(seed %d) on SQLite took %v: %+v", seed, time.Since(start).Round(time.Millisecond), sum)
-	return s, sum
+	t.Logf("Fill(seed %d) took %v: %+v", seed, time.Since(start).Round(time.Millisecond), sum)
+	return sum
 }
 
-func allActivities(t *testing.T, s *store.Store) []*store.ActivityView {
+// planActivities returns all of the plan's activities, by date.
+func planActivities(t *testing.T, s *store.Store, plan string) []*store.ActivityView {
 	t.Helper()
 	var out []*store.ActivityView
 	for {
-		page, err := s.Activities(ctx, system, store.ActivityFilter{Plan: demo.PlanCode, Sort: "date", Limit: 500, Offset: len(out)})
+		page, err := s.Activities(ctx, system, store.ActivityFilter{Plan: plan, Sort: "date", Limit: 500, Offset: len(out)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,14 +89,7 @@ func TestFillIsDeterministicAndRefusesTwice(t *testing.T) {
 	if page, _ := a.Activities(ctx, system, store.ActivityFilter{Plan: demo.PlanCode}); page.Total != sa.Activities {
 		t.Errorf("after the refused Fill: %d activities, want %d", page.Total, sa.Activities)
 	}
-	c := storetest.OpenSQLite(t)
-	if _, _, err := setup.Seed(ctx, c, system); err != nil {
-		t.Fatal(err)
-	}
-	sc, err := demo.Fill(ctx, c, system, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sc := filled(t, 7)
 	if fc := first20(t, c); slices.Equal(fa, fc) {
 		t.Errorf("seeds 1368 and 7 gave the same first activities: %+v %+v", sa, sc)
 	}
@@ -109,7 +109,7 @@ func checkRealism(t *testing.T, s *store.Store, sum demo.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acts := allActivities(t, s)
+	acts := planActivities(t, s, demo.PlanCode)
 	if len(acts) != sum.Activities || len(acts) < 1500 || len(acts) > 3000 {
 		t.Fatalf("%d activities (summary %d), want 1,500–3,000", len(acts), sum.Activities)
 	}
@@ -396,15 +396,7 @@ func days(from, to string) int {
 // the same history as SQLite. It skips when PostgreSQL is unreachable.
 func TestFillOnPostgres(t *testing.T) {
 	pg := storetest.OpenPostgres(t)
-	if _, _, err := setup.Seed(ctx, pg, system); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	sp, err := demo.Fill(ctx, pg, system, 1368)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("Fill(seed 1368) on PostgreSQL took %v", time.Since(start).Round(time.Millisecond))
+	sp := fillBacKan(t, pg, 1368)
 	lite, sl := filled(t, 1368)
 	if sp != sl {
 		t.Errorf("PostgreSQL %+v, SQLite %+v", sp, sl)

@@ -296,8 +296,12 @@ func daysIn(year, month int) int {
 	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// planStart is the decision's date: nothing happens before it.
-const planStart = "2017-09-08"
+// planStart is the decision's date: nothing happens before it; planEnd
+// the last day of the plan.
+const (
+	planStart = "2017-09-08"
+	planEnd   = "2020-12-31"
+)
 
 // season weighs the months: fewer activities around Tết (February), a
 // peak in July for the national day against trafficking (30/7), more in
@@ -376,8 +380,8 @@ func endAfter(start string, n int) string {
 	if start < mergeDate && end >= mergeDate {
 		end = addDays(mergeDate, -1)
 	}
-	if end > "2020-12-31" {
-		end = "2020-12-31"
+	if end > planEnd {
+		end = planEnd
 	}
 	return end
 }

@@ -61,12 +61,14 @@ type catalogued struct {
 	m material
 }
 
-func (w *world) materials() []catalogued {
-	out := make([]catalogued, len(catalogue))
-	for i, m := range catalogue {
-		out[i] = catalogued{m: m, Material: outreach.Material{Plan: PlanCode, Type: m.typ, Title: m.title, Agency: m.agency,
+// catalogueMaterials makes the plan's materials of a catalogue, marked
+// demo, their notes saying when they were printed, then note.
+func catalogueMaterials(plan string, cat []material, note string) []catalogued {
+	out := make([]catalogued, len(cat))
+	for i, m := range cat {
+		out[i] = catalogued{m: m, Material: outreach.Material{Plan: plan, Type: m.typ, Title: m.title, Agency: m.agency,
 			Year: m.year, Copies: m.copies, Demo: true,
-			Notes: fmt.Sprintf("In xong ngày %s.", fmtDate(m.published))}}
+			Notes: fmt.Sprintf("In xong ngày %s.", fmtDate(m.published)) + note}}
 	}
 	return out
 }
@@ -190,11 +192,8 @@ func (w *world) distributions(mats []catalogued) []sending {
 	var out []sending
 	for i, cm := range mats {
 		m := cm.m
-		span := int(parseDate(m.sendTo).Sub(parseDate(m.sendFrom)).Hours() / 24)
 		for _, d := range w.districts {
-			sent := addDays(m.sendFrom, w.intn(0, span))
-			t := parseDate(sent)
-			sent = w.dayIn(t.Year(), int(t.Month()), t.Day(), t.Day()+2, true)
+			sent := w.sendDate(m)
 			share := m.coverage
 			if len(m.districts) > 0 && slices.Contains(m.districts, d.Code) {
 				share = 1
@@ -219,6 +218,15 @@ func (w *world) distributions(mats []catalogued) []sending {
 		}
 	}
 	return out
+}
+
+// sendDate draws the day a sending of the material leaves: a day between
+// its sendFrom and sendTo, moved to a working day of the two after.
+func (w *world) sendDate(m material) string {
+	span := int(parseDate(m.sendTo).Sub(parseDate(m.sendFrom)).Hours() / 24)
+	sent := addDays(m.sendFrom, w.intn(0, span))
+	t := parseDate(sent)
+	return w.dayIn(t.Year(), int(t.Month()), t.Day(), t.Day()+2, true)
 }
 
 func via(agency string, d outreach.Unit) string {

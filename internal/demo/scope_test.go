@@ -5,9 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"outreach/internal/demo"
 	"outreach/internal/outreach"
-	"outreach/internal/setup"
 	"outreach/internal/store"
 	"outreach/internal/store/storetest"
 )
@@ -21,12 +19,7 @@ import (
 // database sums (lumped).
 func TestScopedFactsEqualWholePlan(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if _, _, err := setup.Seed(ctx, s, system); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Fill(ctx, s, system, 1368); err != nil {
-			t.Fatal(err)
-		}
+		fillBacKan(t, s, 1368)
 		for _, q := range []store.IndicatorQuery{
 			{Plan: "bk-1368-2017", Year: 2018},
 			{Plan: "bk-1368-2017", Year: 2018, AsOf: "2021-12-31"},

@@ -58,53 +58,23 @@ type ThaiNguyenSummary struct {
 	PlanImported bool `json:"plan_imported"`
 }
 
-// HasThaiNguyenActivities reports whether the Thái Nguyên demo plan is
-// stored and holds activities (in the bin too, when the actor may see it)
-// or materials marked demo.
-func HasThaiNguyenActivities(ctx context.Context, s *store.Store, actor outreach.Actor) (bool, error) {
-	if _, err := s.PlanPeriod(ctx, ThaiNguyenPlanCode); errors.Is(err, outreach.ErrNotFound) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	return planHasActivities(ctx, s, actor, ThaiNguyenPlanCode)
-}
-
-// planHasActivities is HasActivities for any stored plan.
-func planHasActivities(ctx context.Context, s *store.Store, actor outreach.Actor, plan string) (bool, error) {
-	page, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: plan, Limit: 1})
-	if err != nil {
-		return false, err
-	}
-	if page.Total > 0 {
-		return true, nil
-	}
-	if actor.CanEditPlans() {
-		bin, err := s.Activities(ctx, actor, store.ActivityFilter{Plan: plan, Limit: 1, Deleted: true})
-		if err != nil {
-			return false, err
-		}
-		if bin.Total > 0 {
-			return true, nil
-		}
-	}
-	ms, err := s.Materials(ctx, plan)
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(ms, func(m *store.MaterialView) bool { return m.Demo }), nil
-}
-
 // FillThaiNguyen imports the Thái Nguyên demo plan when it is not stored
 // and writes its demo history of 2026. It refuses (with an error wrapping
 // ErrNotEmpty) when the plan already holds activities.
 func FillThaiNguyen(ctx context.Context, s *store.Store, actor outreach.Actor, seed int64) (sum ThaiNguyenSummary, err error) {
-	has, err := HasThaiNguyenActivities(ctx, s, actor)
-	if err != nil {
+	_, err = s.PlanPeriod(ctx, ThaiNguyenPlanCode)
+	stored := err == nil
+	if err != nil && !errors.Is(err, outreach.ErrNotFound) {
 		return sum, err
 	}
-	if has {
-		return sum, fmt.Errorf("demo: plan %s: %w", ThaiNguyenPlanCode, ErrNotEmpty)
+	if stored {
+		has, err := HasActivities(ctx, s, actor, ThaiNguyenPlanCode)
+		if err != nil {
+			return sum, err
+		}
+		if has {
+			return sum, fmt.Errorf("demo: plan %s: %w", ThaiNguyenPlanCode, ErrNotEmpty)
+		}
 	}
 	p, err := ThaiNguyenPlan()
 	if err != nil {
@@ -115,76 +85,23 @@ func FillThaiNguyen(ctx context.Context, s *store.Store, actor outreach.Actor, s
 		return sum, fmt.Errorf("demo: %w", err)
 	}
 	// Everything is generated before anything is written.
-	keys := w.keyAreas()
-	acts := w.activities(keys)
-	mats := w.materials()
-	dists := w.distributions(mats, keys)
-	models := w.models(keys)
-	budget := w.budget(acts)
+	var r records
+	r.keys = w.keyAreas()
+	r.acts = w.activities(r.keys)
+	r.mats = catalogueMaterials(ThaiNguyenPlanCode, tnCatalogue, " Dữ liệu minh hoạ.")
+	r.dists = w.distributions(r.mats, r.keys)
+	r.models = w.models(r.keys)
+	r.budget = w.budget(r.acts)
 
-	if _, err := s.PlanPeriod(ctx, ThaiNguyenPlanCode); errors.Is(err, outreach.ErrNotFound) {
+	if !stored {
 		if _, err := s.ImportPlan(ctx, actor, p); err != nil {
 			return sum, fmt.Errorf("demo: plan %s: %w", ThaiNguyenPlanCode, err)
 		}
 		sum.PlanImported = true
-	} else if err != nil {
-		return sum, err
 	}
-
 	file := store.ImportFile{Name: "demo " + ThaiNguyenPlanCode, SHA256: fmt.Sprintf("demo-%s-%d", ThaiNguyenPlanCode, seed)}
-	rows := make([]store.ActivityRow, len(acts))
-	for i, a := range acts {
-		rows[i] = store.ActivityRow{Line: i + 1, Activity: a}
-	}
-	if sum.Activities, err = s.ImportActivities(ctx, actor, ThaiNguyenPlanCode, file, rows); err != nil {
-		return sum, fmt.Errorf("demo: %s: activities: %w", ThaiNguyenPlanCode, err)
-	}
-	for i := range mats {
-		id, err := s.SaveMaterial(ctx, actor, mats[i].Material)
-		if err != nil {
-			return sum, fmt.Errorf("demo: %s: material %q: %w", ThaiNguyenPlanCode, mats[i].Title, err)
-		}
-		mats[i].ID = id
-		sum.Materials++
-	}
-	drows := make([]store.DistributionRow, len(dists))
-	line := 1
-	for i, d := range dists {
-		d.Distribution.Material = mats[d.mat].ID
-		lines := make([]int, len(d.Deliveries))
-		for k, x := range d.Deliveries {
-			lines[k] = line
-			line++
-			sum.Deliveries++
-			if x.ReceivedOn != "" {
-				sum.Confirmed++
-			}
-			if x.DeployedOn != "" {
-				sum.Deployed++
-			}
-		}
-		drows[i] = store.DistributionRow{Lines: lines, Distribution: d.Distribution}
-	}
-	if sum.Distributions, err = s.ImportDistributions(ctx, actor, ThaiNguyenPlanCode, file, drows); err != nil {
-		return sum, fmt.Errorf("demo: %s: distributions: %w", ThaiNguyenPlanCode, err)
-	}
-	for _, k := range keys {
-		if err := s.SetKeyArea(ctx, actor, ThaiNguyenPlanCode, k.unit, k.year, k.reasons, k.note); err != nil {
-			return sum, fmt.Errorf("demo: %s: key area: %w", ThaiNguyenPlanCode, err)
-		}
-		sum.KeyAreas++
-	}
-	for _, m := range models {
-		if _, err := s.CreateModel(ctx, actor, m); err != nil {
-			return sum, fmt.Errorf("demo: %s: model %q: %w", ThaiNguyenPlanCode, m.Name, err)
-		}
-		sum.Models++
-	}
-	for _, b := range budget {
-		if err := s.SetBudgetEstimate(ctx, actor, ThaiNguyenPlanCode, b.agency, b.year, "ngan-sach", b.amount); err != nil {
-			return sum, fmt.Errorf("demo: %s: budget: %w", ThaiNguyenPlanCode, err)
-		}
-		sum.BudgetLines++
+	if err := r.write(ctx, s, actor, ThaiNguyenPlanCode, file, &sum.Summary); err != nil {
+		return sum, fmt.Errorf("demo: %s: %w", ThaiNguyenPlanCode, err)
 	}
 	return sum, nil
 }
@@ -194,7 +111,6 @@ func FillThaiNguyen(ctx context.Context, s *store.Store, actor outreach.Actor, s
 // audience, dayIn), with its own source.
 type tnWorld struct {
 	*world
-	plan *outreach.Plan
 	// communes are the 92 communes and wards in force on tnTreeDate, in
 	// tree order.
 	communes []outreach.Unit
@@ -214,7 +130,6 @@ func loadThaiNguyen(ctx context.Context, s *store.Store, p *outreach.Plan, seed 
 			tasks: map[string]outreach.Task{},
 			pop:   map[int64]int64{},
 		},
-		plan:     p,
 		origin:   map[string]string{},
 		formerBK: map[string]bool{},
 	}
@@ -238,6 +153,20 @@ func loadThaiNguyen(ctx context.Context, s *store.Store, p *outreach.Plan, seed 
 	if len(w.communes) < 50 {
 		return nil, fmt.Errorf("unit %s has %d communes on %s; load the 2025 units first", tnScope, len(w.communes), tnTreeDate)
 	}
+	// The changes that formed each unit, read once: a commune's population
+	// and its district of origin both need them.
+	preds := map[int64][]outreach.UnitChange{}
+	predecessors := func(id int64) ([]outreach.UnitChange, error) {
+		cs, ok := preds[id]
+		if !ok {
+			var err error
+			if cs, err = s.Predecessors(ctx, id); err != nil {
+				return nil, err
+			}
+			preds[id] = cs
+		}
+		return cs, nil
+	}
 	// Each commune's 2019 census population, carried along the changes
 	// that formed it (a divided commune's people shared evenly), and the
 	// district it came from.
@@ -258,7 +187,7 @@ func loadThaiNguyen(ctx context.Context, s *store.Store, p *outreach.Plan, seed 
 			}
 		}
 		if n == 0 && depth < 4 {
-			cs, err := s.Predecessors(ctx, u.ID)
+			cs, err := predecessors(u.ID)
 			if err != nil {
 				return 0, err
 			}
@@ -290,7 +219,7 @@ func loadThaiNguyen(ctx context.Context, s *store.Store, p *outreach.Plan, seed 
 			n = 8000
 		}
 		w.pop[u.ID] = n
-		cs, err := s.Predecessors(ctx, u.ID)
+		cs, err := predecessors(u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -347,6 +276,15 @@ func (w *tnWorld) risk(u outreach.Unit) float64 {
 		return 1.4
 	}
 	return 0.9
+}
+
+// commune returns the commune with the code.
+func (w *tnWorld) commune(code string) outreach.Unit {
+	i := slices.IndexFunc(w.communes, func(u outreach.Unit) bool { return u.Code == code })
+	if i < 0 {
+		return outreach.Unit{}
+	}
+	return w.communes[i]
 }
 
 // anyCommune picks a commune weighted by risk (power k).
@@ -460,33 +398,14 @@ var tnContents = []string{
 	"bảo vệ trẻ em trên không gian mạng, không kết bạn, gặp gỡ người lạ quen qua mạng",
 }
 
-func (w *tnWorld) describe(lead string) string {
-	n := w.intn(2, 3)
-	idx := w.r.Perm(len(tnContents))[:n]
-	slices.Sort(idx)
-	parts := make([]string, n)
-	for i, k := range idx {
-		parts[i] = tnContents[k]
-	}
-	s := strings.Join(parts, "; ")
-	if lead == "" {
-		return strings.ToUpper(s[:1]) + s[1:] + "."
-	}
-	return lead + ": " + s + "."
-}
+// describe joins a lead and two or three of tnContents into a
+// description.
+func (w *tnWorld) describe(lead string) string { return w.describeFrom(tnContents, lead) }
 
 // themes returns base plus, sometimes, one more, in the plan's order;
 // July adds the national day's theme (III.4).
 func (w *tnWorld) themes(date string, base ...string) []string {
-	ts := slices.Clone(base)
-	if w.chance(0.4) {
-		ts = append(ts, pick(w.world, []string{"III.1", "III.2", "III.3"}))
-	}
-	if date[5:7] == "07" && w.chance(0.7) {
-		ts = append(ts, "III.4")
-	}
-	slices.Sort(ts)
-	return slices.Compact(ts)
+	return w.themesFrom([]string{"III.1", "III.2", "III.3"}, "III.4", date, base)
 }
 
 // hamlet makes up the name of a village or residential group.
@@ -503,44 +422,24 @@ func (w *tnWorld) hamlet(u outreach.Unit) string {
 
 // Activities.
 
+// tnGen is gen with the streams of 2026.
 type tnGen struct {
-	w   *tnWorld
-	out []outreach.Activity
-}
-
-func (g *tnGen) add(agency, task, date string, build func(a *outreach.Activity)) {
-	a := outreach.Activity{Plan: ThaiNguyenPlanCode, Agency: agency, Task: g.w.task(task), StartDate: date, Demo: true}
-	build(&a)
-	if a.EndDate == "" || a.EndDate < a.StartDate {
-		a.EndDate = a.StartDate
-	}
-	a.EndDate = min(a.EndDate, tnLastDay)
-	if a.Themes == nil {
-		a.Themes = []string{"III.3"}
-	}
-	g.out = append(g.out, a)
+	gen
+	tn *tnWorld
 }
 
 func (g *tnGen) stream(agency, task string, perYear float64, s []float64, weekday bool, build func(a *outreach.Activity)) {
-	for range g.w.count(perYear, s) {
-		g.add(agency, task, g.w.date(s, weekday), build)
+	for range g.tn.count(perYear, s) {
+		g.add(agency, task, g.tn.date(s, weekday), build)
 	}
 }
 
 // activities generates the 2026 activities of every agency, in date order.
 func (w *tnWorld) activities(keys []keyArea) []outreach.Activity {
-	g := &tnGen{w: w}
-	key := map[string]bool{}
-	for _, k := range keys {
-		key[k.unit] = true
-	}
-	byCode := map[string]outreach.Unit{}
-	for _, u := range w.communes {
-		byCode[u.Code] = u
-	}
+	g := &tnGen{gen: gen{w: w.world, plan: ThaiNguyenPlanCode, last: tnLastDay}, tn: w}
 	keyCommune := func() outreach.Unit {
 		if len(keys) > 0 && w.chance(0.5) {
-			return byCode[pick(w.world, keys).unit]
+			return w.commune(pick(w.world, keys).unit)
 		}
 		return w.anyCommune(1)
 	}
@@ -801,7 +700,7 @@ func (w *tnWorld) activities(keys []keyArea) []outreach.Activity {
 	}
 	// The province's meeting for 30/7 in a key commune, with a fair.
 	if len(keys) > 0 {
-		u := byCode[keys[0].unit]
+		u := w.commune(keys[0].unit)
 		d := clampDay(w.dayIn(tnYear, 7, 24, 30, true))
 		g.add(pn, "V.2.1", d, func(a *outreach.Activity) {
 			a.Channel = "IV.4"
@@ -854,16 +753,6 @@ var tnCatalogue = []material{
 		published: "2026-09-18", sendFrom: "2026-10-05", sendTo: "2026-11-13", coverage: 0.6, per: [2]int{200, 500}},
 }
 
-func (w *tnWorld) materials() []catalogued {
-	out := make([]catalogued, len(tnCatalogue))
-	for i, m := range tnCatalogue {
-		out[i] = catalogued{m: m, Material: outreach.Material{Plan: ThaiNguyenPlanCode, Type: m.typ, Title: m.title, Agency: m.agency,
-			Year: m.year, Copies: m.copies, Demo: true,
-			Notes: fmt.Sprintf("In xong ngày %s. Dữ liệu minh hoạ.", fmtDate(m.published))}}
-	}
-	return out
-}
-
 // batches splits the communes for sending: the former Bắc Kạn's, the
 // wards of former Thái Nguyên, and its communes in two halves.
 func (w *tnWorld) batches() (names []string, groups [][]outreach.Unit) {
@@ -905,11 +794,8 @@ func (w *tnWorld) distributions(mats []catalogued, keys []keyArea) []sending {
 	var out []sending
 	for i, cm := range mats {
 		m := cm.m
-		span := int(parseDate(m.sendTo).Sub(parseDate(m.sendFrom)).Hours() / 24)
 		for b, us := range groups {
-			sent := addDays(m.sendFrom, w.intn(0, span))
-			t := parseDate(sent)
-			sent = clampDay(w.dayIn(t.Year(), int(t.Month()), t.Day(), t.Day()+2, true))
+			sent := clampDay(w.sendDate(m))
 			var to []outreach.Unit
 			for _, u := range us {
 				share := m.coverage
@@ -1013,10 +899,6 @@ func (w *tnWorld) keyAreas() []keyArea {
 // communes during 2026 (target 2028: at least 30 %), and one more that
 // stopped meeting in the autumn.
 func (w *tnWorld) models(keys []keyArea) []outreach.PreventionModel {
-	byCode := map[string]outreach.Unit{}
-	for _, u := range w.communes {
-		byCode[u.Code] = u
-	}
 	n := int(math.Round(0.25 * float64(len(keys))))
 	order := w.r.Perm(len(keys))
 	var out []outreach.PreventionModel
@@ -1024,7 +906,7 @@ func (w *tnWorld) models(keys []keyArea) []outreach.PreventionModel {
 		if k > n {
 			break
 		}
-		u := byCode[keys[i].unit]
+		u := w.commune(keys[i].unit)
 		m := w.model(u, w.dayOf(w.intn(3, 9), true))
 		if k == n { // the extra one stopped
 			m.EstablishedOn = w.dayOf(w.intn(2, 4), true)

@@ -19,21 +19,6 @@ import (
 
 const tnCode = demo.ThaiNguyenPlanCode
 
-func planActivities(t *testing.T, s *store.Store, plan string) []*store.ActivityView {
-	t.Helper()
-	var out []*store.ActivityView
-	for {
-		page, err := s.Activities(ctx, system, store.ActivityFilter{Plan: plan, Sort: "date", Limit: 500, Offset: len(out)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, page.Items...)
-		if len(page.Items) == 0 || len(out) >= page.Total {
-			return out
-		}
-	}
-}
-
 // bkFigures is what the Bắc Kạn demo shows: its indicators on the trees
 // of 2018, 2020 and 2025 (province and every child row) and its record
 // counts.
@@ -98,12 +83,7 @@ func figure(ind outreach.Indicator) string {
 // the 2025 tree, on SQLite and (when reachable) PostgreSQL.
 func TestFillThaiNguyen(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		if _, _, err := setup.Seed(ctx, s, system); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Fill(ctx, s, system, 1368); err != nil {
-			t.Fatal(err)
-		}
+		fillBacKan(t, s, 1368)
 		before := bkFigures(t, s)
 
 		start := time.Now()
