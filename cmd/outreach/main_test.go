@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -103,6 +104,20 @@ func TestPlanProblems(t *testing.T) {
 			if code != exitInvalid || !regexp.MustCompile(regexp.QuoteMeta(filepath.Base(path))+`:\d+:\d+: `).MatchString(errs) {
 				t.Errorf("%s, %s: exit %d, %q", name, cmd[1], code, errs)
 			}
+		}
+	}
+	// What only the database can tell (an unknown scope, parent plan or
+	// parent target) is refused at the line and column of the key.
+	for name, c2 := range map[string]struct{ bad, at string }{
+		"unknown scope":  {strings.Replace(string(src), `scope: "06"`, `scope: "999"`, 1), "scope"},
+		"unknown parent": {strings.Replace(string(src), `scope: "06"`, "scope: \"06\"\nparent: khong-co", 1), "parent"},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+		os.WriteFile(path, []byte(c2.bad), 0o644)
+		line := 1 + strings.Count(c2.bad[:strings.Index(c2.bad, "\n"+c2.at+":")+1], "\n")
+		want := regexp.MustCompile(fmt.Sprintf(`%s:%d:\d+: %s: `, regexp.QuoteMeta(filepath.Base(path)), line, c2.at))
+		if code, _, errs := c.run("", "plan", "import", "--data", data, path); code != exitInvalid || !want.MatchString(errs) {
+			t.Errorf("%s: exit %d, %q, want %q", name, code, errs, want)
 		}
 	}
 	// Nothing of the bad plan got in.

@@ -10,12 +10,13 @@ import (
 	"outreach/internal/planfile"
 )
 
-func readPlanFile(path string) (*outreach.Plan, error) {
+func readPlanFile(path string) (*outreach.Plan, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return planfile.Parse(filepath.Base(path), data)
+	p, err := planfile.Parse(filepath.Base(path), data)
+	return p, data, err
 }
 
 func oneArg(args []string, what string) (string, error) {
@@ -34,7 +35,7 @@ func cmdPlanValidate(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	p, err := readPlanFile(path)
+	p, _, err := readPlanFile(path)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func cmdPlanImport(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	p, err := readPlanFile(path)
+	p, data, err := readPlanFile(path)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func cmdPlanImport(ctx context.Context, e env) error {
 	defer s.Close()
 	res, err := s.ImportPlan(ctx, outreach.SystemActor("cli"), p)
 	if err != nil {
-		return err
+		return planfile.Locate(filepath.Base(path), data, err)
 	}
 	fmt.Fprintf(e.stdout, "plan %s: %s\n", p.Code, res)
 	return nil

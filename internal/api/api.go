@@ -182,7 +182,7 @@ func (a *API) importPlan(w http.ResponseWriter, r *http.Request, actor outreach.
 	}
 	res, err := a.store.ImportPlan(r.Context(), actor, p)
 	if err != nil {
-		return err
+		return planfile.Locate("body", data, err)
 	}
 	status := http.StatusOK
 	if res == store.PlanCreated {

@@ -67,21 +67,32 @@ func Parse(name string, data []byte) (*outreach.Plan, error) {
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{decodeProblem(name, err)}}
 	}
 	if err := p.Validate(); err != nil {
-		var verr *outreach.ValidationError
-		if !errors.As(err, &verr) {
-			return nil, err
-		}
-		file, perr := parser.ParseBytes(data, 0)
-		for i := range verr.Problems {
-			line, col := 1, 1
-			if perr == nil {
-				line, col = locate(file, verr.Problems[i].Field)
-			}
-			verr.Problems[i].Position = fmt.Sprintf("%s:%d:%d", name, line, col)
-		}
-		return nil, verr
+		return nil, Locate(name, data, err)
 	}
 	return &p, nil
+}
+
+// Locate gives the problems of a validation error about the file (from
+// Parse, or from the store's checks on import: an unknown scope, parent
+// plan or parent target) their "name:line:column", found from their
+// fields. Other errors are returned as they are.
+func Locate(name string, data []byte, err error) error {
+	var verr *outreach.ValidationError
+	if !errors.As(err, &verr) {
+		return err
+	}
+	file, perr := parser.ParseBytes(data, 0)
+	for i := range verr.Problems {
+		if verr.Problems[i].Position != "" {
+			continue
+		}
+		line, col := 1, 1
+		if perr == nil {
+			line, col = locate(file, verr.Problems[i].Field)
+		}
+		verr.Problems[i].Position = fmt.Sprintf("%s:%d:%d", name, line, col)
+	}
+	return err
 }
 
 // unmarshal decodes strictly. The YAML library panics on some malformed

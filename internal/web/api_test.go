@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -195,6 +196,19 @@ func TestAPIWrites(t *testing.T) {
 			if status != c.want || e.Error.Field != c.field {
 				t.Errorf("%s: %d field %q (%s); want %d field %q", c.name, status, e.Error.Field, e.Error.Message, c.want, c.field)
 			}
+		}
+		// An unknown scope, which only the database can tell, is refused
+		// at its line in the body.
+		var located struct {
+			Error struct {
+				Problems []outreach.Problem `json:"problems"`
+			} `json:"error"`
+		}
+		bad := strings.Replace(string(src), `scope: "06"`, `scope: "999"`, 1)
+		line := 1 + strings.Count(bad[:strings.Index(bad, "\nscope:")+1], "\n")
+		if status := w.call(coord, "POST", "/api/v1/plans", bad, &located); status != 400 || len(located.Error.Problems) != 1 ||
+			!strings.HasPrefix(located.Error.Problems[0].Position, fmt.Sprintf("body:%d:", line)) {
+			t.Errorf("unknown scope: %d %+v, want body:%d:…", status, located.Error.Problems, line)
 		}
 		hl, _ := w.store.Agency(ctx, "bk-hlhpn")
 		ca, _ := w.store.Agency(ctx, "bk-ca")
