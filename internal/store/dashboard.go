@@ -78,7 +78,18 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		return nil, outreach.Invalid("from", "expected a window of two dates from ≤ to, got %q–%q", q.From, q.To)
 	}
 	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Whole: e.whole(), Trend: map[string][]outreach.Indicator{}}
+	thisYear := s.now().Year()
 	for _, y := range p.Period.Years() {
+		if y > thisYear && y != q.Year {
+			// A year still to come has no figures yet: its bar stays empty
+			// rather than repeat today's figures as if the year were over.
+			for _, ind := range d.Trend {
+				last := ind[len(ind)-1]
+				d.Trend[last.Code] = append(ind, outreach.Indicator{Code: last.Code, Target: last.Target, Kind: last.Kind, Year: y,
+					Unit: last.Unit, Status: outreach.StatusNotApplicable, Note: "the year has not come yet"})
+			}
+			continue
+		}
 		inds, err := e.compute(y, scope)
 		if err != nil {
 			return nil, err

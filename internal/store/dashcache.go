@@ -40,6 +40,9 @@ func (s *Store) cachedDashboard(ctx context.Context, q IndicatorQuery, compute f
 	if err != nil {
 		return nil, fmt.Errorf("dashboard cache: %w", err)
 	}
+	// The years still to come are shown empty (dashboard): a new year
+	// starts a new generation.
+	gen = gen*10000 + int64(s.now().Year())
 	c := &s.dash
 	c.mu.Lock()
 	if c.gen != gen {

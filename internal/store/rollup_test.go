@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"outreach/internal/outreach"
 	"outreach/internal/store"
@@ -395,4 +396,26 @@ func tnCommune(t *testing.T, s *store.Store) string {
 		t.Fatal(err)
 	}
 	return us[1].Code
+}
+
+// TestDashboardYearsToCome: the years of a plan still to come have no
+// figures on the dashboard's trend (they used to repeat today's figures
+// and be judged as if the year were over); the years up to this one do.
+func TestDashboardYearsToCome(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	rollupFixture(t, s)
+	s.Now = func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) }
+	d, err := s.Dashboard(ctx, store.IndicatorQuery{Plan: "vn-de-an", Year: 2020})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trend := d.Trend["II.2.1"]
+	if len(trend) != 8 {
+		t.Fatalf("trend of %d years, want 8", len(trend))
+	}
+	for _, ind := range trend {
+		if future := ind.Year > 2024; (ind.Value == nil) != future || future && ind.Status != outreach.StatusNotApplicable {
+			t.Errorf("%d: value %v, status %s", ind.Year, ind.Value, ind.Status)
+		}
+	}
 }
