@@ -30,34 +30,40 @@ func cmdDemo(ctx context.Context, e env) error {
 		return err
 	}
 	defer s.Close()
+	return fillDemo(ctx, s, e.stdout, *seed)
+}
+
+// fillDemo writes the demo records of both plans: Bắc Kạn's 2017–2020
+// history and the invented Thái Nguyên plan's 2026. Each plan is filled
+// on its own: one that already holds activities is left as it is (and
+// said so), the other is still filled; only when both refuse does it
+// fail (with an error wrapping demo.ErrNotEmpty).
+func fillDemo(ctx context.Context, s *store.Store, out io.Writer, seed int64) error {
 	actor := outreach.SystemActor("demo")
-	// Each plan is filled on its own: one that already holds activities
-	// is left as it is (and said so), the other is still filled; only
-	// when both refuse does the command fail.
 	start := time.Now()
-	sum, bkErr := demo.Fill(ctx, s, actor, *seed)
+	sum, bkErr := demo.Fill(ctx, s, actor, seed)
 	switch {
 	case bkErr == nil:
-		printDemoSummary(e.stdout, sum, *seed, time.Since(start))
+		printDemoSummary(out, sum, seed, time.Since(start))
 	case errors.Is(bkErr, demo.ErrNotEmpty):
-		fmt.Fprintf(e.stdout, "Plan %s already holds activities: no demo data written into it.\n", demo.PlanCode)
+		fmt.Fprintf(out, "Plan %s already holds activities: no demo data written into it.\n", demo.PlanCode)
 	default:
 		return bkErr
 	}
 	start = time.Now()
-	tn, tnErr := demo.FillThaiNguyen(ctx, s, actor, *seed)
+	tn, tnErr := demo.FillThaiNguyen(ctx, s, actor, seed)
 	switch {
 	case tnErr == nil:
 		imported := ""
 		if tn.PlanImported {
 			imported = ", plan imported"
 		}
-		fmt.Fprintf(e.stdout, "Demo plan %s (Thái Nguyên, 2025 units, invented for the demo%s): 2026 written (seed %d) in %v: "+
+		fmt.Fprintf(out, "Demo plan %s (Thái Nguyên, 2025 units, invented for the demo%s): 2026 written (seed %d) in %v: "+
 			"%d activities, %d materials, %d distributions (%d deliveries: %d confirmed received, %d deployed), %d key areas, %d models, %d budget lines.\n",
-			demo.ThaiNguyenPlanCode, imported, *seed, time.Since(start).Round(time.Millisecond), tn.Activities, tn.Materials, tn.Distributions,
+			demo.ThaiNguyenPlanCode, imported, seed, time.Since(start).Round(time.Millisecond), tn.Activities, tn.Materials, tn.Distributions,
 			tn.Deliveries, tn.Confirmed, tn.Deployed, tn.KeyAreas, tn.Models, tn.BudgetLines)
 	case errors.Is(tnErr, demo.ErrNotEmpty):
-		fmt.Fprintf(e.stdout, "Demo plan %s already holds activities: no demo data written into it.\n", demo.ThaiNguyenPlanCode)
+		fmt.Fprintf(out, "Demo plan %s already holds activities: no demo data written into it.\n", demo.ThaiNguyenPlanCode)
 		if bkErr != nil {
 			return bkErr
 		}
@@ -83,24 +89,13 @@ Every record is marked as demo data.
 // serveDemo fills the built-in plan with demo data when it holds no
 // activities yet (serve --demo), and only logs when it does.
 func serveDemo(ctx context.Context, s *store.Store, log *slog.Logger, out io.Writer) error {
-	actor := outreach.SystemActor("demo")
-	has, err := demo.HasActivities(ctx, s, actor, demo.PlanCode)
-	if err != nil {
-		return err
-	}
-	if has {
-		log.Info("demo data not written: the plan already holds activities", "plan", demo.PlanCode)
-		return nil
-	}
-	start := time.Now()
-	sum, err := demo.Fill(ctx, s, actor, 1368)
+	err := fillDemo(ctx, s, out, 1368)
 	if errors.Is(err, demo.ErrNotEmpty) {
-		log.Info("demo data not written: the plan already holds activities", "plan", demo.PlanCode)
+		log.Info("demo data not written: the plans already hold activities", "plans", []string{demo.PlanCode, demo.ThaiNguyenPlanCode})
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	printDemoSummary(out, sum, 1368, time.Since(start))
 	return nil
 }

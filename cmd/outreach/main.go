@@ -79,7 +79,7 @@ func commands() []command {
 		{"user passwd", "set a user's password: user passwd --username U --password-stdin", cmdUserPasswd},
 		{"report export", "write a report as DOCX, PDF, XLSX or CSV: report export --plan CODE --year Y (--agency CODE | --consolidated) [--format F] [-o FILE]", cmdReportExport},
 		{"remind", "send the reporting deadline reminders due now (OUTREACH_SMTP_*): remind [--dry-run] [--now DATE]", cmdRemind},
-		{"demo", "fill the built-in plan with a realistic demo history of 2017–2020: demo [--seed N]", cmdDemo},
+		{"demo", "fill the built-in plan with a realistic demo history of 2017–2020 and an invented Thái Nguyên plan with 2026 records: demo [--seed N]", cmdDemo},
 		{"token create", "print a new API token for a user: token create --username U", cmdTokenCreate},
 		{"token list", "list API tokens (id, user, name, created, last used): token list [--username U]", cmdTokenList},
 		{"token revoke", "revoke an API token by its id (token list shows it): token revoke ID", cmdTokenRevoke},

@@ -92,7 +92,7 @@ var recordMessages = map[string][2]string{
 	"history.detach":  {"gỡ minh chứng", "removed evidence"},
 	"history.confirm": {"xác nhận nhận/triển khai", "confirmed receipt/deployment"},
 	"history.import":  {"nhập từ tệp", "imported"},
-	"demo.banner":     {"Hệ thống đang chứa dữ liệu mẫu (lịch sử 2017–2020 dựng để thử nghiệm), đánh dấu \"dữ liệu mẫu\"; không dùng cho báo cáo thật.", "This system holds demo data (a made-up 2017–2020 history), marked \"demo data\"; not for real reports."},
+	"demo.banner":     {"Hệ thống đang chứa dữ liệu mẫu (lịch sử 2017–2020 của Bắc Kạn và năm 2026 của một kế hoạch Thái Nguyên giả định, dựng để thử nghiệm), đánh dấu \"dữ liệu mẫu\"; không dùng cho báo cáo thật.", "This system holds demo data (a made-up 2017–2020 history of Bắc Kạn and 2026 of an invented Thái Nguyên plan), marked \"demo data\"; not for real reports."},
 	"demo.tag":        {"dữ liệu mẫu", "demo data"},
 }
 
