@@ -449,7 +449,23 @@ func underAny(path string, roots []string) bool {
 // figures of the versions under those paths (a province's part of the
 // province it merged into).
 func (t *tree) populationFrom(ctx context.Context, q querier, group string, area []string) (*groupPop, error) {
-	key := group
+	return t.mappedFigures(ctx, q, group, "", area)
+}
+
+// coverageFrom is the total population of the versions that have a
+// figure of the group, carried onto the tree like the group's own: the
+// people the group's figures speak for. Where it falls short of the total,
+// the group's figures cover only part of a unit (the 2019 census by sex
+// ships for Bắc Kạn alone).
+func (t *tree) coverageFrom(ctx context.Context, q querier, group string, area []string) (*groupPop, error) {
+	return t.mappedFigures(ctx, q, "total", group, area)
+}
+
+// mappedFigures carries a census group's figures onto the tree: those of
+// the versions under the area's paths (all without an area), and only of
+// the versions that also have a figure of the group known (when set).
+func (t *tree) mappedFigures(ctx context.Context, q querier, group, known string, area []string) (*groupPop, error) {
+	key := group + "|" + known
 	if len(area) > 0 {
 		key += "|" + strings.Join(area, "|")
 	}
@@ -461,6 +477,17 @@ func (t *tree) populationFrom(ctx context.Context, q querier, group string, area
 	figures, err := latestFigures(ctx, q, group, t.asOf)
 	if err != nil {
 		return nil, err
+	}
+	if known != "" {
+		have, err := latestFigures(ctx, q, known, t.asOf)
+		if err != nil {
+			return nil, err
+		}
+		for id := range figures {
+			if _, ok := have[id]; !ok {
+				delete(figures, id)
+			}
+		}
 	}
 	g := &groupPop{mapped: map[int64]float64{}, sums: map[int64]float64{}}
 	for id, f := range figures {

@@ -959,6 +959,29 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, e
 	if err != nil {
 		return 0, "", err
 	}
+	return e.sumOf(g, u), g.source, nil
+}
+
+// coverageOf is the share of the unit's population that the group's
+// census figures speak for (1 for the total).
+func (e *engine) coverageOf(group string, u outreach.Unit) (float64, error) {
+	if group == "total" {
+		return 1, nil
+	}
+	total, _, err := e.populationOf("total", u)
+	if err != nil || total == 0 {
+		return 0, err
+	}
+	g, err := e.tree.coverageFrom(e.ctx, e.s.db, group, e.areaOf)
+	if err != nil {
+		return 0, err
+	}
+	return e.sumOf(g, u) / total, nil
+}
+
+// sumOf is the figure of a unit in force on AsOf: its own, else the sum
+// over its children, recursively.
+func (e *engine) sumOf(g *groupPop, u outreach.Unit) float64 {
 	mapped := g.mapped
 	g.mu.Lock() // the sums are kept with the shared tree
 	defer g.mu.Unlock()
@@ -980,7 +1003,7 @@ func (e *engine) populationOf(group string, u outreach.Unit) (float64, string, e
 		memo[u.ID] = total
 		return total
 	}
-	return sum(u), g.source, nil
+	return sum(u)
 }
 
 // audienceIndex is a group's place in reachFact.v.
@@ -1016,6 +1039,17 @@ func (e *engine) reach(ind *outreach.Indicator, g outreach.PopulationGroup) erro
 	var err error
 	if ind.Denominator, source, err = e.populationOf(populationGroup[g], e.scope); err != nil {
 		return err
+	}
+	cov, err := e.coverageOf(populationGroup[g], e.scope)
+	if err != nil {
+		return err
+	}
+	if ind.Denominator > 0 && cov < 0.999 {
+		// The group's census figures speak for part of the unit only: a
+		// share of them would overstate the reach.
+		ind.Denominator = 0
+		ind.Note = fmt.Sprintf("the 2019 census figures of this group cover %.0f %% of the unit's population (by sex, only Bắc Kạn's ship): not applicable", 100*cov)
+		return nil
 	}
 	ind.Value = outreach.Percent(ind.Numerator, ind.Denominator)
 	ind.Note = "people reached (people-times, so one person reached twice counts twice; values over 100 % are shown as they are) over the 2019 census population"
