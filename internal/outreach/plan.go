@@ -345,6 +345,26 @@ func (p *Plan) Agency(code string) (Agency, bool) {
 	return Agency{}, false
 }
 
+// Target returns the target with the code, or false.
+func (p *Plan) Target(code string) (Target, bool) {
+	for _, t := range p.Targets {
+		if t.Code == code {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// Task returns the task with the clause, or false.
+func (p *Plan) Task(clause string) (Task, bool) {
+	for _, t := range p.Tasks {
+		if t.Clause == clause {
+			return t, true
+		}
+	}
+	return Task{}, false
+}
+
 // TasksOf returns the tasks addressed to the agency code, in order.
 func (p *Plan) TasksOf(code string) []Task {
 	var ts []Task

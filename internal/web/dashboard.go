@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,7 +46,9 @@ type dashboardPage struct {
 	AsOfParam string
 	Attention []store.Attention
 	More      int
-	ChildCode string // the code of the main indicators in the table
+	// Columns are the indicators of the table by unit: one per target
+	// (a population target by its headline group), in the plan's order.
+	Columns []string
 }
 
 type trendChart struct {
@@ -54,12 +57,32 @@ type trendChart struct {
 	Chart template.HTML
 }
 
-// Key indicator codes shown in the table by unit.
-const (
-	codeMaterials = "II.2.1"
-	codeModels    = "II.2.2"
-	codeReach     = "II.2.3/everyone"
-)
+// tableColumns lists the indicator codes of the table by unit: every
+// target's, a population target's for its headline group.
+func tableColumns(p *outreach.Plan) []string {
+	var out []string
+	for _, t := range p.Targets {
+		code := t.Code
+		if t.Kind == outreach.KindPopulationShare && len(t.Populations) > 0 {
+			code += "/" + string(t.Populations[0])
+		}
+		out = append(out, code)
+	}
+	return out
+}
+
+// mapColumn is the indicator the map colours units by: the first share of
+// communes, else the first share.
+func mapColumn(p *outreach.Plan) string {
+	for _, kinds := range [][]outreach.TargetKind{{outreach.KindUnitShare}, {outreach.KindPopulationShare, outreach.KindFrequency}} {
+		for i, t := range p.Targets {
+			if slices.Contains(kinds, t.Kind) {
+				return tableColumns(p)[i]
+			}
+		}
+	}
+	return ""
+}
 
 // Value formats an indicator's value for the page.
 func (p dashboardPage) Value(ind outreach.Indicator) string {
@@ -95,16 +118,20 @@ func (p dashboardPage) Cell(row store.ChildRow, code string) outreach.Indicator 
 	return row.Indicators[code]
 }
 
-// Link is where a figure's records are listed.
+// Link is where a figure's records are listed: the distributions for a
+// target on materials, the key areas for one on models, else the
+// activities (of the task, for a task's figure).
 func (p dashboardPage) Link(ind outreach.Indicator) string {
 	d := p.D
 	q := url.Values{"plan": {d.Plan.Code}, "from": {fmt.Sprintf("%d-01-01", d.Plan.Period.From)}, "to": {fmt.Sprintf("%d-12-31", d.Year)}}
-	switch {
-	case strings.HasPrefix(ind.Code, "II.2.1"):
-		return "/distributions?plan=" + d.Plan.Code
-	case strings.HasPrefix(ind.Code, "II.2.2"):
-		return fmt.Sprintf("/plans/%s/key-areas?year=%d", d.Plan.Code, d.Year)
-	case strings.HasPrefix(ind.Code, "V."):
+	if t, ok := d.Plan.Target(ind.Target); ok {
+		switch t.Condition {
+		case outreach.CondMaterialsDeployed:
+			return "/distributions?plan=" + d.Plan.Code
+		case outreach.CondActiveModel:
+			return fmt.Sprintf("/plans/%s/key-areas?year=%d", d.Plan.Code, d.Year)
+		}
+	} else if _, ok := d.Plan.Task(ind.Code); ok {
 		q.Set("task", ind.Code)
 	}
 	if !d.Whole {
@@ -169,8 +196,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		pg.Trend = append(pg.Trend, trendChart{Code: ind.Code, Title: ind.Code, Chart: columns(bars, 320, 150, goal, label)})
 	}
 
-	// The table by unit, sortable.
-	sortRows(pg.Rows, pg.Sort)
+	// The table by unit, sortable by any column.
+	pg.Columns = tableColumns(d.Plan)
+	sortRows(pg.Rows, pg.Sort, pg.Columns)
 
 	// Activity figures, each bar a link to the records.
 	from, to := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
@@ -237,21 +265,20 @@ func withYear(base url.Values, y int, u outreach.Unit, asOf string, whole bool) 
 	return q.Encode()
 }
 
-func sortRows(rows []store.ChildRow, by string) {
-	val := func(r store.ChildRow, code string) float64 {
-		if v := r.Indicators[code].Value; v != nil {
+// sortRows sorts the table by unit: by communes (most first), or by a
+// column's value (lowest first: where to look).
+func sortRows(rows []store.ChildRow, by string, columns []string) {
+	val := func(r store.ChildRow) float64 {
+		if v := r.Indicators[by].Value; v != nil {
 			return *v
 		}
 		return -1
 	}
-	less := map[string]func(a, b store.ChildRow) bool{
-		"communes":  func(a, b store.ChildRow) bool { return a.Communes > b.Communes },
-		"materials": func(a, b store.ChildRow) bool { return val(a, codeMaterials) < val(b, codeMaterials) },
-		"models":    func(a, b store.ChildRow) bool { return val(a, codeModels) < val(b, codeModels) },
-		"reach":     func(a, b store.ChildRow) bool { return val(a, codeReach) < val(b, codeReach) },
-	}[by]
-	if less != nil {
-		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+	switch {
+	case by == "communes":
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Communes > rows[j].Communes })
+	case slices.Contains(columns, by):
+		sort.SliceStable(rows, func(i, j int) bool { return val(rows[i]) < val(rows[j]) })
 	}
 }
 
@@ -293,7 +320,7 @@ func (s *Server) dashboardMap(r *http.Request, pg *dashboardPage) error {
 	for _, k := range keys {
 		id, _ := strconv.ParseInt(k, 10, 64)
 		row := byID[id]
-		ind := row.Indicators[codeMaterials]
+		ind := row.Indicators[mapColumn(d.Plan)]
 		cls, text := "q-none", pg.T("status.not_applicable")
 		if ind.Value != nil {
 			v := *ind.Value

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,6 +36,25 @@ func TestDashboardPage(t *testing.T) {
 		if status, body := w.get(c, "/plans/bk-1368-2017/dashboard"+q); status != 200 || !strings.Contains(body, "scorecard") {
 			t.Errorf("%s: %d", q, status)
 		}
+	}
+	// The table has a column per target, each sortable, lowest first.
+	_, body = w.get(c, "/plans/bk-1368-2017/dashboard?year=2018&sort=II.2.1")
+	for _, col := range []string{"sort=II.2.1", "sort=II.2.2", "sort=II.2.3%2feveryone"} {
+		if !strings.Contains(body, col) {
+			t.Errorf("the table has no column %s", col)
+		}
+	}
+	cells := regexp.MustCompile(`<td class="num">\d+</td>\s*<td class="num st-[a-z_]+">([0-9.,]+) %`).FindAllStringSubmatch(body, -1)
+	if len(cells) != 8 {
+		t.Fatalf("%d district rows with a II.2.1 value, want 8", len(cells))
+	}
+	prev := -1.0
+	for _, m := range cells {
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(m[1], ".", ""), ",", "."), 64)
+		if v < prev {
+			t.Errorf("sorted by II.2.1: %v after %v", v, prev)
+		}
+		prev = v
 	}
 	_, body = w.get(c, "/plans/bk-1368-2017/dashboard?year=2018&as_of=2025-07-01")
 	if !strings.Contains(body, "Phường Đức Xuân") {
