@@ -345,6 +345,17 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		case err != nil:
 			return err
 		}
+		if old != nil {
+			// Another province's plan is not there for this actor, even
+			// to be told it is unchanged.
+			var was string
+			if err := tx.QueryRowContext(ctx, `SELECT owner_code FROM plans WHERE id = $1`, planID).Scan(&was); err != nil {
+				return err
+			}
+			if err := ownerCheck(actor, was, "plans"); err != nil {
+				return err
+			}
+		}
 		if old != nil && reflect.DeepEqual(normalise(old), normalise(p)) {
 			res = PlanUnchanged
 			return nil
@@ -355,15 +366,6 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		}
 		if err := ownerCheck(actor, owner, "plans"); err != nil {
 			return err
-		}
-		if old != nil {
-			var was string
-			if err := tx.QueryRowContext(ctx, `SELECT owner_code FROM plans WHERE id = $1`, planID).Scan(&was); err != nil {
-				return err
-			}
-			if err := ownerCheck(actor, was, "plans"); err != nil {
-				return err
-			}
 		}
 		parentID, err := checkParent(ctx, tx, p)
 		if err != nil {

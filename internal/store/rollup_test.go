@@ -292,6 +292,12 @@ func TestProvinceUsersSeeOnlyTheirProvince(t *testing.T) {
 		_, err = s.CreateActivity(ctx, hn, outreach.Activity{Plan: "tn-2026", Agency: "tn-bk-bbk", Channel: "IV.2", Title: "X", StartDate: "2026-07-01", WholeProvince: true})
 		notFound("create", err)
 		notFound("plan visible", s.PlanVisible(ctx, hn, "tn-2026"))
+		tnPlan, err := s.Plan(ctx, "tn-2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.ImportPlan(ctx, hn, tnPlan) // unchanged: not even that is said
+		notFound("import another province's plan", err)
 		_, err = s.Reports(ctx, hn, "tn-2026", 2026)
 		notFound("reports", err)
 		_, err = s.AgencyFor(ctx, hn, "tn-bk-bbk")
