@@ -40,6 +40,9 @@ type ChildRow struct {
 	Unit       outreach.Unit
 	Indicators map[string]outreach.Indicator
 	Communes   int
+	// Plans are the plans serving the dashboard's plan that cover this
+	// unit whole (a province's own plan, on a national plan's dashboard).
+	Plans []string
 }
 
 // Attention is a commune that needs attention, and why.
@@ -108,6 +111,10 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		}
 	}
 	sort.Slice(children, func(i, j int) bool { return children[i].Path < children[j].Path })
+	serving, err := s.servingRefs(ctx, e.ep.id)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range children {
 		inds, err := e.compute(q.Year, c)
 		if err != nil {
@@ -116,6 +123,11 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		row := ChildRow{Unit: c, Indicators: map[string]outreach.Indicator{}}
 		for _, ind := range inds {
 			row.Indicators[ind.Code] = ind
+		}
+		for _, ref := range serving {
+			if ref.isWhole(c) {
+				row.Plans = append(row.Plans, ref.code)
+			}
 		}
 		e.scope = c
 		row.Communes = len(e.communes())
@@ -279,4 +291,27 @@ func (e *engine) activityFigures(d *Dashboard) error {
 		d.ByMonth = append(d.ByMonth, t)
 	}
 	return nil
+}
+
+// servingRefs resolves the plans that serve the plan directly.
+func (s *Store) servingRefs(ctx context.Context, planID int64) ([]planRef, error) {
+	var codes []string
+	err := each(ctx, s.db, `SELECT code FROM plans WHERE parent_plan_id = $1 ORDER BY code`, []any{planID}, func(r *sql.Rows) error {
+		var c string
+		err := r.Scan(&c)
+		codes = append(codes, c)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]planRef, 0, len(codes))
+	for _, c := range codes {
+		ref, err := resolvePlan(ctx, s.db, c)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
 }

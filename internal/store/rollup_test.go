@@ -199,6 +199,22 @@ func TestRollup(t *testing.T) {
 				t.Errorf("news by 2026 in %q: %v, want %v", c.unit, got.Value, c.want)
 			}
 		}
+		// The national dashboard has the provinces as rows, each with the
+		// plans serving it there (to drill into).
+		d, err := s.Dashboard(ctx, store.IndicatorQuery{Plan: "vn-de-an", Year: 2026})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]store.ChildRow{}
+		for _, r := range d.Children {
+			rows[r.Unit.Code] = r
+		}
+		if len(d.Children) != 34 || fmt.Sprint(rows["19"].Plans) != "[tn-2026]" || len(rows["01"].Plans) != 0 {
+			t.Errorf("national dashboard: %d rows, Thái Nguyên's plans %v, Hà Nội's %v", len(d.Children), rows["19"].Plans, rows["01"].Plans)
+		}
+		if ind := rows["19"].Indicators["II.2.1"]; ind.Numerator != 2 || ind.Denominator != 92 {
+			t.Errorf("Thái Nguyên's row: %v/%v", ind.Numerator, ind.Denominator)
+		}
 		// A province's dashboard is unchanged by the national plan.
 		if got := rollupInd(t, s, store.IndicatorQuery{Plan: "tn-2026", Year: 2026}, "II.2.9"); got.Value == nil || *got.Value != 7 {
 			t.Errorf("Thái Nguyên's own news: %v, want 7", got.Value)
