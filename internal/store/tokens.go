@@ -26,9 +26,9 @@ func (s *Store) Tokens(ctx context.Context, actor outreach.Actor, username strin
 	if (username == "" || username != actor.Username) && !actor.CanManageUsers() {
 		return nil, actor.Forbidden("list another user's tokens")
 	}
-	q := `SELECT t.id, u.username, t.name, t.created_at, coalesce(t.last_used_at, '') FROM api_tokens t JOIN users u ON u.id = t.user_id`
 	// An admin of a province lists its province's users' tokens.
-	q += ` AND ($1 = '' OR u.scope_code = $1)`
+	q := `SELECT t.id, u.username, t.name, t.created_at, coalesce(t.last_used_at, '') FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE ($1 = '' OR u.scope_code = $1)`
 	args := []any{actor.Scope}
 	if username != "" {
 		q += ` AND u.username = $2`
