@@ -132,22 +132,9 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 	p.Code, p.Scope, p.Title = PlanCode, Root, "Kế hoạch mô phỏng toàn quốc (đo hiệu năng)"
 	p.Period.To = p.Period.From + 4
 	// Its agencies belong to the simulated country: codes are owned.
-	sim := func(c string) string { return "sim-" + strings.TrimPrefix(c, "bk-") }
+	p.RenameAgencies(func(c string) string { return "sim-" + strings.TrimPrefix(c, "bk-") })
 	for i := range p.Agencies {
-		p.Agencies[i].Code, p.Agencies[i].Unit = sim(p.Agencies[i].Code), ""
-		for j := range p.Agencies[i].Members {
-			p.Agencies[i].Members[j] = sim(p.Agencies[i].Members[j])
-		}
-	}
-	for i := range p.Tasks {
-		p.Tasks[i].Agency = sim(p.Tasks[i].Agency)
-		for j := range p.Tasks[i].Cooperating {
-			p.Tasks[i].Cooperating[j] = sim(p.Tasks[i].Cooperating[j])
-		}
-	}
-	p.Reporting.Recipient = sim(p.Reporting.Recipient)
-	for i := range p.Reporting.Reporters {
-		p.Reporting.Reporters[i] = sim(p.Reporting.Reporters[i])
+		p.Agencies[i].Unit = ""
 	}
 	// A frequency target as other provinces' plans have, so that it is
 	// measured too.

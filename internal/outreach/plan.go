@@ -345,6 +345,27 @@ func (p *Plan) Agency(code string) (Agency, bool) {
 	return Agency{}, false
 }
 
+// RenameAgencies gives the plan's agencies new codes, everywhere the plan
+// names them (members, tasks, cooperating agencies, the reporting regime):
+// a plan copied for another province, whose agencies are its own.
+func (p *Plan) RenameAgencies(rename func(code string) string) {
+	all := func(codes []string) {
+		for i := range codes {
+			codes[i] = rename(codes[i])
+		}
+	}
+	for i := range p.Agencies {
+		p.Agencies[i].Code = rename(p.Agencies[i].Code)
+		all(p.Agencies[i].Members)
+	}
+	for i := range p.Tasks {
+		p.Tasks[i].Agency = rename(p.Tasks[i].Agency)
+		all(p.Tasks[i].Cooperating)
+	}
+	p.Reporting.Recipient = rename(p.Reporting.Recipient)
+	all(p.Reporting.Reporters)
+}
+
 // Target returns the target with the code, or false.
 func (p *Plan) Target(code string) (Target, bool) {
 	for _, t := range p.Targets {

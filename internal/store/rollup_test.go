@@ -27,23 +27,12 @@ func derivedPlan(t *testing.T, s *store.Store, code, scope, parent, prefix strin
 	p.Code, p.Scope, p.Parent, p.Title = code, scope, parent, "Kế hoạch thử "+code
 	p.Period = outreach.Period{From: from, To: to}
 	p.Decision.Date = fmt.Sprintf("%d-01-15", from)
-	ren := func(c string) string { return prefix + c }
+	p.RenameAgencies(func(c string) string { return prefix + c })
 	for i := range p.Agencies {
-		p.Agencies[i].Code, p.Agencies[i].Unit, p.Agencies[i].ValidFrom, p.Agencies[i].ValidTo = ren(p.Agencies[i].Code), "", "", ""
-		for j := range p.Agencies[i].Members {
-			p.Agencies[i].Members[j] = ren(p.Agencies[i].Members[j])
-		}
+		p.Agencies[i].Unit, p.Agencies[i].ValidFrom, p.Agencies[i].ValidTo = "", "", ""
 	}
 	for i := range p.Tasks {
-		p.Tasks[i].Agency = ren(p.Tasks[i].Agency)
-		for j := range p.Tasks[i].Cooperating {
-			p.Tasks[i].Cooperating[j] = ren(p.Tasks[i].Cooperating[j])
-		}
 		p.Tasks[i].Years = nil
-	}
-	p.Reporting.Recipient = ren(p.Reporting.Recipient)
-	for i := range p.Reporting.Reporters {
-		p.Reporting.Reporters[i] = ren(p.Reporting.Reporters[i])
 	}
 	serve := func(c string) string {
 		if parent == "" {
