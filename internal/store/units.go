@@ -286,7 +286,23 @@ func (s *Store) ImportUnits(ctx context.Context, actor outreach.Actor, d *unitfi
 		}
 		return s.audit(ctx, tx, actor, "import", "units", "", nil, res)
 	})
+	if err == nil && res.Changed() {
+		err = s.analyzeUnits(ctx)
+	}
 	return res, err
+}
+
+// analyzeUnits refreshes PostgreSQL's statistics of the unit tables after
+// a load changed them. Without it, a database whose autovacuum is off (or
+// has not run yet) plans the unit joins of every plan lookup from the
+// empty tables it last saw: nested loops over the whole register, which
+// once ran a single lookup for more than an hour.
+func (s *Store) analyzeUnits(ctx context.Context) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, `ANALYZE units, unit_changes, unit_unresolved, unit_populations`)
+	return err
 }
 
 // UnitSeedLoaded reports whether the database holds the built-in unit seed
@@ -347,6 +363,9 @@ func (s *Store) LoadUnitSeed(ctx context.Context, actor outreach.Actor, name, sh
 		}
 		return s.audit(ctx, tx, actor, "import", "units", name, nil, res)
 	})
+	if err == nil && res.Changed() {
+		err = s.analyzeUnits(ctx)
+	}
 	return res, loaded, err
 }
 
