@@ -87,6 +87,8 @@ func commands() []command {
 		{"restore", "replace the SQLite database with a backup (server stopped): restore FILE [--data DIR] [--force]", cmdRestore},
 		{"bench generate", "build a synthetic country for measuring indicators at national scale: bench generate [--activities N] …", cmdBenchGenerate},
 		{"bench indicators", "time every target for the country and one province beside plain SQL aggregates: bench indicators [--runs N]", cmdBenchIndicators},
+		{"bench ministry-generate", "write the ministry's benchmark on the national register: a national plan, 34 provincial plans serving it and their 2026 records: bench ministry-generate [--activities N] [--distributions N] [--seed S]", cmdBenchMinistryGenerate},
+		{"bench ministry", "time the ministry's dashboard (country and provinces) and one province's beside plain SQL aggregates: bench ministry [--runs N] [--plain-runs N] [--province CODE]", cmdBenchMinistry},
 		{"doctor", "check the installation: settings (secrets masked), database, schema, integrity, disk space: doctor [--data DIR]", cmdDoctor},
 		{"version", "print the version", cmdVersion},
 	}

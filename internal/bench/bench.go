@@ -206,22 +206,7 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 		for i := range rows {
 			day := fmt.Sprintf("%d-%02d-%02d", years[rng.IntN(len(years)-1)], 1+rng.IntN(12), 1+rng.IntN(20))
 			dd := outreach.Distribution{Material: materials[rng.IntN(len(materials))], FromAgency: "sim-stp", Date: day, Demo: true}
-			seen := map[string]bool{}
-			for k := 0; k < cfg.DeliveriesPer; k++ {
-				u := randCommune()
-				if seen[u] {
-					continue
-				}
-				seen[u] = true
-				x := outreach.Delivery{Unit: u, Quantity: 10}
-				if rng.IntN(10) < 8 {
-					x.ReceivedOn = day
-					if rng.IntN(10) < 8 {
-						x.DeployedOn, x.How = day, []string{"village_meeting"}
-					}
-				}
-				dd.Deliveries = append(dd.Deliveries, x)
-			}
+			dd.Deliveries = deliveries(rng, day, cfg.DeliveriesPer, randCommune)
 			rows[i] = store.DistributionRow{Lines: []int{i + 2}, Distribution: dd}
 			sum.Deliveries += len(dd.Deliveries)
 		}
@@ -263,4 +248,28 @@ func Generate(ctx context.Context, s *store.Store, cfg Config) (Summary, error) 
 	}
 	sum.Took = time.Since(start)
 	return sum, nil
+}
+
+// deliveries draws a distribution's deliveries on the day: n draws of a
+// commune (a commune drawn twice is sent to once), most received on the
+// day, most of those deployed.
+func deliveries(rng *rand.Rand, day string, n int, commune func() string) []outreach.Delivery {
+	var out []outreach.Delivery
+	seen := map[string]bool{}
+	for range n {
+		u := commune()
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		x := outreach.Delivery{Unit: u, Quantity: 10}
+		if rng.IntN(10) < 8 {
+			x.ReceivedOn = day
+			if rng.IntN(10) < 8 {
+				x.DeployedOn, x.How = day, []string{"village_meeting"}
+			}
+		}
+		out = append(out, x)
+	}
+	return out
 }
