@@ -54,6 +54,7 @@ func cmdReportExport(ctx context.Context, e env) error {
 	open := dataFlag(e, fs)
 	plan := fs.String("plan", "", "plan code (required)")
 	year := fs.Int("year", 0, "the report's year (required)")
+	round := fs.String("round", "annual", "the report's round: annual, half_year or final")
 	agency := fs.String("agency", "", "the agency's code; leave out with --consolidated")
 	consolidated := fs.Bool("consolidated", false, "the consolidating department's report")
 	format := fs.String("format", "docx", "docx, pdf, xlsx or csv")
@@ -64,6 +65,11 @@ func cmdReportExport(ctx context.Context, e env) error {
 	if *plan == "" || *year == 0 || (*agency == "") == !*consolidated {
 		return usagef("expected --plan, --year and either --agency CODE or --consolidated")
 	}
+	r, err := outreach.ParseRound(*round)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	key := outreach.PeriodKey{Round: r, Year: *year}
 	s, err := open(ctx)
 	if err != nil {
 		return err
@@ -74,9 +80,9 @@ func cmdReportExport(ctx context.Context, e env) error {
 	var name string
 	var data []byte
 	if *consolidated {
-		name, data, err = svc.ExportConsolidated(ctx, actor, *plan, *year, *format)
+		name, data, err = svc.ExportConsolidated(ctx, actor, *plan, key, *format)
 	} else {
-		name, data, err = svc.ExportAgency(ctx, actor, *plan, *agency, *year, *format)
+		name, data, err = svc.ExportAgency(ctx, actor, *plan, *agency, key, *format)
 	}
 	if err != nil {
 		return err

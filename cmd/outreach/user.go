@@ -32,7 +32,7 @@ func cmdUserAdd(ctx context.Context, e env) error {
 	username := fs.String("username", "", "login name (lowercase)")
 	name := fs.String("name", "", "full name")
 	role := fs.String("role", "", "admin, coordinator, agency_reporter, unit_reporter or viewer")
-	agency := fs.String("agency", "", "agency code, for an agency_reporter")
+	agency := fs.String("agency", "", "for an agency_reporter: the agency's owner and code (06/bk-ca), or its code in the user's --scope")
 	unit := fs.String("unit", "", "unit code, for a unit_reporter")
 	scope := fs.String("scope", "", "what the user sees: empty for the whole system, VN for the ministry, a province code (e.g. 19) for that province only")
 	stdinPw := fs.Bool("password-stdin", false, "read the password from standard input")

@@ -43,6 +43,9 @@ func New(s *store.Store, svc *reports.Service, auth Authenticator, log *slog.Log
 	a.mux.HandleFunc("GET /api/v1/units", a.wrap(a.units))
 	a.mux.HandleFunc("GET /api/v1/units/{code}/history", a.wrap(a.unitHistory))
 	a.mux.HandleFunc("GET /api/v1/agencies", a.wrap(a.agencies))
+	// An agency is addressed by owner and code (every province has its
+	// own stttt); the code alone is settled in the caller's scope.
+	a.mux.HandleFunc("PUT /api/v1/agencies/{owner}/{code}/contact", a.wrap(a.updateContact))
 	a.mux.HandleFunc("PUT /api/v1/agencies/{code}/contact", a.wrap(a.updateContact))
 	a.recordRoutes()
 	a.reportRoutes()
@@ -281,10 +284,17 @@ func (a *API) updateContact(w http.ResponseWriter, r *http.Request, actor outrea
 	if err := decode(r, &c); err != nil {
 		return err
 	}
-	if err := a.store.UpdateContact(r.Context(), actor, r.PathValue("code"), c); err != nil {
+	// The agency at /agencies/{owner}/{code} (store.AgencyAddress), or
+	// the code settled in the caller's scope; a code several owners the
+	// caller sees use is refused with their addresses.
+	address := r.PathValue("code")
+	if owner := r.PathValue("owner"); owner != "" {
+		address = owner + "/" + address
+	}
+	if err := a.store.UpdateContact(r.Context(), actor, address, c); err != nil {
 		return err
 	}
-	ag, err := a.store.AgencyFor(r.Context(), actor, r.PathValue("code"))
+	ag, err := a.store.AgencyFor(r.Context(), actor, address)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ func (a *API) reportRoutes() {
 	a.mux.HandleFunc("GET /api/v1/reports", a.wrap(a.listReports))
 	a.mux.HandleFunc("POST /api/v1/reports", a.wrap(a.openReport))
 	a.mux.HandleFunc("GET /api/v1/reports/board", a.wrap(a.board))
+	a.mux.HandleFunc("GET /api/v1/reports/upward", a.wrap(a.upward))
 	a.mux.HandleFunc("GET /api/v1/reports/consolidated/export", a.wrap(a.exportConsolidated))
 	a.mux.HandleFunc("GET /api/v1/reports/{id}", a.wrap(a.report))
 	a.mux.HandleFunc("PUT /api/v1/reports/{id}", a.wrap(a.saveReport))
@@ -28,6 +29,7 @@ func (a *API) reportRoutes() {
 type reportItem struct {
 	ID          int64      `json:"id"`
 	Kind        string     `json:"kind"`
+	Round       string     `json:"round"`
 	Year        int        `json:"year"`
 	Agency      string     `json:"agency"`
 	AgencyName  string     `json:"agency_name"`
@@ -36,38 +38,51 @@ type reportItem struct {
 	Late        bool       `json:"late"`
 }
 
-func planYear(r *http.Request) (string, int, error) {
-	plan := r.URL.Query().Get("plan")
-	year, err := strconv.Atoi(r.URL.Query().Get("year"))
-	if plan == "" || err != nil {
-		return "", 0, outreach.Invalid("year", "expected ?plan=CODE&year=YYYY")
+// planPeriod reads ?plan=CODE&year=YYYY[&round=half_year|final] (the
+// annual round when round is absent) or ?plan=CODE&period=2019-h1.
+func planPeriod(r *http.Request) (string, outreach.PeriodKey, error) {
+	q := r.URL.Query()
+	plan := q.Get("plan")
+	if plan == "" {
+		return "", outreach.PeriodKey{}, outreach.Invalid("plan", "expected ?plan=CODE&year=YYYY[&round=half_year|final] or ?plan=CODE&period=2019-h1")
 	}
-	return plan, year, nil
+	if p := q.Get("period"); p != "" {
+		key, err := outreach.ParsePeriodKey(p)
+		return plan, key, err
+	}
+	year, err := strconv.Atoi(q.Get("year"))
+	if err != nil {
+		return "", outreach.PeriodKey{}, outreach.Invalid("year", "expected ?plan=CODE&year=YYYY[&round=half_year|final]")
+	}
+	round, err := outreach.ParseRound(q.Get("round"))
+	return plan, outreach.PeriodKey{Round: round, Year: year}, err
 }
 
 func (a *API) listReports(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
-	plan, year, err := planYear(r)
+	plan, key, err := planPeriod(r)
 	if err != nil {
 		return err
 	}
-	list, err := a.store.Reports(r.Context(), actor, plan, year)
+	list, err := a.store.Reports(r.Context(), actor, plan, key)
 	if err != nil {
 		return err
 	}
 	out := []reportItem{}
 	for _, x := range list {
-		out = append(out, reportItem{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Agency: x.AgencyCode, AgencyName: x.AgencyName,
+		out = append(out, reportItem{ID: x.ID, Kind: string(x.Kind), Round: string(x.Round), Year: x.Year, Agency: x.AgencyCode, AgencyName: x.AgencyName,
 			Status: string(x.Status), SubmittedAt: x.SubmittedAt, Late: x.Late})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "year": year, "total": len(out), "reports": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "year": key.Year, "round": key.Round, "period": key.String(), "total": len(out), "reports": out})
 }
 
 // openReport starts an agency's (or the consolidated) report, or returns
-// the existing one: {"plan":…, "year":…, "agency":… | "kind":"consolidated"}.
+// the existing one: {"plan":…, "year":…, "round":… (annual when absent),
+// "agency":… | "kind":"consolidated"}.
 func (a *API) openReport(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
 	var in struct {
 		Plan   string `json:"plan"`
 		Year   int    `json:"year"`
+		Round  string `json:"round"`
 		Agency string `json:"agency"`
 		Kind   string `json:"kind"`
 	}
@@ -78,7 +93,11 @@ func (a *API) openReport(w http.ResponseWriter, r *http.Request, actor outreach.
 	if kind == "" {
 		kind = outreach.ReportAgency
 	}
-	rep, err := a.store.OpenReport(r.Context(), actor, in.Plan, in.Agency, in.Year, kind)
+	round, err := outreach.ParseRound(in.Round)
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.OpenReport(r.Context(), actor, in.Plan, in.Agency, outreach.PeriodKey{Round: round, Year: in.Year}, kind)
 	if err != nil {
 		return err
 	}
@@ -86,11 +105,11 @@ func (a *API) openReport(w http.ResponseWriter, r *http.Request, actor outreach.
 }
 
 func (a *API) board(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
-	plan, year, err := planYear(r)
+	plan, key, err := planPeriod(r)
 	if err != nil {
 		return err
 	}
-	b, err := a.store.Board(r.Context(), plan, year)
+	b, err := a.store.Board(r.Context(), plan, key)
 	if err != nil {
 		return err
 	}
@@ -101,7 +120,7 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, actor outreach.Actor
 		State    string `json:"state"`
 		Late     bool   `json:"late"`
 	}
-	out := map[string]any{"plan": plan, "year": year, "period": b.Period, "days_left": b.DaysLeft, "expected": b.Expected, "submitted": b.Submitted,
+	out := map[string]any{"plan": plan, "year": key.Year, "round": key.Round, "period": b.Period, "days_left": b.DaysLeft, "expected": b.Expected, "submitted": b.Submitted,
 		"on_time": b.OnTime, "late": b.Late, "missing": b.Missing, "accepted": b.Accepted, "completeness": b.Completeness, "timeliness": b.Timeliness,
 		"missing_names": b.MissingNames()}
 	rows := []row{}
@@ -193,12 +212,12 @@ func (a *API) exportReport(w http.ResponseWriter, r *http.Request, actor outreac
 }
 
 func (a *API) exportConsolidated(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
-	plan, year, err := planYear(r)
+	plan, key, err := planPeriod(r)
 	if err != nil {
 		return err
 	}
 	format := r.URL.Query().Get("format")
-	name, data, err := a.reports.ExportConsolidated(r.Context(), actor, plan, year, format)
+	name, data, err := a.reports.ExportConsolidated(r.Context(), actor, plan, key, format)
 	if err != nil {
 		return err
 	}
@@ -211,4 +230,43 @@ func sendDocument(w http.ResponseWriter, name, format string, data []byte) error
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, err := w.Write(data)
 	return err
+}
+
+// upward is the board of the plans serving a plan (the provinces' plans
+// serving the ministry's) for a period: each one's consolidated report,
+// on time or late by this plan's deadline, and its own agencies' reports.
+func (a *API) upward(w http.ResponseWriter, r *http.Request, actor outreach.Actor) error {
+	plan, key, err := planPeriod(r)
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UpwardBoard(r.Context(), actor, plan, key)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Plan       string     `json:"plan"`
+		Title      string     `json:"title"`
+		Scope      string     `json:"scope"`
+		State      string     `json:"state"`
+		Report     int64      `json:"report,omitempty"`
+		Submitted  *time.Time `json:"submitted_at,omitempty"`
+		Late       bool       `json:"late"`
+		Agencies   int        `json:"agencies_expected"`
+		AgenciesIn int        `json:"agencies_submitted"`
+	}
+	rows := []row{}
+	for _, x := range u.Rows {
+		out := row{Plan: x.Plan.Code, Title: x.Plan.Title, Scope: x.Plan.Scope, State: x.State(), Agencies: x.Agencies, AgenciesIn: x.AgenciesIn}
+		if rep := x.Report; rep != nil {
+			out.Report, out.Submitted, out.Late = rep.ID, rep.FirstSubmittedAt, rep.Late
+			if rep.FirstSubmittedAt == nil && !actor.EditsOwner(x.Plan.Owner) {
+				out.State, out.Report = "missing", 0 // a draft is the province's business
+			}
+		}
+		rows = append(rows, out)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"plan": plan, "period": u.Period, "days_left": u.DaysLeft, "expected": u.Expected,
+		"submitted": u.Submitted, "on_time": u.OnTime, "late": u.Late, "missing": u.Missing, "accepted": u.Accepted, "returned": u.Returned,
+		"completeness": u.Completeness, "timeliness": u.Timeliness, "plans": rows})
 }

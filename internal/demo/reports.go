@@ -70,7 +70,7 @@ func reports(ctx context.Context, s *store.Store, actor outreach.Actor, p *outre
 				continue
 			}
 			at(rp.Due, -24*(f.daysEarly+3)+9)
-			rep, err := s.OpenReport(ctx, actor, p.Code, f.agency, rp.Year, outreach.ReportAgency)
+			rep, err := s.OpenReport(ctx, actor, p.Code, f.agency, rp.Key(), outreach.ReportAgency)
 			if err != nil {
 				return n, fmt.Errorf("%s %d: %w", f.agency, rp.Year, err)
 			}
@@ -114,7 +114,7 @@ func reports(ctx context.Context, s *store.Store, actor outreach.Actor, p *outre
 			continue
 		}
 		at(rp.Due, 24*28+9)
-		c, err := s.OpenReport(ctx, actor, p.Code, "", rp.Year, outreach.ReportConsolidated)
+		c, err := s.OpenReport(ctx, actor, p.Code, "", rp.Key(), outreach.ReportConsolidated)
 		if err != nil {
 			return n, err
 		}

@@ -214,6 +214,8 @@ var messages = map[string][2]string{
 	"agency.name":                    {"Tên", "Name"},
 	"agency.short_name":              {"Tên viết tắt", "Short name"},
 	"agency.code":                    {"Mã", "Code"},
+	"agency.owner":                   {"Thuộc", "Belongs to"},
+	"agencies.same_code":             {"Nhiều tỉnh (hoặc Bộ) có cơ quan mã %s; chọn cơ quan cần xem.", "Several provinces (or the ministry) have an agency with the code %s; choose one."},
 	"agency.type":                    {"Loại", "Type"},
 	"agency.unit":                    {"Địa bàn", "Unit"},
 	"agency.valid":                   {"Hoạt động", "Active"},

@@ -286,6 +286,9 @@ type Reporting struct {
 	Deadline string `yaml:"deadline" json:"deadline"`
 	Cutoff   Cutoff `yaml:"cutoff" json:"cutoff"`
 	Timezone string `yaml:"timezone" json:"timezone"`
+	// Rounds are the reports the regime asks for beside the annual one
+	// (six-month, end-of-period), each with its window and deadline.
+	Rounds []RoundRule `yaml:"rounds,omitempty" json:"rounds,omitempty"`
 }
 
 // Cutoff is the window of data a yearly report covers: From (MM-DD) of the
@@ -363,6 +366,11 @@ func (p *Plan) RenameAgencies(rename func(code string) string) {
 		all(p.Tasks[i].Cooperating)
 	}
 	p.Reporting.Recipient = rename(p.Reporting.Recipient)
+	for i := range p.Reporting.Rounds {
+		if c := p.Reporting.Rounds[i].Recipient; c != "" {
+			p.Reporting.Rounds[i].Recipient = rename(c)
+		}
+	}
 	all(p.Reporting.Reporters)
 }
 

@@ -277,6 +277,7 @@ func (p *Plan) Validate() error {
 	if r.Timezone == "" {
 		v.Add("reporting.timezone", "is required (e.g. Asia/Ho_Chi_Minh)")
 	}
+	validateRounds(v, p, agencyRef)
 	return v.Err()
 }
 

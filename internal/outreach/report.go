@@ -9,10 +9,19 @@ import (
 	"unicode" // the deadline's time zone must resolve on Windows and in minimal containers
 )
 
-// ReportPeriod is one yearly round of the reporting regime: the window of
-// data the reports cover and the deadline they are due by.
+// ReportPeriod is one period of one round of the reporting regime (the
+// annual report of 2018, the six-month report of 2019…): the window of
+// data the reports cover, the deadline they are due by and who receives
+// them.
 type ReportPeriod struct {
-	Year int `json:"year"`
+	Round Round `json:"round"`
+	Year  int   `json:"year"`
+	// Label names the period in words ("năm 2018", "6 tháng đầu năm
+	// 2019", "giai đoạn 2017–2020"); Name is the report's name.
+	Label string `json:"label"`
+	Name  string `json:"name"`
+	// Recipient is the code of the agency the reports go to.
+	Recipient string `json:"recipient"`
 	// From and To bound the data window (cut-off), both included, as
 	// YYYY-MM-DD.
 	From string `json:"from"`
@@ -43,11 +52,17 @@ func (r Reporting) Location() (*time.Location, error) {
 // (12-15 to 12-14, Decree 09/2019's annual window) it starts in the
 // previous year.
 func (r Reporting) PeriodFor(year int) (ReportPeriod, error) {
+	return periodOf(r, r.Cutoff.From, r.Cutoff.To, r.Deadline, year)
+}
+
+// periodOf builds a period of the regime from a window and a deadline
+// (MM-DD) in a year; the window starts in the previous year when from
+// falls after to.
+func periodOf(r Reporting, from, to, due string, year int) (ReportPeriod, error) {
 	loc, err := r.Location()
 	if err != nil {
 		return ReportPeriod{}, err
 	}
-	from, to, due := r.Cutoff.From, r.Cutoff.To, r.Deadline
 	if !ValidMonthDay(from) || !ValidMonthDay(to) || !ValidMonthDay(due) {
 		return ReportPeriod{}, fmt.Errorf("reporting regime: cut-off %q–%q or deadline %q is not MM-DD", from, to, due)
 	}
@@ -56,10 +71,11 @@ func (r Reporting) PeriodFor(year int) (ReportPeriod, error) {
 		fromYear = year - 1
 	}
 	p := ReportPeriod{
-		Year: year,
-		From: fmt.Sprintf("%d-%s", fromYear, from),
-		To:   fmt.Sprintf("%d-%s", year, to),
-		Due:  fmt.Sprintf("%d-%s", year, due),
+		Round: RoundAnnual,
+		Year:  year,
+		From:  fmt.Sprintf("%d-%s", fromYear, from),
+		To:    fmt.Sprintf("%d-%s", year, to),
+		Due:   fmt.Sprintf("%d-%s", year, due),
 	}
 	d, err := time.ParseInLocation("2006-01-02", p.Due, loc)
 	if err != nil {
@@ -67,20 +83,6 @@ func (r Reporting) PeriodFor(year int) (ReportPeriod, error) {
 	}
 	p.DueEnd = d.AddDate(0, 0, 1)
 	return p, nil
-}
-
-// ReportPeriods lists the regime's periods over the plan's years. A plan
-// prolonged by a re-import with a later period.to gets the later periods.
-func (p *Plan) ReportPeriods() ([]ReportPeriod, error) {
-	var out []ReportPeriod
-	for _, y := range p.Period.Years() {
-		rp, err := p.Reporting.PeriodFor(y)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rp)
-	}
-	return out, nil
 }
 
 // Late reports whether a submission at t misses the deadline.
@@ -125,7 +127,7 @@ func (p *Plan) ExpectedReporters(rp ReportPeriod) []string {
 		add(c)
 	}
 	for _, t := range p.Tasks {
-		if len(t.Years) == 0 || containsInt(t.Years, rp.Year) {
+		if len(t.Years) == 0 || rp.Round == RoundFinal || containsInt(t.Years, rp.Year) {
 			add(t.Agency)
 		}
 	}
@@ -275,6 +277,7 @@ type Report struct {
 	ID         int64        `json:"id"`
 	Plan       string       `json:"plan"`
 	Kind       ReportKind   `json:"kind"`
+	Round      Round        `json:"round"`
 	Year       int          `json:"year"`
 	AgencyCode string       `json:"agency"`
 	AgencyName string       `json:"agency_name"`
@@ -300,7 +303,13 @@ type Report struct {
 	UpdatedBy string    `json:"updated_by"`
 	// Figures are frozen at submission; a draft's are computed live.
 	Figures *ReportFigures `json:"figures,omitempty"`
+	// UpTo is the code of the plan a consolidated report goes up to (the
+	// plan its plan serves), whose coordinators accept or return it.
+	UpTo string `json:"up_to,omitempty"`
 }
+
+// Key is the report's period.
+func (r Report) Key() PeriodKey { return PeriodKey{r.Round, r.Year} }
 
 // ShortCode is the agency's abbreviation for a document number: the
 // initials of its short name or name ("Sở Thông tin và Truyền thông" →

@@ -12,7 +12,7 @@ import (
 // case; a submitted report reads its frozen figures).
 func liveConsolidated(b *testing.B) (*reports.Service, *outreach.Report) {
 	s := demoStoreB(b)
-	r, err := s.OpenReport(ctx, system, plan, "", 2019, outreach.ReportConsolidated)
+	r, err := s.OpenReport(ctx, system, plan, "", outreach.Annual(2019), outreach.ReportConsolidated)
 	if err != nil {
 		b.Fatal(err)
 	}

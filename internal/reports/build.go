@@ -53,7 +53,7 @@ func Build(p *outreach.Plan, r *outreach.Report, sub *Submission) *document.Docu
 		Summary:     summary(p, r),
 		SignerTitle: lines(strings.ToUpper(r.SignerTitle)),
 		SignerName:  r.SignerName,
-		Title:       fmt.Sprintf("Báo cáo năm %d – %s", r.Year, agency.Name),
+		Title:       fmt.Sprintf("Báo cáo %s – %s", PeriodLabel(p, r), agency.Name),
 	}
 	if r.SubmittedAt != nil && r.Status != outreach.ReportDraft && r.Status != outreach.ReportReturned {
 		d.Date = r.SubmittedAt.In(hanoi)
@@ -62,11 +62,11 @@ func Build(p *outreach.Plan, r *outreach.Report, sub *Submission) *document.Docu
 		d.Draft = "DỰ THẢO"
 		d.Created = r.UpdatedAt
 	}
-	intro := fmt.Sprintf("Thực hiện Quyết định số %s ngày %s của %s %s, %s báo cáo kết quả thực hiện năm %d (số liệu từ ngày %s đến ngày %s) như sau:",
-		p.Decision.Number, i18n.Date(p.Decision.Date), p.Decision.Issuer, lowerFirst(p.Decision.Title), agency.Name, r.Year, i18n.Date(f.From), i18n.Date(f.To))
+	intro := fmt.Sprintf("Thực hiện Quyết định số %s ngày %s của %s %s, %s báo cáo kết quả thực hiện %s (số liệu từ ngày %s đến ngày %s) như sau:",
+		p.Decision.Number, i18n.Date(p.Decision.Date), p.Decision.Issuer, lowerFirst(p.Decision.Title), agency.Name, PeriodLabel(p, r), i18n.Date(f.From), i18n.Date(f.To))
 	if r.Kind == outreach.ReportConsolidated {
-		intro = fmt.Sprintf("Thực hiện Quyết định số %s ngày %s của %s %s; trên cơ sở báo cáo của các cơ quan, đơn vị, %s tổng hợp kết quả thực hiện năm %d (số liệu từ ngày %s đến ngày %s) như sau:",
-			p.Decision.Number, i18n.Date(p.Decision.Date), p.Decision.Issuer, lowerFirst(p.Decision.Title), agency.Name, r.Year, i18n.Date(f.From), i18n.Date(f.To))
+		intro = fmt.Sprintf("Thực hiện Quyết định số %s ngày %s của %s %s; trên cơ sở báo cáo của các cơ quan, đơn vị, %s tổng hợp kết quả thực hiện %s (số liệu từ ngày %s đến ngày %s) như sau:",
+			p.Decision.Number, i18n.Date(p.Decision.Date), p.Decision.Issuer, lowerFirst(p.Decision.Title), agency.Name, PeriodLabel(p, r), i18n.Date(f.From), i18n.Date(f.To))
 	}
 	d.Sections = append(d.Sections, document.Section{Blocks: []document.Block{{Text: intro}}})
 
@@ -165,9 +165,9 @@ func summary(p *outreach.Plan, r *outreach.Report) string {
 	}
 	name = upperFirst(name)
 	if r.Kind == outreach.ReportConsolidated {
-		return fmt.Sprintf("Tổng hợp %s năm %d", lowerFirst(name), r.Year)
+		return fmt.Sprintf("Tổng hợp %s %s", lowerFirst(name), PeriodLabel(p, r))
 	}
-	return fmt.Sprintf("%s năm %d", name, r.Year)
+	return fmt.Sprintf("%s %s", name, PeriodLabel(p, r))
 }
 
 func recipients(p *outreach.Plan, r *outreach.Report) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"outreach/internal/mail"
@@ -42,12 +43,15 @@ type Reminder struct {
 	Agency     string
 	AgencyName string
 	Year       int
-	Kind       string
-	Due        string
-	DaysLeft   int
-	To         []string
-	Subject    string
-	Text       string
+	// Round is the report's round; Label names its period in words.
+	Round    outreach.Round
+	Label    string
+	Kind     string
+	Due      string
+	DaysLeft int
+	To       []string
+	Subject  string
+	Text     string
 	// Status after a run: "sent", "failed" (Error says why), "skipped"
 	// (already sent), or "planned" in a dry run.
 	Status string
@@ -81,13 +85,13 @@ func (s *Service) Reminders(ctx context.Context, now time.Time) ([]Reminder, err
 			}
 			loc, _ := p.Reporting.Location()
 			n := now.In(loc)
-			july := n.Year() == rp.Year && n.Month() == time.July && n.Day() >= 16 && n.Day() <= 29
+			july := rp.Round == outreach.RoundAnnual && n.Year() == rp.Year && n.Month() == time.July && n.Day() >= 16 && n.Day() <= 29
 			if w == nil && !july {
 				continue
 			}
 			// The board has who is expected, their reports and their focal
 			// points' addresses.
-			board, err := s.Store.Board(ctx, p.Code, rp.Year)
+			board, err := s.Store.Board(ctx, p.Code, rp.Key())
 			if err != nil {
 				return nil, err
 			}
@@ -119,7 +123,7 @@ func (s *Service) Reminders(ctx context.Context, now time.Time) ([]Reminder, err
 	}
 	kept := out[:0]
 	for _, r := range out {
-		sent, err := s.Store.MailingSent(ctx, r.Plan, r.Agency, r.Year, r.Kind, "")
+		sent, err := s.Store.MailingSent(ctx, r.Plan, r.Agency, r.Year, r.Kind, roundRef(r.Round))
 		if err != nil {
 			return nil, err
 		}
@@ -131,15 +135,15 @@ func (s *Service) Reminders(ctx context.Context, now time.Time) ([]Reminder, err
 }
 
 func deadlineReminder(p *outreach.Plan, rp outreach.ReportPeriod, row store.BoardRow, kind string, left int) Reminder {
-	r := Reminder{Plan: p.Code, Agency: row.Agency.Code, AgencyName: row.Agency.Name, Year: rp.Year, Kind: kind, Due: rp.Due, DaysLeft: left}
+	r := Reminder{Plan: p.Code, Agency: row.Agency.Code, AgencyName: row.Agency.Name, Year: rp.Year, Round: rp.Round, Label: rp.Label, Kind: kind, Due: rp.Due, DaysLeft: left}
 	due := dmy(rp.Due)
 	switch {
 	case left > 0:
-		r.Subject = fmt.Sprintf("Nhắc hạn báo cáo năm %d: còn %d ngày (hạn %s)", rp.Year, left, due)
+		r.Subject = fmt.Sprintf("Nhắc hạn báo cáo %s: còn %d ngày (hạn %s)", rp.Label, left, due)
 	case left == 0:
-		r.Subject = fmt.Sprintf("Hôm nay (%s) là hạn gửi báo cáo năm %d", due, rp.Year)
+		r.Subject = fmt.Sprintf("Hôm nay (%s) là hạn gửi báo cáo %s", due, rp.Label)
 	default:
-		r.Subject = fmt.Sprintf("Báo cáo năm %d đã quá hạn %d ngày (hạn %s)", rp.Year, -left, due)
+		r.Subject = fmt.Sprintf("Báo cáo %s đã quá hạn %d ngày (hạn %s)", rp.Label, -left, due)
 	}
 	state := "chưa được lập"
 	if row.Report != nil {
@@ -150,8 +154,8 @@ func deadlineReminder(p *outreach.Plan, rp outreach.ReportPeriod, row store.Boar
 			state = "đã bị trả lại để chỉnh sửa (" + row.Report.Reason + ")"
 		}
 	}
-	r.Text = fmt.Sprintf("Kính gửi %s,\n\nTheo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s, các cơ quan, đơn vị gửi báo cáo kết quả năm %d trước ngày %s (số liệu từ %s đến %s).\n\nĐến nay báo cáo của quý cơ quan %s. Đề nghị hoàn thành và gửi trên hệ thống.\n\n— Thư gửi tự động từ hệ thống outreach.",
-		row.Agency.Name, p.Reporting.Clause, p.Decision.Number, rp.Year, due, dmy(rp.From), dmy(rp.To), state)
+	r.Text = fmt.Sprintf("Kính gửi %s,\n\nTheo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s, các cơ quan, đơn vị gửi báo cáo kết quả %s trước ngày %s (số liệu từ %s đến %s).\n\nĐến nay báo cáo của quý cơ quan %s. Đề nghị hoàn thành và gửi trên hệ thống.\n\n— Thư gửi tự động từ hệ thống outreach.",
+		row.Agency.Name, p.Reporting.Clause, p.Decision.Number, rp.Label, due, dmy(rp.From), dmy(rp.To), state)
 	return r
 }
 
@@ -173,7 +177,7 @@ func (s *Service) Remind(ctx context.Context, now time.Time) ([]Reminder, error)
 	}
 	for i := range list {
 		r := &list[i]
-		m := store.Mailing{Plan: r.Plan, Agency: r.Agency, Year: r.Year, Kind: r.Kind, Recipients: r.To, Subject: r.Subject}
+		m := store.Mailing{Plan: r.Plan, Agency: r.Agency, Year: r.Year, Kind: r.Kind, Ref: roundRef(r.Round), Recipients: r.To, Subject: r.Subject}
 		ok, err := s.Store.ClaimMailing(ctx, &m)
 		if err != nil {
 			// One reminder's trouble does not stop the others.
@@ -212,13 +216,17 @@ func (s *Service) retrySubmissions(ctx context.Context) error {
 	}
 	system := outreach.SystemActor("mail")
 	for _, m := range failed {
-		list, err := s.Store.Reports(ctx, system, m.Plan, m.Year)
+		round, stamp, ok := strings.Cut(m.Ref, "|")
+		if !ok {
+			round, stamp = string(outreach.RoundAnnual), m.Ref
+		}
+		list, err := s.Store.Reports(ctx, system, m.Plan, outreach.PeriodKey{Round: outreach.Round(round), Year: m.Year})
 		if err != nil {
 			return err
 		}
 		for i := range list {
 			r := &list[i]
-			if r.Kind != outreach.ReportAgency || r.AgencyCode != m.Agency || r.SubmittedAt == nil || r.SubmittedAt.UTC().Format(time.RFC3339Nano) != m.Ref {
+			if r.Kind != outreach.ReportAgency || r.AgencyCode != m.Agency || r.SubmittedAt == nil || r.SubmittedAt.UTC().Format(time.RFC3339Nano) != stamp {
 				continue
 			}
 			if r.Status != outreach.ReportSubmitted && r.Status != outreach.ReportAccepted {

@@ -103,7 +103,7 @@ func TestDemoReports2019(t *testing.T) {
 	}
 	total := 0
 	for _, code := range p.ExpectedReporters(rp) {
-		r, err := s.OpenReport(ctx, system, plan, code, 2019, outreach.ReportAgency)
+		r, err := s.OpenReport(ctx, system, plan, code, outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestDemoReports2019(t *testing.T) {
 		t.Fatal("the demo's 2019 reports count no activity")
 	}
 
-	c, err := s.OpenReport(ctx, system, plan, "", 2019, outreach.ReportConsolidated)
+	c, err := s.OpenReport(ctx, system, plan, "", outreach.Annual(2019), outreach.ReportConsolidated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestDemoReports2019(t *testing.T) {
 		t.Errorf("consolidated: %d targets, %d unit rows", len(f.Targets), len(f.ByUnit))
 	}
 
-	_, doc, err := svc.ExportConsolidated(ctx, system, plan, 2019, "docx")
+	_, doc, err := svc.ExportConsolidated(ctx, system, plan, outreach.Annual(2019), "docx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestDemoReports2019(t *testing.T) {
 			t.Errorf("consolidated DOCX lacks %q", want)
 		}
 	}
-	_, x, err := svc.ExportConsolidated(ctx, system, plan, 2019, "xlsx")
+	_, x, err := svc.ExportConsolidated(ctx, system, plan, outreach.Annual(2019), "xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestSubmissionMailAndReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := s.Board(ctx, plan, 2019)
+		b, _ := s.Board(ctx, plan, outreach.Annual(2019))
 		if len(dry) != b.Expected {
 			t.Errorf("dry run lists %d reminders, want one per expected agency (%d)", len(dry), b.Expected)
 		}
@@ -287,7 +287,7 @@ func TestSubmissionMailAndReminders(t *testing.T) {
 		}
 
 		// Submission mails the documents to the regime's address.
-		r, err := s.OpenReport(ctx, system, plan, "bk-ca", 2019, outreach.ReportAgency)
+		r, err := s.OpenReport(ctx, system, plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -346,7 +346,7 @@ func TestSubmissionMailRetried(t *testing.T) {
 	srv, sender := seededWithSMTP(t, s)
 	s.Now = func() time.Time { return time.Date(2019, 11, 20, 9, 0, 0, 0, hanoi) } // no reminder due
 	svc := &reports.Service{Store: s, Mailer: sender}
-	r, err := s.OpenReport(ctx, system, plan, "bk-ca", 2019, outreach.ReportAgency)
+	r, err := s.OpenReport(ctx, system, plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,5 +388,56 @@ func TestSubmissionMailRetried(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 1 {
 		t.Errorf("the retried submission went %d times", n)
+	}
+}
+
+// TestHalfYearReminders: a six-month round's reminders follow its own
+// deadline, name its period, and go once per round: the annual report's
+// reminder of the same kind and year still goes.
+func TestHalfYearReminders(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	srv, sender := seededWithSMTP(t, s)
+	p, err := s.Plan(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Reporting.Rounds = []outreach.RoundRule{{Round: outreach.RoundHalfYear, Deadline: "06-20", Cutoff: outreach.Cutoff{From: "12-15", To: "06-14"}}}
+	if _, err := s.ImportPlan(ctx, system, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateContact(ctx, system, "bk-ca", store.Contact{Name: "Đầu mối", Email: "congan@test.local"}); err != nil {
+		t.Fatal(err)
+	}
+	svc := &reports.Service{Store: s, Mailer: sender}
+	police := func(list []reports.Reminder) *reports.Reminder {
+		for i := range list {
+			if list[i].Agency == "bk-ca" {
+				return &list[i]
+			}
+		}
+		return nil
+	}
+	june := time.Date(2019, 6, 13, 8, 0, 0, 0, hanoi)
+	sent, err := svc.Remind(ctx, june)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := police(sent)
+	if r == nil || r.Kind != "due-7" || r.Round != outreach.RoundHalfYear || r.Status != "sent" || !strings.Contains(r.Subject, "6 tháng đầu năm 2019") || !strings.Contains(r.Text, "14/06/2019") {
+		t.Fatalf("June reminder to the police: %+v", r)
+	}
+	if again, _ := svc.Reminders(ctx, june.Add(time.Hour)); police(again) != nil {
+		t.Errorf("the six-month reminder would go twice")
+	}
+	december := time.Date(2019, 12, 13, 8, 0, 0, 0, hanoi)
+	list, err := svc.Reminders(ctx, december)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := police(list); r == nil || r.Kind != "due-7" || r.Round != outreach.RoundAnnual || !strings.Contains(r.Subject, "năm 2019") {
+		t.Errorf("the annual reminder of the same kind and year: %+v", r)
+	}
+	if msgs := srv.Wait(1, 5*time.Second); len(msgs) == 0 || !strings.Contains(msgs[0].Subject, "6 tháng đầu năm 2019") {
+		t.Errorf("mail %+v", msgs)
 	}
 }

@@ -63,18 +63,18 @@ func (s *Service) Export(ctx context.Context, actor outreach.Actor, id int64, fo
 // admins only, an unsaved draft of the live figures (no narrative): until
 // the report is issued its figures are the consolidating department's
 // working material. Downloading never creates a report.
-func (s *Service) ExportConsolidated(ctx context.Context, actor outreach.Actor, plan string, year int, format string) (string, []byte, error) {
-	return s.exportOrDraft(ctx, actor, plan, "", year, outreach.ReportConsolidated, format)
+func (s *Service) ExportConsolidated(ctx context.Context, actor outreach.Actor, plan string, key outreach.PeriodKey, format string) (string, []byte, error) {
+	return s.exportOrDraft(ctx, actor, plan, "", key, outreach.ReportConsolidated, format)
 }
 
-// ExportAgency writes an agency's report for a year: the stored one, or an
-// unsaved draft of its live figures when it has not been started.
-func (s *Service) ExportAgency(ctx context.Context, actor outreach.Actor, plan, agency string, year int, format string) (string, []byte, error) {
-	return s.exportOrDraft(ctx, actor, plan, agency, year, outreach.ReportAgency, format)
+// ExportAgency writes an agency's report for a period: the stored one, or
+// an unsaved draft of its live figures when it has not been started.
+func (s *Service) ExportAgency(ctx context.Context, actor outreach.Actor, plan, agency string, key outreach.PeriodKey, format string) (string, []byte, error) {
+	return s.exportOrDraft(ctx, actor, plan, agency, key, outreach.ReportAgency, format)
 }
 
-func (s *Service) exportOrDraft(ctx context.Context, actor outreach.Actor, plan, agency string, year int, kind outreach.ReportKind, format string) (string, []byte, error) {
-	reports, err := s.Store.Reports(ctx, actor, plan, year)
+func (s *Service) exportOrDraft(ctx context.Context, actor outreach.Actor, plan, agency string, key outreach.PeriodKey, kind outreach.ReportKind, format string) (string, []byte, error) {
+	reports, err := s.Store.Reports(ctx, actor, plan, key)
 	if err != nil {
 		return "", nil, err
 	}
@@ -90,18 +90,22 @@ func (s *Service) exportOrDraft(ctx context.Context, actor outreach.Actor, plan,
 	if err != nil {
 		return "", nil, err
 	}
+	rp, err := p.PeriodOf(key)
+	if err != nil {
+		return "", nil, err
+	}
 	code := agency
 	if kind == outreach.ReportConsolidated {
-		code, agency = p.Reporting.Recipient, ""
+		code, agency = rp.Recipient, ""
 	} else if a, ok := p.Agency(agency); !ok || a.IsGroup() {
 		return "", nil, outreach.Invalid("agency", "%q is not an agency of the plan that reports", agency)
 	}
-	f, err := s.Store.ReportFigures(ctx, plan, agency, year)
+	f, err := s.Store.ReportFigures(ctx, plan, agency, key)
 	if err != nil {
 		return "", nil, err
 	}
 	a, _ := p.Agency(code)
-	r := &outreach.Report{Plan: plan, Kind: kind, Year: year, AgencyCode: code, AgencyName: a.Name, Status: outreach.ReportDraft, Figures: f}
+	r := &outreach.Report{Plan: plan, Kind: kind, Round: key.Round, Year: key.Year, AgencyCode: code, AgencyName: a.Name, Status: outreach.ReportDraft, Figures: f}
 	return s.render(ctx, r, format)
 }
 
@@ -115,7 +119,7 @@ func (s *Service) render(ctx context.Context, r *outreach.Report, format string)
 	}
 	var sub *Submission
 	if r.Kind == outreach.ReportConsolidated {
-		b, err := s.Store.Board(ctx, r.Plan, r.Year)
+		b, err := s.Store.Board(ctx, r.Plan, r.Key())
 		if err != nil {
 			return "", nil, err
 		}
@@ -153,9 +157,9 @@ func SubmissionOf(b *store.Board) *Submission {
 // FileName names a report's file: bao-cao-2019-bk-ca.docx.
 func FileName(r *outreach.Report, format string) string {
 	if r.Kind == outreach.ReportConsolidated {
-		return fmt.Sprintf("bao-cao-tong-hop-%d-%s.%s", r.Year, r.Plan, format)
+		return fmt.Sprintf("bao-cao-tong-hop-%s-%s.%s", r.Key(), r.Plan, format)
 	}
-	return fmt.Sprintf("bao-cao-%d-%s.%s", r.Year, r.AgencyCode, format)
+	return fmt.Sprintf("bao-cao-%s-%s.%s", r.Key(), r.AgencyCode, format)
 }
 
 // Step takes a workflow step; a submission then e-mails the report's DOCX
@@ -205,19 +209,20 @@ func (s *Service) SendSubmission(ctx context.Context, r *outreach.Report) error 
 		return nil
 	}
 	full := r
+	label := PeriodLabel(p, r)
 	m := store.Mailing{Plan: r.Plan, Agency: r.AgencyCode, Year: r.Year, Kind: "submission",
-		Ref: full.SubmittedAt.UTC().Format(time.RFC3339Nano), Recipients: []string{p.Reporting.Email},
-		Subject: fmt.Sprintf("[%s] Báo cáo năm %d – %s", p.Decision.Number, r.Year, full.AgencyName)}
+		Ref: roundRef(r.Round) + full.SubmittedAt.UTC().Format(time.RFC3339Nano), Recipients: []string{p.Reporting.Email},
+		Subject: fmt.Sprintf("[%s] Báo cáo %s – %s", p.Decision.Number, label, full.AgencyName)}
 	ok, err := s.Store.ClaimMailing(ctx, &m)
 	if err != nil || !ok {
 		return err
 	}
 	msg := mail.Message{To: m.Recipients, Subject: m.Subject}
-	if cc, err := s.Store.FocalEmails(ctx, r.AgencyCode); err == nil {
+	if cc, err := s.Store.FocalEmails(ctx, r.Plan, r.AgencyCode); err == nil {
 		msg.Cc = cc
 	}
-	msg.Text = fmt.Sprintf("Kính gửi %s,\n\n%s gửi báo cáo %s năm %d (số liệu từ %s đến %s), theo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s.\n\nBáo cáo gửi lúc %s; bản DOCX và PDF đính kèm.\n%s\n\n— Thư gửi tự động từ hệ thống outreach.",
-		recipientName(p), full.AgencyName, lowerFirst(strings.TrimPrefix(p.Reporting.Name, "Báo cáo ")), r.Year, dmy(full.Figures.From), dmy(full.Figures.To),
+	msg.Text = fmt.Sprintf("Kính gửi %s,\n\n%s gửi báo cáo %s %s (số liệu từ %s đến %s), theo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s.\n\nBáo cáo gửi lúc %s; bản DOCX và PDF đính kèm.\n%s\n\n— Thư gửi tự động từ hệ thống outreach.",
+		recipientName(p), full.AgencyName, lowerFirst(strings.TrimPrefix(p.Reporting.Name, "Báo cáo ")), label, dmy(full.Figures.From), dmy(full.Figures.To),
 		p.Reporting.Clause, p.Decision.Number, full.SubmittedAt.In(hanoi).Format("15:04 02/01/2006"), s.link(fmt.Sprintf("/reports/%d", r.ID)))
 	var sendErr error
 	for _, f := range []string{"docx", "pdf"} {
@@ -255,4 +260,22 @@ func dmy(iso string) string {
 		return iso
 	}
 	return t.Format("02/01/2006")
+}
+
+// PeriodLabel names a report's period in words ("năm 2018", "6 tháng đầu
+// năm 2019", "giai đoạn 2017–2020").
+func PeriodLabel(p *outreach.Plan, r *outreach.Report) string {
+	if rp, err := p.PeriodOf(r.Key()); err == nil {
+		return rp.Label
+	}
+	return fmt.Sprintf("năm %d", r.Year)
+}
+
+// roundRef tells apart, in the mail log, mailings of the rounds of one
+// year: the annual round's keep the empty prefix they always had.
+func roundRef(r outreach.Round) string {
+	if r == outreach.RoundAnnual || r == "" {
+		return ""
+	}
+	return string(r) + "|"
 }

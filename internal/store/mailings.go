@@ -54,15 +54,17 @@ const StaleSending = 30 * time.Minute
 func (s *Store) ClaimMailing(ctx context.Context, m *Mailing) (ok bool, err error) {
 	defer wrap(&err, "ClaimMailing(%s, %s, %d, %s)", m.Plan, m.Agency, m.Year, m.Kind)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var planID, agencyID int64
+		var planID int64
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM plans WHERE code = $1`, m.Plan).Scan(&planID); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM agencies WHERE code = $1`, m.Agency).Scan(&agencyID); err != nil {
+		// The plan's agency with the code: other provinces have their own.
+		agencyID, err := planAgencyID(ctx, tx, planID, m.Agency)
+		if err != nil {
 			return err
 		}
 		now := s.stamp()
-		err := tx.QueryRowContext(ctx, `INSERT INTO mailings (plan_id, agency_id, year, kind, ref, recipients, subject, status, attempts, created_at, updated_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO mailings (plan_id, agency_id, year, kind, ref, recipients, subject, status, attempts, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)
 			ON CONFLICT (plan_id, agency_id, year, kind, ref) DO NOTHING RETURNING id`,
 			planID, agencyID, m.Year, m.Kind, m.Ref, strings.Join(m.Recipients, ", "), m.Subject, MailSending, now).Scan(&m.ID)
@@ -184,11 +186,13 @@ func splitAddresses(s string) []string {
 // between them).
 func (c Contact) Addresses() []string { return splitAddresses(c.Email) }
 
-// FocalEmails returns the addresses of an agency's focal points.
-func (s *Store) FocalEmails(ctx context.Context, agency string) ([]string, error) {
+// FocalEmails returns the addresses of the focal points of the plan's
+// agency with the code.
+func (s *Store) FocalEmails(ctx context.Context, plan, agency string) ([]string, error) {
 	var c Contact
-	if err := s.db.QueryRowContext(ctx, `SELECT focal_email FROM agencies WHERE code = $1`, agency).Scan(&c.Email); err != nil {
-		return nil, fmt.Errorf("agency %s: %w", agency, translate(err))
+	if err := s.db.QueryRowContext(ctx, `SELECT a.focal_email FROM plans p JOIN agencies a ON a.id = `+planAgencySQL("p.id", "$2")+` WHERE p.code = $1`,
+		plan, agency).Scan(&c.Email); err != nil {
+		return nil, fmt.Errorf("agency %s of plan %s: %w", agency, plan, translate(err))
 	}
 	return c.Addresses(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -26,6 +27,20 @@ func (s *Store) migrationNames() ([]string, error) {
 // Migrate applies every migration not yet applied, each in its own
 // transaction, and returns the schema version (the last migration's name).
 func (s *Store) Migrate(ctx context.Context) (string, error) {
+	return s.migrate(ctx, "")
+}
+
+// foreignKeysOff is the line a SQLite migration carries when it rebuilds a
+// table other tables refer to. SQLite cannot change a table's constraints
+// in place; its documented procedure (new table, copy, drop, rename) needs
+// foreign key enforcement off, or dropping the old table would delete the
+// rows that cascade from it and fail on every other reference
+// (https://sqlite.org/lang_altertable.html#otheralter).
+const foreignKeysOff = "-- migrate: foreign_keys off"
+
+// migrate applies the migrations not yet applied whose version sorts
+// before until ("" for all of them).
+func (s *Store) migrate(ctx context.Context, until string) (string, error) {
 	if s.engine == Postgres {
 		// Two servers starting at once must not both migrate: hold a
 		// session-level advisory lock on one connection meanwhile. (SQLite
@@ -51,11 +66,18 @@ func (s *Store) Migrate(ctx context.Context) (string, error) {
 	}
 	for _, name := range names {
 		version := strings.TrimSuffix(name[strings.LastIndex(name, "/")+1:], ".sql")
+		if until != "" && version >= until {
+			break
+		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
 			return "", err
 		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
+		apply := s.tx
+		if s.engine == SQLite && strings.Contains(string(body), "\n"+foreignKeysOff+"\n") {
+			apply = s.txWithoutForeignKeys
+		}
+		err = apply(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
 				return err
@@ -74,6 +96,60 @@ func (s *Store) Migrate(ctx context.Context) (string, error) {
 		}
 	}
 	return s.SchemaVersion(ctx)
+}
+
+// txWithoutForeignKeys is tx for a SQLite migration that rebuilds a
+// table: it runs fn on the writer connection with foreign key enforcement
+// off (a pragma SQLite ignores inside a transaction, so it is set before
+// BEGIN and set back after the end), and refuses to commit while any row
+// refers to a row that does not exist (PRAGMA foreign_key_check), as the
+// procedure requires.
+func (s *Store) txWithoutForeignKeys(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	select {
+	case s.writer <- struct{}{}:
+		defer func() { <-s.writer }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	conn := s.wconn
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("foreign keys off: %w", err)
+	}
+	defer func() {
+		if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); ferr != nil {
+			// Migrate fails, and the store with it: the writer connection
+			// must not go on unchecked.
+			err = errors.Join(err, fmt.Errorf("foreign keys back on: %w", ferr))
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	var broken []string
+	err = each(ctx, tx, `PRAGMA foreign_key_check`, nil, func(r *sql.Rows) error {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := r.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		if len(broken) < 10 {
+			broken = append(broken, fmt.Sprintf("%s row %d refers to a missing %s", table, rowid.Int64, parent))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("foreign key check: %s", strings.Join(broken, "; "))
+	}
+	return translate(tx.Commit())
 }
 
 // SchemaVersion returns the last applied migration, or "" on an empty

@@ -135,14 +135,18 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 	p.Purposes, p.Funding.Clause, p.Funding.Rules = t.Purposes, t.FundingClause, t.FundingRules
 	args := []any{id}
 
-	// Agencies, in the plan's order, with group members.
-	err = each(ctx, q, `SELECT a.code, a.name, a.short_name, a.type, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note
+	// Agencies, in the plan's order, with group members (by the group's
+	// id: another owner may have a group with the same code).
+	var agencyIDs []int64
+	err = each(ctx, q, `SELECT a.id, a.code, a.name, a.short_name, a.type, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note
 		FROM plan_agencies pa JOIN agencies a ON a.id = pa.agency_id WHERE pa.plan_id = $1 ORDER BY pa.position`, args, func(r *sql.Rows) error {
 		var a outreach.Agency
-		if err := r.Scan(&a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note); err != nil {
+		var aid int64
+		if err := r.Scan(&aid, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note); err != nil {
 			return err
 		}
 		p.Agencies = append(p.Agencies, a)
+		agencyIDs = append(agencyIDs, aid)
 		return nil
 	})
 	if err != nil {
@@ -152,16 +156,7 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 		if !p.Agencies[i].IsGroup() {
 			continue
 		}
-		err := each(ctx, q, `SELECT m.code FROM agency_members am JOIN agencies g ON g.id = am.group_id JOIN agencies m ON m.id = am.member_id
-			WHERE g.code = $1 ORDER BY am.position`, []any{p.Agencies[i].Code}, func(r *sql.Rows) error {
-			var c string
-			if err := r.Scan(&c); err != nil {
-				return err
-			}
-			p.Agencies[i].Members = append(p.Agencies[i].Members, c)
-			return nil
-		})
-		if err != nil {
+		if p.Agencies[i].Members, err = agencyMembers(ctx, q, agencyIDs[i]); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -311,6 +306,9 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 	if err != nil {
 		return nil, 0, err
 	}
+	if rp.Rounds, err = loadRounds(ctx, q, id); err != nil {
+		return nil, 0, err
+	}
 	return &p, id, nil
 }
 
@@ -371,10 +369,14 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err != nil {
 			return err
 		}
-		if err := checkSharedAgencies(ctx, tx, planID, owner, p.Agencies); err != nil {
+		stored, err := storedAgencies(ctx, tx, planID, owner, p.Agencies)
+		if err != nil {
 			return err
 		}
-		agencyIDs, err := upsertAgencies(ctx, tx, owner, p.Agencies)
+		if err := checkSharedAgencies(ctx, tx, planID, stored, p.Agencies); err != nil {
+			return err
+		}
+		agencyIDs, err := upsertAgencies(ctx, tx, owner, stored, p.Agencies)
 		if err != nil {
 			return err
 		}
@@ -506,6 +508,9 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err := replacePositions(ctx, tx, "reporting_agencies", "plan_id", "agency_id", planID, reporters); err != nil {
 			return err
 		}
+		if err := saveRounds(ctx, tx, planID, r.Rounds); err != nil {
+			return err
+		}
 		action := "create"
 		var before any
 		if old != nil {
@@ -631,36 +636,60 @@ func checkParent(ctx context.Context, tx *sql.Tx, p *outreach.Plan) (any, error)
 	return ref.id, v.Err()
 }
 
+// storedAgency is the stored agency a code of a plan file names.
+type storedAgency struct {
+	id    int64
+	owner string
+	outreach.Agency
+}
+
+// storedAgencies finds the stored agency each of the file's codes names:
+// the plan's own (the agency with the code it names now), else its
+// owner's, else an agency with the code that has no owner (stored before
+// agencies had owners and named by no plan or record since), which the
+// plan adopts. A code with none is a new agency of the owner. Codes are
+// unique within an owner only: another province's agency with the code is
+// never the plan's. planID is 0 for a new plan.
+func storedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner string, as []outreach.Agency) (map[string]storedAgency, error) {
+	out := map[string]storedAgency{}
+	for _, a := range as {
+		var st storedAgency
+		var from, to sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT x.id, x.name, x.short_name, x.type, x.unit_code, x.valid_from, x.valid_to, x.note, x.owner_code FROM agencies x
+			WHERE x.code = $1 AND (x.id IN (SELECT pa.agency_id FROM plan_agencies pa WHERE pa.plan_id = $2) OR x.owner_code = $3 OR x.owner_code = '')
+			ORDER BY (CASE WHEN x.id IN (SELECT pa.agency_id FROM plan_agencies pa WHERE pa.plan_id = $2) THEN 0 WHEN x.owner_code = $3 THEN 1 ELSE 2 END) LIMIT 1`,
+			a.Code, planID, owner).Scan(&st.id, &st.Name, &st.ShortName, &st.Type, &st.Unit, &from, &to, &st.Note, &st.owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		st.Code, st.ValidFrom, st.ValidTo = a.Code, from.String, to.String
+		if st.Members, err = agencyMembers(ctx, tx, st.id); err != nil {
+			return nil, err
+		}
+		out[a.Code] = st
+	}
+	return out, nil
+}
+
 // checkSharedAgencies refuses a plan file that would change an agency
 // another plan also names: the other plan's agency would change under it
 // (a second plan reusing a code used to erase the first one's validity
 // dates and note). Every difference is listed; an agency only this plan
-// names is updated as the file says. planID is 0 for a new plan.
-func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner string, as []outreach.Agency) error {
+// names is updated as the file says. Only the same owner's plans share an
+// agency: another province's plan with the same code has its own.
+// planID is 0 for a new plan.
+func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, stored map[string]storedAgency, as []outreach.Agency) error {
 	v := &outreach.ValidationError{}
 	for i, a := range as {
-		var stored outreach.Agency
-		var id int64
-		var from, to sql.NullString
-		var storedOwner string
-		err := tx.QueryRowContext(ctx, `SELECT id, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code FROM agencies WHERE code = $1`, a.Code).
-			Scan(&id, &stored.Name, &stored.ShortName, &stored.Type, &stored.Unit, &from, &to, &stored.Note, &storedOwner)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		} else if err != nil {
-			return err
-		}
-		if storedOwner != "" && storedOwner != owner {
-			// Agencies belong to a province or to the country; codes are
-			// unique across the database (docs/plan-format.md#agencies).
-			v.Add(fmt.Sprintf("agencies[%d].code", i), "agency code %s belongs to %s, and this plan belongs to %s: give this plan's agency another code (e.g. with the province's prefix)",
-				a.Code, ownerName(ctx, tx, storedOwner), ownerName(ctx, tx, owner))
+		st, ok := stored[a.Code]
+		if !ok {
 			continue
 		}
-		stored.ValidFrom, stored.ValidTo = from.String, to.String
 		var others []string
 		if err := each(ctx, tx, `SELECT DISTINCT p.code FROM plan_agencies pa JOIN plans p ON p.id = pa.plan_id WHERE pa.agency_id = $1 AND pa.plan_id <> $2 ORDER BY p.code`,
-			[]any{id, planID}, func(r *sql.Rows) error {
+			[]any{st.id, planID}, func(r *sql.Rows) error {
 				var c string
 				err := r.Scan(&c)
 				others = append(others, c)
@@ -671,26 +700,7 @@ func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner st
 		if len(others) == 0 {
 			continue
 		}
-		if err := each(ctx, tx, `SELECT m.code FROM agency_members am JOIN agencies m ON m.id = am.member_id WHERE am.group_id = $1 ORDER BY am.position`,
-			[]any{id}, func(r *sql.Rows) error {
-				var c string
-				err := r.Scan(&c)
-				stored.Members = append(stored.Members, c)
-				return err
-			}); err != nil {
-			return err
-		}
-		var diffs []string
-		for _, f := range []struct{ name, was, now string }{
-			{"name", stored.Name, a.Name}, {"short_name", stored.ShortName, a.ShortName}, {"type", stored.Type, a.Type},
-			{"unit", stored.Unit, a.Unit}, {"valid_from", stored.ValidFrom, a.ValidFrom}, {"valid_to", stored.ValidTo, a.ValidTo},
-			{"note", stored.Note, a.Note}, {"members", strings.Join(stored.Members, ", "), strings.Join(a.Members, ", ")},
-		} {
-			if f.was != f.now {
-				diffs = append(diffs, fmt.Sprintf("%s %q → %q", f.name, f.was, f.now))
-			}
-		}
-		if len(diffs) > 0 {
+		if diffs := agencyDiffs(st.Agency, a); len(diffs) > 0 {
 			v.Add(fmt.Sprintf("agencies[%d]", i), "agency %s is also named by plan %s, and this file would change it: %s; write it as it is stored, or give this plan's agency another code",
 				a.Code, strings.Join(others, ", "), strings.Join(diffs, "; "))
 		}
@@ -701,19 +711,43 @@ func checkSharedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner st
 	return fmt.Errorf("%w: %w", v, outreach.ErrConflict)
 }
 
-// upsertAgencies creates or updates the agencies by code (leaving their
-// contact details alone) and rebuilds group memberships. It returns the ids
+// agencyDiffs lists how a file's agency differs from the stored one, field
+// by field: `name "was" → "now"`.
+func agencyDiffs(stored, a outreach.Agency) []string {
+	var diffs []string
+	for _, f := range []struct{ name, was, now string }{
+		{"name", stored.Name, a.Name}, {"short_name", stored.ShortName, a.ShortName}, {"type", stored.Type, a.Type},
+		{"unit", stored.Unit, a.Unit}, {"valid_from", stored.ValidFrom, a.ValidFrom}, {"valid_to", stored.ValidTo, a.ValidTo},
+		{"note", stored.Note, a.Note}, {"members", strings.Join(stored.Members, ", "), strings.Join(a.Members, ", ")},
+	} {
+		if f.was != f.now {
+			diffs = append(diffs, fmt.Sprintf("%s %q → %q", f.name, f.was, f.now))
+		}
+	}
+	return diffs
+}
+
+// upsertAgencies updates the stored agencies the file names (leaving their
+// contact details alone; one without owner becomes the owner's), creates
+// the owner's new ones, and rebuilds group memberships. It returns the ids
 // by code.
-func upsertAgencies(ctx context.Context, tx *sql.Tx, owner string, as []outreach.Agency) (map[string]int64, error) {
+func upsertAgencies(ctx context.Context, tx *sql.Tx, owner string, stored map[string]storedAgency, as []outreach.Agency) (map[string]int64, error) {
 	ids := map[string]int64{}
 	for _, a := range as {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, type = excluded.type,
-				unit_code = excluded.unit_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to, note = excluded.note,
-				owner_code = excluded.owner_code
-			RETURNING id`, a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, owner).Scan(&id)
+		var err error
+		id := stored[a.Code].id
+		if st, ok := stored[a.Code]; ok {
+			adopt := st.owner
+			if adopt == "" {
+				adopt = owner
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE agencies SET name = $1, short_name = $2, type = $3, unit_code = $4, valid_from = $5, valid_to = $6, note = $7,
+				owner_code = $8 WHERE id = $9`, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, adopt, st.id)
+		} else {
+			err = tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+				a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, owner).Scan(&id)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("agency %s: %w", a.Code, err)
 		}
@@ -817,13 +851,4 @@ func syncRows(ctx context.Context, tx *sql.Tx, planID int64, table, keyCol, what
 		}
 	}
 	return ids, nil
-}
-
-// ownerName names an owner for messages: the unit's latest name.
-func ownerName(ctx context.Context, q querier, code string) string {
-	var name string
-	if err := q.QueryRowContext(ctx, `SELECT name FROM units WHERE code = $1 ORDER BY coalesce(valid_from, '') DESC LIMIT 1`, code).Scan(&name); err != nil || name == "" {
-		return code
-	}
-	return name + " (" + code + ")"
 }

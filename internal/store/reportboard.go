@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,34 +44,38 @@ func (r BoardRow) State() string {
 }
 
 // Board builds the period's submission board.
-func (s *Store) Board(ctx context.Context, plan string, year int) (_ *Board, err error) {
-	defer wrap(&err, "Board(%s, %d)", plan, year)
-	p, planID, rp, err := s.planPeriod(ctx, plan, year)
+func (s *Store) Board(ctx context.Context, plan string, key outreach.PeriodKey) (_ *Board, err error) {
+	defer wrap(&err, "Board(%s, %s)", plan, key)
+	p, planID, rp, err := s.planPeriod(ctx, plan, key)
 	if err != nil {
 		return nil, err
 	}
 	b := &Board{Plan: p, Period: rp, DaysLeft: rp.DaysLeft(s.now())}
-	reports := map[string]*outreach.Report{}
-	err = each(ctx, s.db, `SELECT `+reportColumns+reportFrom+` WHERE r.plan_id = $1 AND r.year = $2`, []any{planID, year}, func(r *sql.Rows) error {
+	var list []outreach.Report
+	err = each(ctx, s.db, `SELECT `+reportColumns+reportFrom+` WHERE r.plan_id = $1 AND r.round = $2 AND r.year = $3`, []any{planID, key.Round, key.Year}, func(r *sql.Rows) error {
 		x, err := scanReport(r)
 		if err != nil {
 			return err
 		}
-		if x.FirstSubmittedAt != nil && x.Kind == outreach.ReportAgency {
-			x.Late = rp.Late(*x.FirstSubmittedAt)
-		}
-		if x.Kind == outreach.ReportConsolidated {
-			b.Consolidated = &x.Report
-		} else {
-			reports[x.AgencyCode] = &x.Report
-		}
+		list = append(list, x.Report)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	if err := s.lateAll(ctx, list); err != nil {
+		return nil, err
+	}
+	reports := map[string]*outreach.Report{}
+	for i := range list {
+		if list[i].Kind == outreach.ReportConsolidated {
+			b.Consolidated = &list[i]
+		} else {
+			reports[list[i].AgencyCode] = &list[i]
+		}
+	}
 	contacts := map[string]Contact{}
-	err = each(ctx, s.db, `SELECT code, focal_name, focal_email, focal_phone FROM agencies`, nil, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT a.code, a.focal_name, a.focal_email, a.focal_phone FROM plan_agencies pa JOIN agencies a ON a.id = pa.agency_id WHERE pa.plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
 		var code string
 		var c Contact
 		err := r.Scan(&code, &c.Name, &c.Email, &c.Phone)
@@ -138,6 +143,9 @@ type Due struct {
 	Plan      string
 	PlanTitle string
 	Year      int
+	// Period is the period's key ("2018", "2019-h1"), Label its words.
+	Period string
+	Label  string
 	// Kind: "report" (an agency report to write and submit), "decide" (a
 	// submitted report for a coordinator to accept or return),
 	// "consolidate" (the consolidated report), "confirm" (materials a
@@ -183,7 +191,7 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 			if rp.From > today || now.Sub(rp.DueEnd) > 365*24*time.Hour {
 				continue
 			}
-			d := Due{Plan: p.Code, PlanTitle: p.Title, Year: rp.Year, Due: rp.Due, DaysLeft: rp.DaysLeft(now)}
+			d := Due{Plan: p.Code, PlanTitle: p.Title, Year: rp.Year, Period: rp.Key().String(), Label: rp.Label, Due: rp.Due, DaysLeft: rp.DaysLeft(now)}
 			switch actor.Role {
 			case outreach.RoleAgencyReporter:
 				expected := false
@@ -192,8 +200,8 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 				}
 				var id int64
 				var status string
-				err := s.db.QueryRowContext(ctx, `SELECT id, status FROM reports WHERE plan_id = $1 AND year = $2 AND agency_id = $3 AND kind = $4`,
-					planID, rp.Year, actor.AgencyID, outreach.ReportAgency).Scan(&id, &status)
+				err := s.db.QueryRowContext(ctx, `SELECT id, status FROM reports WHERE plan_id = $1 AND round = $2 AND year = $3 AND agency_id = $4 AND kind = $5`,
+					planID, rp.Round, rp.Year, actor.AgencyID, outreach.ReportAgency).Scan(&id, &status)
 				if err != nil && err != sql.ErrNoRows {
 					return nil, err
 				}
@@ -201,30 +209,34 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 					continue
 				}
 				d.Kind, d.Agency, d.Status = "report", agencyCode, status
-				d.Link = fmt.Sprintf("/plans/%s/reports/%d/agency/%s", p.Code, rp.Year, agencyCode)
+				d.Link = fmt.Sprintf("/plans/%s/reports/%s/agency/%s", p.Code, rp.Key(), agencyCode)
 				if status == "" {
 					d.Status = "missing"
 				}
 				out = append(out, d)
 			case outreach.RoleAdmin, outreach.RoleCoordinator:
 				var waiting int
-				if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE plan_id = $1 AND year = $2 AND status = $3 AND kind = $4`,
-					planID, rp.Year, outreach.ReportSubmitted, outreach.ReportAgency).Scan(&waiting); err != nil {
+				// Agency reports of the plan, and consolidated reports of
+				// the plans serving it, wait for a decision here.
+				if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM reports r JOIN plans p ON p.id = r.plan_id
+					WHERE r.round = $1 AND r.year = $2 AND r.status = $3 AND (r.plan_id = $4 AND r.kind = $5 OR p.parent_plan_id = $4 AND r.kind = $6)`,
+					rp.Round, rp.Year, outreach.ReportSubmitted, planID, outreach.ReportAgency, outreach.ReportConsolidated).Scan(&waiting); err != nil {
 					return nil, err
 				}
 				if waiting > 0 {
 					x := d
-					x.Kind, x.Count, x.Link = "decide", waiting, fmt.Sprintf("/plans/%s/reports/%d", p.Code, rp.Year)
+					x.Kind, x.Count, x.Link = "decide", waiting, fmt.Sprintf("/plans/%s/reports/%s", p.Code, rp.Key())
 					out = append(out, x)
 				}
 				var status string
-				err := s.db.QueryRowContext(ctx, `SELECT status FROM reports WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, rp.Year, outreach.ReportConsolidated).Scan(&status)
+				err := s.db.QueryRowContext(ctx, `SELECT status FROM reports WHERE plan_id = $1 AND round = $2 AND year = $3 AND kind = $4`,
+					planID, rp.Round, rp.Year, outreach.ReportConsolidated).Scan(&status)
 				if err != nil && err != sql.ErrNoRows {
 					return nil, err
 				}
 				if status != string(outreach.ReportSubmitted) && now.Before(rp.DueEnd.AddDate(0, 1, 0)) {
 					x := d
-					x.Kind, x.Status, x.Link = "consolidate", status, fmt.Sprintf("/plans/%s/reports/%d/consolidated", p.Code, rp.Year)
+					x.Kind, x.Status, x.Link = "consolidate", status, fmt.Sprintf("/plans/%s/reports/%s/consolidated", p.Code, rp.Key())
 					if status == "" {
 						x.Status = "missing"
 					}
@@ -254,4 +266,102 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 		}
 	}
 	return out, nil
+}
+
+// Upward is the board of a plan that other plans serve (the ministry's,
+// which the provinces' plans serve) for one period: each serving plan's
+// consolidated report, whether it came in and on time by this plan's
+// deadline, and how complete the serving plan's own agency reports are.
+type Upward struct {
+	Plan     *outreach.Plan
+	Period   outreach.ReportPeriod
+	DaysLeft int
+	Rows     []UpwardRow
+	// Counts over the rows that owe a report (their regime has the period).
+	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
+	Completeness, Timeliness                                       float64
+}
+
+// UpwardRow is one serving plan on the upward board.
+type UpwardRow struct {
+	Plan PlanSummary
+	// Owes is false when the serving plan's regime has no such period
+	// (no six-month round, or its years end earlier).
+	Owes bool
+	// Report is its consolidated report, if started.
+	Report *outreach.Report
+	// Agencies and AgenciesIn are its own expected agency reports and
+	// those submitted.
+	Agencies, AgenciesIn int
+}
+
+// State is the row's state: "none" (owes nothing), missing, draft,
+// submitted, returned or accepted.
+func (r UpwardRow) State() string {
+	switch {
+	case !r.Owes:
+		return "none"
+	case r.Report == nil:
+		return "missing"
+	}
+	return string(r.Report.Status)
+}
+
+// UpwardBoard builds the board of the plans serving plan for a period;
+// a plan no other serves has no rows.
+func (s *Store) UpwardBoard(ctx context.Context, actor outreach.Actor, plan string, key outreach.PeriodKey) (_ *Upward, err error) {
+	defer wrap(&err, "UpwardBoard(%s, %s)", plan, key)
+	if err := s.PlanVisible(ctx, actor, plan); err != nil {
+		return nil, err
+	}
+	p, _, rp, err := s.planPeriod(ctx, plan, key)
+	if err != nil {
+		return nil, err
+	}
+	u := &Upward{Plan: p, Period: rp, DaysLeft: rp.DaysLeft(s.now())}
+	all, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ps := range all {
+		if ps.Parent != p.Code {
+			continue
+		}
+		row := UpwardRow{Plan: ps}
+		b, err := s.Board(ctx, ps.Code, key)
+		switch {
+		case errors.Is(err, outreach.ErrInvalid): // its regime has no such period
+		case err != nil:
+			return nil, err
+		default:
+			row.Owes, row.Report, row.Agencies, row.AgenciesIn = true, b.Consolidated, b.Expected, b.Submitted
+		}
+		u.Rows = append(u.Rows, row)
+		if !row.Owes {
+			continue
+		}
+		u.Expected++
+		rep := row.Report
+		if rep == nil || rep.FirstSubmittedAt == nil {
+			u.Missing++
+			continue
+		}
+		u.Submitted++
+		if rep.Late {
+			u.Late++
+		} else {
+			u.OnTime++
+		}
+		switch rep.Status {
+		case outreach.ReportAccepted:
+			u.Accepted++
+		case outreach.ReportReturned:
+			u.Returned++
+		}
+	}
+	if u.Expected > 0 {
+		u.Completeness = 100 * float64(u.Submitted) / float64(u.Expected)
+		u.Timeliness = 100 * float64(u.OnTime) / float64(u.Expected)
+	}
+	return u, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -14,9 +15,9 @@ import (
 // plan's (with the rows by agency and by unit and the targets) otherwise.
 // Communes and districts are named as the unit tree stood on the window's
 // last day; records against older units count toward what they became.
-func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int) (_ *outreach.ReportFigures, err error) {
-	defer wrap(&err, "ReportFigures(%s, %s, %d)", plan, agency, year)
-	p, _, rp, err := s.planPeriod(ctx, plan, year)
+func (s *Store) ReportFigures(ctx context.Context, plan, agency string, key outreach.PeriodKey) (_ *outreach.ReportFigures, err error) {
+	defer wrap(&err, "ReportFigures(%s, %s, %s)", plan, agency, key)
+	p, _, rp, err := s.planPeriod(ctx, plan, key)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,7 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int
 	if err := fc.materials(ctx); err != nil {
 		return nil, err
 	}
-	inds, err := e.compute(year, province)
+	inds, err := e.compute(key.Year, province)
 	if err != nil {
 		return nil, err
 	}
@@ -79,16 +80,17 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, year int
 	return f, nil
 }
 
-// planPeriod loads a plan and the regime's period of a year of it.
-func (s *Store) planPeriod(ctx context.Context, plan string, year int) (*outreach.Plan, int64, outreach.ReportPeriod, error) {
+// planPeriod loads a plan and the regime's period of a key; a period the
+// regime does not have is invalid input.
+func (s *Store) planPeriod(ctx context.Context, plan string, key outreach.PeriodKey) (*outreach.Plan, int64, outreach.ReportPeriod, error) {
 	p, planID, err := loadPlan(ctx, s.db, plan)
 	if err != nil {
 		return nil, 0, outreach.ReportPeriod{}, err
 	}
-	if year < p.Period.From || year > p.Period.To {
-		return nil, 0, outreach.ReportPeriod{}, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	rp, err := p.PeriodOf(key)
+	if errors.Is(err, outreach.ErrNotFound) {
+		return nil, 0, rp, outreach.Invalid("period", "the plan's regime has no report %s (its years are %d–%d)", key, p.Period.From, p.Period.To)
 	}
-	rp, err := p.Reporting.PeriodFor(year)
 	return p, planID, rp, err
 }
 
@@ -128,7 +130,7 @@ func (fc *figureCounter) filter(alias string) (string, []any) {
 	args := []any{fc.e.ep.id, fc.from, fc.to}
 	cond := fmt.Sprintf("%s.plan_id = $1 AND %s.deleted_at IS NULL AND %s.start_date >= $2 AND %s.start_date <= $3", alias, alias, alias, alias)
 	if fc.agency != "" {
-		cond += fmt.Sprintf(" AND %s.agency_id = (SELECT id FROM agencies WHERE code = $4)", alias)
+		cond += fmt.Sprintf(" AND %s.agency_id = %s", alias, planAgencySQL("$1", "$4"))
 		args = append(args, fc.agency)
 	}
 	return cond, args
@@ -336,7 +338,7 @@ func (fc *figureCounter) materials(ctx context.Context) error {
 	args := []any{fc.e.ep.id, fc.from, fc.to}
 	cond := `m.plan_id = $1 AND d.deleted_at IS NULL AND m.deleted_at IS NULL AND d.date >= $2 AND d.date <= $3`
 	if fc.agency != "" {
-		cond += ` AND d.from_agency_id = (SELECT id FROM agencies WHERE code = $4)`
+		cond += ` AND d.from_agency_id = ` + planAgencySQL("$1", "$4")
 		args = append(args, fc.agency)
 	}
 	m := &fc.f.Materials

@@ -24,9 +24,11 @@ type ReportEdit struct {
 const reportColumns = `r.id, p.code, r.kind, r.year, a.code, a.name, r.status, r.number, r.signer_title, r.signer_name,
 	r.results, r.shortcomings, r.causes, r.proposals, coalesce(r.figures, ''), coalesce(r.first_submitted_at, ''),
 	coalesce(r.submitted_at, ''), coalesce(r.submitted_by, ''), coalesce(r.decided_at, ''), coalesce(r.decided_by, ''),
-	r.reason, r.updated_at, r.updated_by, r.agency_id, r.plan_id, p.owner_code`
+	r.reason, r.updated_at, r.updated_by, r.agency_id, r.plan_id, p.owner_code, r.round, coalesce(pp.code, ''), coalesce(pp.owner_code, '')`
 
-const reportFrom = ` FROM reports r JOIN plans p ON p.id = r.plan_id JOIN agencies a ON a.id = r.agency_id`
+// reportFrom joins the report's plan and the plan that plan serves, if any
+// (a province's consolidated report goes up to that plan's coordinators).
+const reportFrom = ` FROM reports r JOIN plans p ON p.id = r.plan_id JOIN agencies a ON a.id = r.agency_id LEFT JOIN plans pp ON pp.id = p.parent_plan_id`
 
 // reportRow is a report with the ids the store needs.
 type reportRow struct {
@@ -34,6 +36,7 @@ type reportRow struct {
 	agencyID, planID int64
 	figures          string
 	owner            string // the plan's
+	upOwner          string // the owner of the plan it serves, if any
 }
 
 func scanReport(r scanner) (*reportRow, error) {
@@ -43,7 +46,7 @@ func scanReport(r scanner) (*reportRow, error) {
 	n := &rep.Narrative
 	err := r.Scan(&rep.ID, &rep.Plan, &rep.Kind, &rep.Year, &rep.AgencyCode, &rep.AgencyName, &rep.Status, &rep.Number, &rep.SignerTitle, &rep.SignerName,
 		&n.Results, &n.Shortcomings, &n.Causes, &n.Proposals, &x.figures, &first, &sub, &rep.SubmittedBy, &dec, &rep.DecidedBy,
-		&rep.Reason, &upd, &rep.UpdatedBy, &x.agencyID, &x.planID, &x.owner)
+		&rep.Reason, &upd, &rep.UpdatedBy, &x.agencyID, &x.planID, &x.owner, &rep.Round, &rep.UpTo, &x.upOwner)
 	if err != nil {
 		return nil, err
 	}
@@ -58,25 +61,29 @@ func scanReport(r scanner) (*reportRow, error) {
 	return &x, nil
 }
 
-// regime reads the plan's reporting regime (not the whole plan).
-func (s *Store) regime(ctx context.Context, q querier, planID int64) (outreach.Reporting, error) {
-	var r outreach.Reporting
-	err := q.QueryRowContext(ctx, `SELECT deadline, cutoff_from, cutoff_to, timezone FROM plan_reporting WHERE plan_id = $1`, planID).Scan(
-		&r.Deadline, &r.Cutoff.From, &r.Cutoff.To, &r.Timezone)
-	return r, err
-}
-
-// late fills in whether an agency report's first submission missed the
-// deadline (the consolidated report has no deadline in the regime).
+// late fills in whether a report's first submission missed its deadline:
+// an agency report the plan's deadline for the period, a consolidated
+// report going up to a parent plan that plan's deadline for the same
+// period (a consolidated report that goes nowhere has none).
 func (s *Store) late(ctx context.Context, q querier, x *reportRow) error {
-	if x.FirstSubmittedAt == nil || x.Kind != outreach.ReportAgency {
+	if x.FirstSubmittedAt == nil {
 		return nil
 	}
-	reg, err := s.regime(ctx, q, x.planID)
+	plan := x.Plan
+	if x.Kind == outreach.ReportConsolidated {
+		if x.UpTo == "" {
+			return nil
+		}
+		plan = x.UpTo
+	}
+	p, _, err := loadPlan(ctx, q, plan)
 	if err != nil {
 		return err
 	}
-	rp, err := reg.PeriodFor(x.Year)
+	rp, err := p.PeriodOf(x.Key())
+	if errors.Is(err, outreach.ErrNotFound) { // the parent asks for no such report
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -97,6 +104,30 @@ func canRead(actor outreach.Actor, x *reportRow) bool {
 		return true
 	}
 	return x.FirstSubmittedAt != nil && (x.Status == outreach.ReportSubmitted || x.Status == outreach.ReportAccepted)
+}
+
+// canDecide says whether the actor may accept, return or reopen the
+// report: an agency report the plan's coordinators; a consolidated report
+// going up to a parent plan that plan's coordinators (the ministry for a
+// province's report), never the province's own.
+func canDecide(actor outreach.Actor, x *reportRow) bool {
+	if !actor.CanEditPlans() {
+		return false
+	}
+	if x.Kind == outreach.ReportConsolidated && x.UpTo != "" {
+		return actor.EditsOwner(x.upOwner)
+	}
+	return actor.EditsOwner(x.owner)
+}
+
+// ReportRights says whether the actor may edit and submit the report, and
+// whether it may accept, return or reopen it, as the workflow will judge.
+func (s *Store) ReportRights(ctx context.Context, actor outreach.Actor, id int64) (write, decide bool, err error) {
+	x, err := s.reportByID(ctx, s.db, id)
+	if err != nil || !canRead(actor, x) {
+		return false, false, err
+	}
+	return canWrite(actor, x), canDecide(actor, x), nil
 }
 
 // canWrite says whether the actor may edit and submit the report.
@@ -156,49 +187,75 @@ func (s *Store) figuresOf(ctx context.Context, r *outreach.Report) (*outreach.Re
 	if r.Kind == outreach.ReportConsolidated {
 		agency = ""
 	}
-	return s.ReportFigures(ctx, r.Plan, agency, r.Year)
+	return s.ReportFigures(ctx, r.Plan, agency, r.Key())
 }
 
 // Reports lists the period's reports the actor may read, without figures.
-func (s *Store) Reports(ctx context.Context, actor outreach.Actor, plan string, year int) (_ []outreach.Report, err error) {
-	defer wrap(&err, "Reports(%s, %d)", plan, year)
+func (s *Store) Reports(ctx context.Context, actor outreach.Actor, plan string, key outreach.PeriodKey) (_ []outreach.Report, err error) {
+	defer wrap(&err, "Reports(%s, %s)", plan, key)
 	if err := s.PlanVisible(ctx, actor, plan); err != nil {
 		return nil, err
 	}
-	pr, err := resolvePlan(ctx, s.db, plan)
-	if err != nil {
-		return nil, err
-	}
-	reg, err := s.regime(ctx, s.db, pr.id)
-	if err != nil {
-		return nil, err
-	}
-	rp, err := reg.PeriodFor(year)
+	_, planID, _, err := s.planPeriod(ctx, plan, key)
 	if err != nil {
 		return nil, err
 	}
 	var out []outreach.Report
-	err = each(ctx, s.db, `SELECT `+reportColumns+reportFrom+` WHERE r.plan_id = $1 AND r.year = $2 ORDER BY r.kind DESC, a.name`, []any{pr.id, year}, func(r *sql.Rows) error {
-		x, err := scanReport(r)
-		if err != nil {
-			return err
-		}
-		if x.FirstSubmittedAt != nil && x.Kind == outreach.ReportAgency {
-			x.Late = rp.Late(*x.FirstSubmittedAt)
-		}
-		if canRead(actor, x) {
-			out = append(out, x.Report)
-		}
-		return nil
-	})
-	return out, err
+	err = each(ctx, s.db, `SELECT `+reportColumns+reportFrom+` WHERE r.plan_id = $1 AND r.round = $2 AND r.year = $3 ORDER BY r.kind DESC, a.name`,
+		[]any{planID, key.Round, key.Year}, func(r *sql.Rows) error {
+			x, err := scanReport(r)
+			if err != nil {
+				return err
+			}
+			if canRead(actor, x) {
+				out = append(out, x.Report)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, s.lateAll(ctx, out)
 }
 
-// OpenReport returns the agency's report for the year, starting a draft
-// when there is none. kind consolidated opens the consolidating
-// department's report (agency is then ignored).
-func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agency string, year int, kind outreach.ReportKind) (_ *outreach.Report, err error) {
-	defer wrap(&err, "OpenReport(%s, %s, %d, %s)", plan, agency, year, kind)
+// lateAll fills in whether each report missed its deadline, loading each
+// plan's periods once.
+func (s *Store) lateAll(ctx context.Context, reports []outreach.Report) error {
+	periods := map[string][]outreach.ReportPeriod{}
+	for i := range reports {
+		r := &reports[i]
+		plan := r.Plan
+		if r.Kind == outreach.ReportConsolidated {
+			plan = r.UpTo
+		}
+		if r.FirstSubmittedAt == nil || plan == "" {
+			continue
+		}
+		list, ok := periods[plan]
+		if !ok {
+			p, _, err := loadPlan(ctx, s.db, plan)
+			if err != nil {
+				return err
+			}
+			if list, err = p.ReportPeriods(); err != nil {
+				return err
+			}
+			periods[plan] = list
+		}
+		for _, rp := range list {
+			if rp.Key() == r.Key() {
+				r.Late = rp.Late(*r.FirstSubmittedAt)
+			}
+		}
+	}
+	return nil
+}
+
+// OpenReport returns the agency's report for the period, starting a draft
+// when there is none. kind consolidated opens the report of the agency
+// the period's reports go to (agency is then ignored).
+func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agency string, key outreach.PeriodKey, kind outreach.ReportKind) (_ *outreach.Report, err error) {
+	defer wrap(&err, "OpenReport(%s, %s, %s, %s)", plan, agency, key, kind)
 	if err := s.PlanVisible(ctx, actor, plan); err != nil {
 		return nil, err
 	}
@@ -206,12 +263,17 @@ func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agen
 	if err != nil {
 		return nil, err
 	}
-	if year < p.Period.From || year > p.Period.To {
-		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
+	rp, err := p.PeriodOf(key)
+	if errors.Is(err, outreach.ErrNotFound) {
+		return nil, outreach.Invalid("period", "the plan's regime has no report %s (its years are %d–%d)", key, p.Period.From, p.Period.To)
 	}
+	if err != nil {
+		return nil, err
+	}
+	year := key.Year
 	switch kind {
 	case outreach.ReportConsolidated:
-		agency = p.Reporting.Recipient
+		agency = rp.Recipient
 	case outreach.ReportAgency:
 		a, ok := p.Agency(agency)
 		if !ok || a.IsGroup() {
@@ -221,14 +283,18 @@ func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agen
 		return nil, outreach.Invalid("kind", "expected agency or consolidated, got %q", kind)
 	}
 	var agencyID int64
-	if err := s.db.QueryRowContext(ctx, `SELECT id FROM agencies WHERE code = $1`, agency).Scan(&agencyID); err != nil {
+	if agencyID, err = planAgencyID(ctx, s.db, planID, agency); err != nil {
 		return nil, translate(err)
 	}
 	var id int64
-	err = s.db.QueryRowContext(ctx, `SELECT id FROM reports WHERE plan_id = $1 AND kind = $2 AND year = $3 AND agency_id = $4`, planID, kind, year, agencyID).Scan(&id)
+	const find = `SELECT id FROM reports WHERE plan_id = $1 AND kind = $2 AND round = $3 AND year = $4 AND agency_id = $5`
+	err = s.db.QueryRowContext(ctx, find, planID, kind, key.Round, year, agencyID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		probe := &reportRow{agencyID: agencyID}
 		probe.Kind = kind
+		if err := s.db.QueryRowContext(ctx, `SELECT owner_code FROM plans WHERE id = $1`, planID).Scan(&probe.owner); err != nil {
+			return nil, err
+		}
 		if !canWrite(actor, probe) {
 			return nil, actor.Forbidden("start this report")
 		}
@@ -238,17 +304,17 @@ func (s *Store) OpenReport(ctx context.Context, actor outreach.Actor, plan, agen
 		}
 		now := s.stamp()
 		err = s.tx(ctx, func(tx *sql.Tx) error {
-			err := tx.QueryRowContext(ctx, `INSERT INTO reports (plan_id, kind, year, agency_id, status, number, signer_title, created_at, created_by, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9)
-				ON CONFLICT (plan_id, kind, year, agency_id) DO NOTHING RETURNING id`,
-				planID, kind, year, agencyID, outreach.ReportDraft, "…/BC-"+abbreviation(p, agency), strings.Join(signer, "\n"), now, actor.Name()).Scan(&id)
+			err := tx.QueryRowContext(ctx, `INSERT INTO reports (plan_id, kind, round, year, agency_id, status, number, signer_title, created_at, created_by, updated_at, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10)
+				ON CONFLICT (plan_id, kind, round, year, agency_id) DO NOTHING RETURNING id`,
+				planID, kind, key.Round, year, agencyID, outreach.ReportDraft, "…/BC-"+abbreviation(p, agency), strings.Join(signer, "\n"), now, actor.Name()).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) { // started by someone else meanwhile
-				return tx.QueryRowContext(ctx, `SELECT id FROM reports WHERE plan_id = $1 AND kind = $2 AND year = $3 AND agency_id = $4`, planID, kind, year, agencyID).Scan(&id)
+				return tx.QueryRowContext(ctx, find, planID, kind, key.Round, year, agencyID).Scan(&id)
 			}
 			if err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, actor, "create", "report", fmt.Sprint(id), nil, map[string]any{"plan": plan, "agency": agency, "year": year, "kind": kind})
+			return s.audit(ctx, tx, actor, "create", "report", fmt.Sprint(id), nil, map[string]any{"plan": plan, "agency": agency, "period": key.String(), "kind": kind})
 		})
 	}
 	if err != nil {
@@ -381,9 +447,11 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 			return nil, actor.Forbidden("submit this report")
 		}
 	case outreach.StepAccept, outreach.StepReturn, outreach.StepReopen:
-		// The consolidated report is issued, not accepted: a coordinator
-		// can only reopen it to correct it.
-		if !actor.CanEditPlans() || x.Kind == outreach.ReportConsolidated && step != outreach.StepReopen {
+		// A consolidated report that goes up nowhere is issued, not
+		// accepted: its coordinators can only reopen it to correct it.
+		// One going up to a parent plan is decided there.
+		issued := x.Kind == outreach.ReportConsolidated && x.UpTo == ""
+		if !canDecide(actor, x) || issued && step != outreach.StepReopen {
 			return nil, actor.Forbidden(step + " this report")
 		}
 		if step != outreach.StepAccept && reason == "" {
@@ -394,7 +462,7 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 		}
 	}
 	next, err := outreach.NextStatus(x.Status, step)
-	if x.Kind == outreach.ReportConsolidated && step == outreach.StepReopen && x.Status == outreach.ReportSubmitted {
+	if x.Kind == outreach.ReportConsolidated && x.UpTo == "" && step == outreach.StepReopen && x.Status == outreach.ReportSubmitted {
 		next, err = outreach.ReportReturned, nil
 	}
 	if err != nil {
@@ -433,9 +501,17 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return fmt.Errorf("%w: the report changed meanwhile; reload it", outreach.ErrConflict)
 		}
-		if step == outreach.StepSubmit && x.Kind == outreach.ReportAgency {
+		if step == outreach.StepSubmit && (x.Kind == outreach.ReportAgency || x.UpTo != "") {
+			// The notice goes to the coordinators who decide: the plan's
+			// for an agency report, the parent plan's for a consolidated one.
+			to := x.planID
+			if x.Kind == outreach.ReportConsolidated {
+				if err := tx.QueryRowContext(ctx, `SELECT parent_plan_id FROM plans WHERE id = $1`, x.planID).Scan(&to); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (plan_id, audience, message, link, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				x.planID, outreach.RoleCoordinator, NoticeSubmitted+"|"+x.AgencyName+"|"+fmt.Sprint(x.Year), fmt.Sprintf("/reports/%d", id), now); err != nil {
+				to, outreach.RoleCoordinator, NoticeSubmitted+"|"+x.AgencyName+"|"+periodWords(ctx, tx, x), fmt.Sprintf("/reports/%d", id), now); err != nil {
 				return err
 			}
 		}
@@ -447,8 +523,18 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 	return s.report(ctx, actor, id, false)
 }
 
+// periodWords names a report's period in words for a notice ("năm 2018").
+func periodWords(ctx context.Context, q querier, x *reportRow) string {
+	if p, _, err := loadPlan(ctx, q, x.Plan); err == nil {
+		if rp, err := p.PeriodOf(x.Key()); err == nil {
+			return rp.Label
+		}
+	}
+	return x.Key().String()
+}
+
 // NoticeSubmitted is the kind of notice a submission leaves coordinators;
-// its message is "kind|agency name|year".
+// its message is "kind|agency name|period in words".
 const NoticeSubmitted = "report_submitted"
 
 // Notice is something the app tells a role.

@@ -34,10 +34,10 @@ func TestReportWorkflow(t *testing.T) {
 			}
 		}
 
-		if _, err := s.OpenReport(ctx, as["union"], plan, "bk-ca", 2019, outreach.ReportAgency); !errors.Is(err, outreach.ErrForbidden) {
+		if _, err := s.OpenReport(ctx, as["union"], plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency); !errors.Is(err, outreach.ErrForbidden) {
 			t.Errorf("the union starts the police's report: %v", err)
 		}
-		r, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", 2019, outreach.ReportAgency)
+		r, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestReportWorkflow(t *testing.T) {
 		if spent != 20_000_000 {
 			t.Errorf("spending %v, want 20,000,000", spent)
 		}
-		again, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", 2019, outreach.ReportAgency)
+		again, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil || again.ID != r.ID {
 			t.Errorf("opening again gave %v, %v", again, err)
 		}
@@ -135,7 +135,7 @@ func TestReportWorkflow(t *testing.T) {
 		}
 
 		// The union submits one minute after the deadline: late.
-		u, err := s.OpenReport(ctx, as["union"], plan, "bk-hlhpn", 2019, outreach.ReportAgency)
+		u, err := s.OpenReport(ctx, as["union"], plan, "bk-hlhpn", outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestReportWorkflow(t *testing.T) {
 			t.Errorf("notices %+v %v", notices, err)
 		}
 
-		b, err := s.Board(ctx, plan, 2019)
+		b, err := s.Board(ctx, plan, outreach.Annual(2019))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,10 +183,10 @@ func TestConsolidatedReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seeded(t, s)
 		as := actors(t, s)
-		if _, err := s.OpenReport(ctx, as["police"], plan, "", 2019, outreach.ReportConsolidated); !errors.Is(err, outreach.ErrForbidden) {
+		if _, err := s.OpenReport(ctx, as["police"], plan, "", outreach.Annual(2019), outreach.ReportConsolidated); !errors.Is(err, outreach.ErrForbidden) {
 			t.Errorf("an agency reporter starts the consolidated report: %v", err)
 		}
-		c, err := s.OpenReport(ctx, as["coord"], plan, "", 2019, outreach.ReportConsolidated)
+		c, err := s.OpenReport(ctx, as["coord"], plan, "", outreach.Annual(2019), outreach.ReportConsolidated)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +236,7 @@ func TestWhatsDue(t *testing.T) {
 		if !found {
 			t.Errorf("the police's 2019 report is not due 14 days ahead: %+v", due)
 		}
-		r, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", 2019, outreach.ReportAgency)
+		r, err := s.OpenReport(ctx, as["police"], plan, "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -303,7 +303,7 @@ func TestProvinceUsersSeeOnlyTheirProvince(t *testing.T) {
 		}
 		_, err = s.ImportPlan(ctx, hn, tnPlan) // unchanged: not even that is said
 		notFound("import another province's plan", err)
-		_, err = s.Reports(ctx, hn, "tn-2026", 2026)
+		_, err = s.Reports(ctx, hn, "tn-2026", outreach.Annual(2026))
 		notFound("reports", err)
 		_, err = s.AgencyFor(ctx, hn, "tn-bk-bbk")
 		notFound("agency", err)
@@ -352,7 +352,7 @@ func TestProvinceUsersSeeOnlyTheirProvince(t *testing.T) {
 		if es, total, err := s.AuditLog(ctx, hnAdmin, 50, 0); err != nil || total != 1 || len(es) != 1 || es[0].Actor != "hn-coord" {
 			t.Errorf("Hà Nam's admin reads %d audit entries (%v)", total, err)
 		}
-		rep, err := s.OpenReport(ctx, system, "tn-2026", "tn-bk-ca", 2026, outreach.ReportAgency)
+		rep, err := s.OpenReport(ctx, system, "tn-2026", "tn-bk-ca", outreach.Annual(2026), outreach.ReportAgency)
 		if err != nil {
 			t.Fatal(err)
 		}

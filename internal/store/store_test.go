@@ -377,7 +377,7 @@ func TestPermissions(t *testing.T) {
 				t.Errorf("%s: err = %v, want forbidden %v", c.name, c.err, c.wantF)
 			}
 		}
-		a, err := s.Agency(ctx, "bk-hlhpn")
+		a, err := s.Agency(ctx, "06", "bk-hlhpn")
 		if err != nil || a.Contact.Name != "" || a.Contact.Phone != "0209 3870 000" {
 			t.Errorf("women's union contact = %+v, %v", a.Contact, err)
 		}

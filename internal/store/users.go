@@ -18,10 +18,13 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
 
 // NewUser is what it takes to create a user.
 type NewUser struct {
-	Username   string
-	Name       string
-	Role       outreach.Role
-	AgencyCode string // agency reporters
+	Username string
+	Name     string
+	Role     outreach.Role
+	// AgencyCode names an agency reporter's agency: its address
+	// ("19/stttt", AgencyAddress) or its code alone, the agency of the
+	// user's scope with that code.
+	AgencyCode string
 	UnitCode   string // unit reporters
 	// Scope is what the user sees: "" the whole system, "VN" the
 	// ministry, a province's code that province (docs/security.md).
@@ -189,19 +192,23 @@ func (s *Store) CreateUser(ctx context.Context, actor outreach.Actor, nu NewUser
 			}
 		}
 		if nu.AgencyCode != "" {
-			var id int64
-			var owner string
-			err := tx.QueryRowContext(ctx, `SELECT id, owner_code FROM agencies WHERE code = $1 AND type <> $2`, nu.AgencyCode, outreach.AgencyGroup).Scan(&id, &owner)
-			inherited, ierr := inheritedOwners(ctx, tx, nu.Scope)
-			if ierr != nil {
-				return ierr
-			}
-			if errors.Is(err, sql.ErrNoRows) || err == nil && !(outreach.Actor{Scope: nu.Scope, Inherited: inherited}).SeesOwner(owner) {
-				return outreach.Invalid("agency", "no agency of %s has the code %q (groups cannot have reporters)", scopeLabel(nu.Scope), nu.AgencyCode)
-			} else if err != nil {
+			// The agency at the address ("19/stttt"), or the code settled
+			// in the new user's scope: its own province's first.
+			inherited, err := inheritedOwners(ctx, tx, nu.Scope)
+			if err != nil {
 				return err
 			}
-			agencyID = id
+			a, err := agencyAt(ctx, tx, outreach.Actor{Scope: nu.Scope, Inherited: inherited}, nu.AgencyCode)
+			var amb *AmbiguousAgencyError
+			switch {
+			case errors.As(err, &amb):
+				return outreach.Invalid("agency", "%v", err)
+			case errors.Is(err, outreach.ErrNotFound) || err == nil && a.IsGroup():
+				return outreach.Invalid("agency", "no agency of %s has the code %q (groups cannot have reporters)", scopeLabel(nu.Scope), nu.AgencyCode)
+			case err != nil:
+				return err
+			}
+			agencyID = a.ID
 		}
 		if nu.UnitCode != "" {
 			// The unit as it stands today, or its last version if it has

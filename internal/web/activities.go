@@ -243,22 +243,16 @@ func (s *Server) activityFormData(r *http.Request, p *outreach.Plan, f activityF
 		pg.Title = pg.T("activity.edit")
 	}
 	actor := currentActor(r)
+	own, err := s.reporterAgency(r, p.Code)
+	if err != nil {
+		return pg, err
+	}
 	for _, a := range p.Agencies {
-		if a.IsGroup() {
+		if a.IsGroup() || actor.Role == outreach.RoleAgencyReporter && a.Code != own {
 			continue
-		}
-		if actor.Role == outreach.RoleAgencyReporter {
-			ai, err := s.store.Agency(r.Context(), a.Code)
-			if err != nil {
-				return pg, err
-			}
-			if !actor.CanWriteAgency(ai.ID) {
-				continue
-			}
 		}
 		pg.Agencies = append(pg.Agencies, a)
 	}
-	var err error
 	if pg.Kinds, err = s.store.QuantityKinds(r.Context()); err != nil {
 		return pg, err
 	}
@@ -282,8 +276,8 @@ func (s *Server) newActivity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := activityForm{Themes: map[string]bool{}, Units: map[string]bool{}, Quantities: map[string]string{}}
-	if u := currentUser(r); u != nil && u.AgencyCode != "" {
-		f.Agency = u.AgencyCode
+	if f.Agency, err = s.reporterAgency(r, p.Code); err != nil {
+		return err
 	}
 	pg, err := s.activityFormData(r, p, f)
 	if err != nil {
@@ -489,7 +483,11 @@ func (s *Server) activityData(r *http.Request) (activityPage, error) {
 		pg.Kinds[k.Code] = k
 	}
 	// Whether to show the edit buttons; the store decides for real.
-	pg.CanEdit = actor.CanEditPlans() || (actor.Role == outreach.RoleAgencyReporter && currentUser(r).AgencyCode == a.Agency) ||
+	own, err := s.reporterAgency(r, a.Plan)
+	if err != nil {
+		return pg, err
+	}
+	pg.CanEdit = actor.CanEditPlans() || (own != "" && own == a.Agency) ||
 		(actor.Role == outreach.RoleUnitReporter && len(a.Units) > 0)
 	return pg, nil
 }

@@ -210,8 +210,8 @@ func TestAPIWrites(t *testing.T) {
 			!strings.HasPrefix(located.Error.Problems[0].Position, fmt.Sprintf("body:%d:", line)) {
 			t.Errorf("unknown scope: %d %+v, want body:%d:…", status, located.Error.Problems, line)
 		}
-		hl, _ := w.store.Agency(ctx, "bk-hlhpn")
-		ca, _ := w.store.Agency(ctx, "bk-ca")
+		hl, _ := w.store.Agency(ctx, "06", "bk-hlhpn")
+		ca, _ := w.store.Agency(ctx, "06", "bk-ca")
 		if hl.Contact.Name != "" || ca.Contact.Name != "Đội PC02" {
 			t.Errorf("contacts after the writes: %+v / %+v", hl.Contact, ca.Contact)
 		}

@@ -159,7 +159,7 @@ func TestBudgetUploadCheckedFirst(t *testing.T) {
 func TestBudgetFormRefusedWhole(t *testing.T) {
 	w := newWorld(t, storetest.OpenSQLite(t))
 	police := w.login("police")
-	rep, err := w.store.OpenReport(ctx, w.actor("police"), "bk-1368-2017", "bk-ca", 2019, outreach.ReportAgency)
+	rep, err := w.store.OpenReport(ctx, w.actor("police"), "bk-1368-2017", "bk-ca", outreach.Annual(2019), outreach.ReportAgency)
 	if err != nil {
 		t.Fatal(err)
 	}

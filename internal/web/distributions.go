@@ -48,11 +48,15 @@ func (s *Server) distributionsData(r *http.Request) (distributionsPage, error) {
 		return pg, err
 	}
 	actor := currentActor(r)
+	own, err := s.reporterAgency(r, p.Code)
+	if err != nil {
+		return pg, err
+	}
 	for _, a := range p.Agencies {
 		if a.IsGroup() {
 			continue
 		}
-		if actor.Role == outreach.RoleAgencyReporter && currentUser(r).AgencyCode != a.Code {
+		if actor.Role == outreach.RoleAgencyReporter && own != a.Code {
 			continue
 		}
 		pg.Agencies = append(pg.Agencies, a)

@@ -109,14 +109,18 @@ func (s *Server) importData(r *http.Request, kind string) (importPage, error) {
 	}
 	pg := importPage{Page: s.page(r, "import."+kind, kind), Kind: kind, Plan: p}
 	u := currentUser(r)
+	own, err := s.reporterAgency(r, p.Code)
+	if err != nil {
+		return pg, err
+	}
 	for _, a := range p.Agencies {
-		if a.IsGroup() || (u.Role == outreach.RoleAgencyReporter && u.AgencyCode != a.Code) {
+		if a.IsGroup() || (u.Role == outreach.RoleAgencyReporter && own != a.Code) {
 			continue
 		}
 		pg.Agencies = append(pg.Agencies, a)
 	}
 	if u.Role == outreach.RoleAgencyReporter {
-		pg.Agency = u.AgencyCode
+		pg.Agency = own
 	}
 	pg.NeedAgency = kind == "activities"
 	return pg, nil

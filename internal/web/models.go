@@ -200,8 +200,12 @@ func (s *Server) budgetPage(w http.ResponseWriter, r *http.Request) error {
 		pg.Total.Spent += l.Spent
 	}
 	actor := currentActor(r)
+	own, err := s.reporterAgency(r, p.Code)
+	if err != nil {
+		return err
+	}
 	for _, a := range p.Agencies {
-		if a.IsGroup() || (actor.Role == outreach.RoleAgencyReporter && currentUser(r).AgencyCode != a.Code) {
+		if a.IsGroup() || (actor.Role == outreach.RoleAgencyReporter && own != a.Code) {
 			continue
 		}
 		pg.Agencies = append(pg.Agencies, a)

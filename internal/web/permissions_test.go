@@ -128,6 +128,14 @@ func permRows() []permRow {
 			prep: func(f *permFixtures, _ string) permReq {
 				return api("PUT", "/api/v1/agencies/bk-ca/contact", fmt.Sprintf(`{"name":%q}`, f.unique("Đội PC02")))
 			}},
+		{route: "POST /agencies/{owner}/{code}/contact", what: "set the police's focal point", expect: "L 403 403 403 303 303 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				return web("/agencies/06/bk-ca/contact", url.Values{"name": {f.unique("Đội PC02")}, "email": {"pc02@backan.gov.vn"}})
+			}},
+		{route: "PUT /api/v1/agencies/{owner}/{code}/contact", what: "set the police's focal point", expect: "401 403 403 403 200 200 200",
+			prep: func(f *permFixtures, _ string) permReq {
+				return api("PUT", "/api/v1/agencies/06/bk-ca/contact", fmt.Sprintf(`{"name":%q}`, f.unique("Đội PC02")))
+			}},
 
 		// Activities.
 		{route: "POST /activities", what: "record a police activity in Na Rì", expect: "L 403 403 403 303 303 303",
@@ -307,12 +315,12 @@ func permRows() []permRow {
 			}},
 
 		// Reports.
-		{route: "POST /plans/{code}/reports/{year}/agency/{agency}", what: "start the union's 2019 report", expect: "L 403 403 303 403 303 303",
+		{route: "POST /plans/{code}/reports/{period}/agency/{agency}", what: "start the union's 2019 report", expect: "L 403 403 303 403 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				f.dropReport("bk-hlhpn", 2019, outreach.ReportAgency)
 				return web("/plans/"+permPlan+"/reports/2019/agency/bk-hlhpn", nil)
 			}},
-		{route: "POST /plans/{code}/reports/{year}/consolidated", what: "start the 2019 consolidated report", expect: "L 403 403 403 403 303 303",
+		{route: "POST /plans/{code}/reports/{period}/consolidated", what: "start the 2019 consolidated report", expect: "L 403 403 403 403 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				f.dropReport("", 2019, outreach.ReportConsolidated)
 				return web("/plans/"+permPlan+"/reports/2019/consolidated", nil)
@@ -896,7 +904,7 @@ func (f *permFixtures) report(status outreach.ReportStatus) int64 {
 		f.t.Fatal(err)
 	}
 	f.dropReport("bk-hlhpn", 2019, outreach.ReportAgency)
-	rep, err := f.s.OpenReport(ctx, permSystem, permPlan, "bk-hlhpn", 2019, outreach.ReportAgency)
+	rep, err := f.s.OpenReport(ctx, permSystem, permPlan, "bk-hlhpn", outreach.Annual(2019), outreach.ReportAgency)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -1101,7 +1109,7 @@ func TestPermissionsHideOthersDrafts(t *testing.T) {
 			t.Fatal(err)
 		}
 		const consolidated = "Dự thảo tổng hợp của Sở"
-		cons, err := s.OpenReport(ctx, permSystem, permPlan, "", 2019, outreach.ReportConsolidated)
+		cons, err := s.OpenReport(ctx, permSystem, permPlan, "", outreach.Annual(2019), outreach.ReportConsolidated)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,19 +13,24 @@ import (
 	"outreach/internal/store"
 )
 
-// currentYear is the period most worth showing now: the year whose
-// deadline is next, else the plan's last.
-func currentYear(p *outreach.Plan, now time.Time) int {
+// currentPeriod is the period most worth showing now: the one whose
+// deadline is next (or passed less than a month ago), else the last.
+func currentPeriod(p *outreach.Plan, now time.Time) outreach.PeriodKey {
 	periods, err := p.ReportPeriods()
 	if err != nil || len(periods) == 0 {
-		return p.Period.To
+		return outreach.PeriodKey{Round: outreach.RoundAnnual, Year: p.Period.To}
 	}
 	for _, rp := range periods {
 		if now.Before(rp.DueEnd.AddDate(0, 1, 0)) {
-			return rp.Year
+			return rp.Key()
 		}
 	}
-	return periods[len(periods)-1].Year
+	return periods[len(periods)-1].Key()
+}
+
+// periodKey reads the {period} of a path.
+func periodKey(r *http.Request) (outreach.PeriodKey, error) {
+	return outreach.ParsePeriodKey(r.PathValue("period"))
 }
 
 // reportsIndex sends the nav's "Reports" to the first plan's current board.
@@ -34,7 +39,7 @@ func (s *Server) reportsIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%s/reports/%d", p.Code, currentYear(p, s.now())), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/plans/%s/reports/%s", p.Code, currentPeriod(p, s.now())), http.StatusSeeOther)
 	return nil
 }
 
@@ -44,7 +49,13 @@ type regimePage struct {
 	Periods   []outreach.ReportPeriod
 	Recipient outreach.Agency
 	Reporters []outreach.Agency
-	Year      int
+	Current   outreach.PeriodKey
+}
+
+// AgencyName names one of the plan's agencies.
+func (p regimePage) AgencyName(code string) string {
+	a, _ := p.Plan.Agency(code)
+	return a.Name
 }
 
 // regimePage shows the reporting regime as Decree 09/2019 lists a regime's
@@ -54,7 +65,7 @@ func (s *Server) regimePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := regimePage{Page: s.page(r, "regime.title", "reports"), Plan: p, Year: currentYear(p, s.now())}
+	pg := regimePage{Page: s.page(r, "regime.title", "reports"), Plan: p, Current: currentPeriod(p, s.now())}
 	if pg.Periods, err = p.ReportPeriods(); err != nil {
 		return err
 	}
@@ -69,9 +80,34 @@ func (s *Server) regimePage(w http.ResponseWriter, r *http.Request) error {
 
 type boardPage struct {
 	Page
-	B     *store.Board
-	Years []int
-	Own   string
+	B       *store.Board
+	Periods []outreach.ReportPeriod
+	Own     string
+	// Up is the board of the plans serving this one (the provinces'
+	// consolidated reports on the ministry's plan); nil when none does.
+	Up *store.Upward
+	// Parent is the plan this one's consolidated report goes up to.
+	Parent *outreach.Plan
+}
+
+// PeriodTab is a period's short name on the board's tabs: "2018",
+// "6T/2019", "TK 2020".
+func (p boardPage) PeriodTab(rp outreach.ReportPeriod) string {
+	return p.T("reports.tab."+string(rp.Round), rp.Year)
+}
+
+// Heading names the board's period: the year for the annual round, the
+// period in words for the others ("6 tháng đầu năm 2019").
+func (p boardPage) Heading() string { return periodHeading(p.B.Period) }
+
+// Heading names the report's period as the board does.
+func (p reportPage) Heading() string { return periodHeading(p.Period) }
+
+func periodHeading(rp outreach.ReportPeriod) string {
+	if rp.Round == outreach.RoundAnnual {
+		return strconv.Itoa(rp.Year)
+	}
+	return rp.Label
 }
 
 // DaysWord says how far the deadline is.
@@ -94,17 +130,38 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year, err := strconv.Atoi(r.PathValue("year"))
-	if err != nil {
-		return outreach.Invalid("year", "expected a year, got %q", r.PathValue("year"))
-	}
-	b, err := s.store.Board(r.Context(), p.Code, year)
+	key, err := periodKey(r)
 	if err != nil {
 		return err
 	}
-	pg := boardPage{Page: s.page(r, "reports.title", "reports"), B: b, Years: p.Period.Years()}
-	if u := currentUser(r); u != nil {
-		pg.Own = u.AgencyCode
+	b, err := s.store.Board(r.Context(), p.Code, key)
+	if err != nil {
+		return err
+	}
+	pg := boardPage{Page: s.page(r, "reports.title", "reports"), B: b}
+	if pg.Periods, err = p.ReportPeriods(); err != nil {
+		return err
+	}
+	up, err := s.store.UpwardBoard(r.Context(), currentActor(r), p.Code, key)
+	if err != nil {
+		return err
+	}
+	if len(up.Rows) > 0 {
+		pg.Up = up
+		// A province's draft is its own business until it is sent.
+		for i := range up.Rows {
+			if rep := up.Rows[i].Report; rep != nil && rep.FirstSubmittedAt == nil && !currentActor(r).EditsOwner(up.Rows[i].Plan.Owner) {
+				up.Rows[i].Report = nil
+			}
+		}
+	}
+	if p.Parent != "" {
+		if pg.Parent, err = s.store.Plan(r.Context(), p.Parent); err != nil {
+			return err
+		}
+	}
+	if pg.Own, err = s.reporterAgency(r, p.Code); err != nil {
+		return err
 	}
 	// Readers who may not see a draft see it as not sent.
 	actor := currentActor(r)
@@ -119,11 +176,11 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) error {
 // openReport starts (or finds) a report and goes to it.
 func (s *Server) openReport(kind outreach.ReportKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		year, err := strconv.Atoi(r.PathValue("year"))
+		key, err := periodKey(r)
 		if err != nil {
-			return outreach.Invalid("year", "expected a year, got %q", r.PathValue("year"))
+			return err
 		}
-		rep, err := s.store.OpenReport(r.Context(), currentActor(r), r.PathValue("code"), r.PathValue("agency"), year, kind)
+		rep, err := s.store.OpenReport(r.Context(), currentActor(r), r.PathValue("code"), r.PathValue("agency"), key, kind)
 		if err != nil {
 			return err
 		}
@@ -136,11 +193,11 @@ func (s *Server) openReport(kind outreach.ReportKind) handler {
 func (s *Server) findReport(kind outreach.ReportKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		code := r.PathValue("code")
-		year, err := strconv.Atoi(r.PathValue("year"))
+		key, err := periodKey(r)
 		if err != nil {
-			return outreach.Invalid("year", "expected a year, got %q", r.PathValue("year"))
+			return err
 		}
-		list, err := s.store.Reports(r.Context(), currentActor(r), code, year)
+		list, err := s.store.Reports(r.Context(), currentActor(r), code, key)
 		if err != nil {
 			return err
 		}
@@ -154,15 +211,19 @@ func (s *Server) findReport(kind outreach.ReportKind) handler {
 		if err != nil {
 			return err
 		}
+		rp, err := p.PeriodOf(key)
+		if err != nil {
+			return err
+		}
 		agency := r.PathValue("agency")
 		if kind == outreach.ReportConsolidated {
-			agency = p.Reporting.Recipient
+			agency = rp.Recipient
 		}
 		a, ok := p.Agency(agency)
 		if !ok {
 			return fmt.Errorf("agency %q: %w", agency, outreach.ErrNotFound)
 		}
-		return s.render(w, r, http.StatusOK, "report_start", reportStartPage{Page: s.page(r, "report.start_title", "reports"), Plan: p, Agency: a, Year: year, Kind: kind,
+		return s.render(w, r, http.StatusOK, "report_start", reportStartPage{Page: s.page(r, "report.start_title", "reports"), Plan: p, Agency: a, Period: rp, Kind: kind,
 			Action: r.URL.Path})
 	}
 }
@@ -171,15 +232,17 @@ type reportStartPage struct {
 	Page
 	Plan   *outreach.Plan
 	Agency outreach.Agency
-	Year   int
+	Period outreach.ReportPeriod
 	Kind   outreach.ReportKind
 	Action string
 }
 
 type reportPage struct {
 	Page
-	R        *outreach.Report
-	Plan     *outreach.Plan
+	R    *outreach.Report
+	Plan *outreach.Plan
+	// Up is the plan a consolidated report goes up to, if any.
+	Up       *outreach.Plan
 	Period   outreach.ReportPeriod
 	Board    string
 	CanEdit  bool
@@ -237,21 +300,25 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := reportPage{Page: s.page(r, "report.title", "reports"), R: rep, Plan: p, Formats: reports.Formats,
-		Board: fmt.Sprintf("/plans/%s/reports/%d", p.Code, rep.Year)}
-	pg.Title = fmt.Sprintf("%s · %s · %d", pg.T("report.title"), rep.AgencyName, rep.Year)
-	if pg.Period, err = p.Reporting.PeriodFor(rep.Year); err != nil {
+		Board: fmt.Sprintf("/plans/%s/reports/%s", p.Code, rep.Key())}
+	if pg.Period, err = p.PeriodOf(rep.Key()); err != nil {
 		return err
 	}
+	pg.Title = fmt.Sprintf("%s · %s · %s", pg.T("report.title"), rep.AgencyName, periodHeading(pg.Period))
 	pg.DaysLeft = pg.Period.DaysLeft(s.now())
-	agencyID := int64(0)
-	if u := currentUser(r); u != nil && u.AgencyCode == rep.AgencyCode {
-		agencyID = actor.AgencyID
+	// The store decides, by the agency's id and the plans' owners: an
+	// agency report is its agency's to write and the coordinators' to
+	// decide; a consolidated report is the coordinators' to write, and one
+	// going up to the plan its plan serves is decided there.
+	var decide bool
+	if pg.CanEdit, decide, err = s.store.ReportRights(r.Context(), actor, id); err != nil {
+		return err
 	}
-	if rep.Kind == outreach.ReportConsolidated {
-		pg.CanEdit = actor.CanEditPlans()
-	} else {
-		pg.CanEdit = actor.CanEditPlans() || agencyID != 0 && actor.CanWriteAgency(agencyID)
-		pg.CanRule = actor.CanEditPlans()
+	pg.CanRule = decide && (rep.Kind == outreach.ReportAgency || rep.UpTo != "")
+	if rep.UpTo != "" {
+		if pg.Up, err = s.store.Plan(r.Context(), rep.UpTo); err != nil {
+			return err
+		}
 	}
 	pg.CanSend = pg.CanEdit && rep.Status.Editable()
 	if pg.History, err = s.store.ReportHistory(r.Context(), actor, id); err != nil {
@@ -343,12 +410,12 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportConsolidated(w http.ResponseWriter, r *http.Request) error {
-	year, err := strconv.Atoi(r.PathValue("year"))
+	key, err := periodKey(r)
 	if err != nil {
-		return outreach.Invalid("year", "expected a year, got %q", r.PathValue("year"))
+		return err
 	}
 	format := r.URL.Query().Get("format")
-	name, data, err := s.reports.ExportConsolidated(r.Context(), currentActor(r), r.PathValue("code"), year, format)
+	name, data, err := s.reports.ExportConsolidated(r.Context(), currentActor(r), r.PathValue("code"), key, format)
 	if err != nil {
 		return err
 	}

@@ -66,12 +66,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /reports", s.auth(s.reportsIndex))
 	mux.HandleFunc("GET /plans/{code}/regime", s.auth(s.regimePage))
-	mux.HandleFunc("GET /plans/{code}/reports/{year}", s.auth(s.boardPage))
-	mux.HandleFunc("GET /plans/{code}/reports/{year}/agency/{agency}", s.auth(s.findReport(outreach.ReportAgency)))
-	mux.HandleFunc("POST /plans/{code}/reports/{year}/agency/{agency}", s.auth(s.openReport(outreach.ReportAgency)))
-	mux.HandleFunc("GET /plans/{code}/reports/{year}/consolidated", s.auth(s.findReport(outreach.ReportConsolidated)))
-	mux.HandleFunc("POST /plans/{code}/reports/{year}/consolidated", s.auth(s.openReport(outreach.ReportConsolidated)))
-	mux.HandleFunc("GET /plans/{code}/reports/{year}/consolidated/export", s.auth(s.exportConsolidated))
+	mux.HandleFunc("GET /plans/{code}/reports/{period}", s.auth(s.boardPage))
+	mux.HandleFunc("GET /plans/{code}/reports/{period}/agency/{agency}", s.auth(s.findReport(outreach.ReportAgency)))
+	mux.HandleFunc("POST /plans/{code}/reports/{period}/agency/{agency}", s.auth(s.openReport(outreach.ReportAgency)))
+	mux.HandleFunc("GET /plans/{code}/reports/{period}/consolidated", s.auth(s.findReport(outreach.ReportConsolidated)))
+	mux.HandleFunc("POST /plans/{code}/reports/{period}/consolidated", s.auth(s.openReport(outreach.ReportConsolidated)))
+	mux.HandleFunc("GET /plans/{code}/reports/{period}/consolidated/export", s.auth(s.exportConsolidated))
 	mux.HandleFunc("GET /reports/{id}", s.auth(s.reportPage))
 	mux.HandleFunc("POST /reports/{id}", s.auth(s.saveReport))
 	mux.HandleFunc("POST /reports/{id}/autosave", s.auth(s.autosaveReport))
@@ -83,9 +83,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /units", s.auth(s.unitsPage))
 	mux.HandleFunc("GET /units/{code}", s.auth(s.unitPage))
 
+	// An agency's address is its owner and code (agencies.go); the
+	// addresses without owner settle the code in the user's scope.
 	mux.HandleFunc("GET /agencies", s.auth(s.agenciesPage))
-	mux.HandleFunc("GET /agencies/{code}", s.auth(s.agencyPage))
+	mux.HandleFunc("GET /agencies/{owner}/{code}", s.auth(s.agencyPage))
+	mux.HandleFunc("POST /agencies/{owner}/{code}/contact", s.auth(s.updateContact))
+	mux.HandleFunc("GET /agencies/{code}", s.auth(s.agencyByCode))
 	mux.HandleFunc("POST /agencies/{code}/contact", s.auth(s.updateContact))
+	mux.HandleFunc("GET /plans/{code}/agencies/{agency}", s.auth(s.planAgency))
 
 	mux.HandleFunc("GET /users", s.auth(s.usersPage))
 	mux.HandleFunc("POST /users", s.auth(s.createUser))

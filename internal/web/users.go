@@ -13,9 +13,12 @@ type usersPage struct {
 	Users    []outreach.User
 	Roles    []outreach.Role
 	Agencies []store.AgencyInfo
-	Problems map[string]string
-	Form     store.NewUser
-	Tokens   []store.TokenInfo
+	// SeveralOwners: the agencies belong to several provinces (or the
+	// ministry), and each option says whose.
+	SeveralOwners bool
+	Problems      map[string]string
+	Form          store.NewUser
+	Tokens        []store.TokenInfo
 }
 
 func (s *Server) usersData(r *http.Request) (usersPage, error) {
@@ -32,6 +35,7 @@ func (s *Server) usersData(r *http.Request) (usersPage, error) {
 	for _, a := range as {
 		if !a.IsGroup() {
 			pg.Agencies = append(pg.Agencies, a)
+			pg.SeveralOwners = pg.SeveralOwners || a.Owner != pg.Agencies[0].Owner
 		}
 	}
 	return pg, err

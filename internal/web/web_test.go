@@ -124,7 +124,7 @@ func TestPages(t *testing.T) {
 		{"/units/02155?as_of=2020-02-01", []string{"Thị trấn Yến Lạc", "Xã Lương Hạ", "Xã Na Rì", "một phần", "NQ 855/NQ-UBTVQH14"}},
 		{"/units/06?as_of=2019-04-01", []string{"Dân số", "313.905", "Dân tộc Tày", "10–14 tuổi"}},
 		{"/agencies", []string{"Sở Thông tin và Truyền thông", "01/03/2025", "Các cơ quan báo chí của tỉnh"}},
-		{"/agencies/bk-bbk", []string{"Báo Bắc Kạn", "V.7.1", "giao cho Các cơ quan báo chí của tỉnh"}},
+		{"/agencies/06/bk-bbk", []string{"Báo Bắc Kạn", "V.7.1", "giao cho Các cơ quan báo chí của tỉnh"}},
 		{"/plans/bk-1368-2017/key-areas?year=2019", []string{"Địa bàn trọng điểm · 2019", "Đánh dấu xã trọng điểm"}},
 		{"/users", []string{"police", "Báo cáo viên của cơ quan"}},
 		{"/audit", []string{"Nhật ký thay đổi", "system:test"}},
@@ -351,11 +351,11 @@ func TestWritesByRole(t *testing.T) {
 			t.Errorf("%s POST %s: %d, want %d", c.user, c.path, resp.StatusCode, c.want)
 		}
 	}
-	a, _ := w.store.Agency(ctx, "bk-ca")
+	a, _ := w.store.Agency(ctx, "06", "bk-ca")
 	if a.Contact.Name != "Đại úy Hoàng Văn A" {
 		t.Errorf("police contact = %+v", a.Contact)
 	}
-	if hl, _ := w.store.Agency(ctx, "bk-hlhpn"); hl.Contact.Name != "" {
+	if hl, _ := w.store.Agency(ctx, "06", "bk-hlhpn"); hl.Contact.Name != "" {
 		t.Errorf("refused write changed the women's union: %+v", hl.Contact)
 	}
 	ks, _ := w.store.KeyAreas(ctx, "bk-1368-2017", 2019)
