@@ -128,6 +128,15 @@ func TestPlanProblems(t *testing.T) {
 	if code, _, _ := c.run("", "plan", "validate", filepath.Join(dir, "missing.yaml")); code != exitInvalid {
 		t.Errorf("missing file: exit %d", code)
 	}
+	// A file over the plan file limit (the API's too) is refused unread.
+	huge := filepath.Join(dir, "huge.yaml")
+	pad := strings.Repeat("# "+strings.Repeat("x", 98)+"\n", 80000) // 8 MB
+	os.WriteFile(huge, append(src, pad...), 0o644)
+	for _, cmd := range [][]string{{"plan", "validate", huge}, {"plan", "import", "--data", data, huge}} {
+		if code, _, errs := c.run("", cmd...); code != exitInvalid || !strings.Contains(errs, "huge.yaml:1:1: the file is 7.") || !strings.Contains(errs, "at most 2 MB") {
+			t.Errorf("%s of an 8 MB file: exit %d, %q", cmd[1], code, errs)
+		}
+	}
 }
 
 func TestUsersAndTokens(t *testing.T) {

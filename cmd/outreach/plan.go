@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -11,9 +12,23 @@ import (
 )
 
 func readPlanFile(path string) (*outreach.Plan, []byte, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	defer f.Close()
+	// Read one byte past the limit: a larger file is refused without
+	// reading it all.
+	data, err := io.ReadAll(io.LimitReader(f, planfile.MaxSize+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) > planfile.MaxSize {
+		size := int64(len(data))
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		return nil, nil, planfile.TooLarge(filepath.Base(path), size)
 	}
 	p, err := planfile.Parse(filepath.Base(path), data)
 	return p, data, err

@@ -163,7 +163,7 @@ func (a *API) plan(w http.ResponseWriter, r *http.Request, _ outreach.Actor) err
 const MaxJSONBody = 1 << 20
 
 // MaxPlanFile bounds a plan file sent to the API.
-const MaxPlanFile = 2 << 20
+const MaxPlanFile = planfile.MaxSize
 
 // importPlan takes a plan file (YAML) as the body and creates or updates
 // the plan, as "outreach plan import" does.

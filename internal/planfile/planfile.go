@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -62,9 +63,20 @@ func Parse(name string, data []byte) (*outreach.Plan, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{{Position: name + ":1:1", Message: "the file is empty"}}}
 	}
+	if len(data) > MaxSize {
+		return nil, TooLarge(name, int64(len(data)))
+	}
 	var p outreach.Plan
 	if err := unmarshal(data, &p); err != nil {
-		return nil, &outreach.ValidationError{Problems: []outreach.Problem{decodeProblem(name, err)}}
+		pr := decodeProblem(name, err)
+		var uf *yaml.UnknownFieldError
+		if errors.As(err, &uf) {
+			// Every misspelt key at once, not only the first.
+			if all := unknownKeys(name, data); len(all) > 0 {
+				return nil, &outreach.ValidationError{Problems: all}
+			}
+		}
+		return nil, &outreach.ValidationError{Problems: []outreach.Problem{pr}}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, Locate(name, data, err)
@@ -181,6 +193,10 @@ func parentPath(f string) string {
 	return f[:i]
 }
 
+// bareEquals is a comparator written without quotes: "=" alone is a
+// value token in YAML 1.1, which common readers (PyYAML) refuse.
+var bareEquals = regexp.MustCompile(`(?m)^(\s*comparator: )=$`)
+
 // Marshal writes a plan back as a plan file. Parsing the result gives the
 // same plan.
 func Marshal(p *outreach.Plan) ([]byte, error) {
@@ -188,6 +204,107 @@ func Marshal(p *outreach.Plan) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	body = bareEquals.ReplaceAll(body, []byte(`$1"="`))
 	header := fmt.Sprintf("# Plan file of outreach (docs/plan-format.md): %s\n# %s %s\n", p.Title, p.Decision.Number, p.Decision.Date)
 	return append([]byte(header), body...), nil
+}
+
+// MaxSize bounds a plan file, from the CLI and the API alike: the largest
+// real plan is a few hundred kilobytes.
+const MaxSize = 2 << 20
+
+// TooLarge is the problem of a file over MaxSize.
+func TooLarge(name string, size int64) error {
+	return &outreach.ValidationError{Problems: []outreach.Problem{{Position: name + ":1:1",
+		Message: fmt.Sprintf("the file is %.1f MB; a plan file may be at most %d MB", float64(size)/(1<<20), MaxSize>>20)}}}
+}
+
+// unknownKeys lists every key of the document that the plan format does
+// not know, each at its line and column, by walking the document beside
+// the plan's Go types.
+func unknownKeys(name string, data []byte) []outreach.Problem {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil || len(file.Docs) == 0 {
+		return nil
+	}
+	var out []outreach.Problem
+	var walk func(n ast.Node, t reflect.Type, path string)
+	walk = func(n ast.Node, t reflect.Type, path string) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch v := n.(type) {
+		case *ast.MappingNode:
+			if t.Kind() != reflect.Struct {
+				return
+			}
+			for _, kv := range v.Values {
+				walkPair(kv, t, path, walk, name, &out)
+			}
+		case *ast.MappingValueNode:
+			if t.Kind() == reflect.Struct {
+				walkPair(v, t, path, walk, name, &out)
+			}
+		case *ast.SequenceNode:
+			if t.Kind() != reflect.Slice {
+				return
+			}
+			for i, item := range v.Values {
+				walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(file.Docs[0].Body, reflect.TypeOf(outreach.Plan{}), "")
+	return out
+}
+
+func walkPair(kv *ast.MappingValueNode, t reflect.Type, path string, walk func(ast.Node, reflect.Type, string), name string, out *[]outreach.Problem) {
+	key := kv.Key.String()
+	field := key
+	if path != "" {
+		field = path + "." + key
+	}
+	ft, ok := yamlField(t, key)
+	if !ok {
+		line, col := 1, 1
+		if tk := kv.Key.GetToken(); tk != nil && tk.Position != nil {
+			line, col = tk.Position.Line, tk.Position.Column
+		}
+		*out = append(*out, outreach.Problem{Position: fmt.Sprintf("%s:%d:%d", name, line, col), Field: field,
+			Message: fmt.Sprintf("unknown field %q: expected one of the keys in docs/plan-format.md (is it misspelt?)", key)})
+		return
+	}
+	walk(kv.Value, ft, field)
+}
+
+// yamlField finds the type of the struct field a YAML key decodes into,
+// inline (embedded) fields included.
+func yamlField(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		nameTag, opts, _ := strings.Cut(tag, ",")
+		if strings.Contains(","+opts+",", ",inline,") || f.Anonymous && nameTag == "" {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				if got, ok := yamlField(ft, key); ok {
+					return got, true
+				}
+			}
+			continue
+		}
+		if nameTag == "-" {
+			continue
+		}
+		if nameTag == "" {
+			nameTag = strings.ToLower(f.Name)
+		}
+		if nameTag == key {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }

@@ -204,3 +204,50 @@ func TestDuplicatesAndOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryMisspeltKey: three misspelt keys at three depths are three
+// problems, each at its own line and column, with its field's path.
+func TestEveryMisspeltKey(t *testing.T) {
+	src, _ := planfile.BuiltinSource("bk-1368-2017")
+	text := string(src)
+	text = strings.Replace(text, "general_objective:", "general_objectve:", 1)
+	text = strings.Replace(text, "  deadline: ", "  dealine: ", 1)
+	text = strings.Replace(text, "    comparator: ", "    comparater: ", 1)
+	_, err := planfile.Parse("x.yaml", []byte(text))
+	var v *outreach.ValidationError
+	if !errors.As(err, &v) || len(v.Problems) != 3 {
+		t.Fatalf("got %v, want three problems", err)
+	}
+	want := []string{"general_objectve", "comparater", "reporting.dealine"}
+	for i, pr := range v.Problems {
+		if !strings.HasSuffix(pr.Field, want[i]) || !strings.Contains(pr.Message, "unknown field") {
+			t.Errorf("problem %d: %+v, want field ending %s", i, pr, want[i])
+		}
+		line := strings.Count(text[:strings.Index(text, strings.TrimPrefix(want[i], "reporting.")+":")], "\n") + 1
+		if !strings.HasPrefix(pr.Position, fmt.Sprintf("x.yaml:%d:", line)) {
+			t.Errorf("problem %d at %s, want line %d", i, pr.Position, line)
+		}
+	}
+}
+
+// TestTooLarge: a file over the limit is refused before it is decoded.
+func TestTooLarge(t *testing.T) {
+	big := bytes.Repeat([]byte("# padding line of a plan file that is far too long\n"), planfile.MaxSize/50+10)
+	_, err := planfile.Parse("big.yaml", big)
+	if err == nil || !strings.Contains(err.Error(), "at most 2 MB") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestEqualsQuoted: the "=" comparator is written quoted, so YAML 1.1
+// readers load the exported file too.
+func TestEqualsQuoted(t *testing.T) {
+	p := builtinPlan(t)
+	out, err := planfile.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "comparator: =\n") || !strings.Contains(string(out), `comparator: "="`) {
+		t.Errorf("comparator not quoted:\n%s", out)
+	}
+}
