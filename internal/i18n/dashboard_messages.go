@@ -6,6 +6,7 @@ var dashboardMessages = map[string][2]string{
 	"dashboard.former_province": {"các xã, phường, thị trấn thuộc %s cũ (nay thuộc %s)", "the communes of former %s (now in %s)"},
 	"dashboard.year":            {"Năm", "Year"},
 	"dashboard.tree":            {"Danh mục đơn vị tại ngày", "Unit tree as of"},
+	"dashboard.no_own_plan":     {"chưa có kế hoạch phục vụ kế hoạch này", "no plan serves this one here"},
 	"dashboard.own_plan":        {"kế hoạch của địa phương", "its own plan"},
 	"dashboard.whole_area":      {"Toàn địa bàn kế hoạch", "The plan's whole area"},
 	"dashboard.window":          {"Số liệu cộng dồn từ năm %d đến hết năm %d; đơn vị hành chính theo danh mục ngày %s.", "Figures cumulated from %d to the end of %d; units as they stood on %s."},

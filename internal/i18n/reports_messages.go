@@ -156,10 +156,10 @@ var reportMessages = map[string][2]string{
 	"report.none":              {"Không có", "None"},
 
 	"due.title":       {"Việc cần làm", "What's due"},
-	"due.report":      {"Báo cáo năm %d của cơ quan bạn%.0d", "Your agency's %d report%.0d"},
-	"due.decide":      {"Báo cáo năm %d: %d báo cáo chờ tiếp nhận", "%d reports: %d waiting for a decision"},
-	"due.consolidate": {"Báo cáo tổng hợp năm %d%.0d", "The %d consolidated report%.0d"},
-	"due.confirm":     {"Xác nhận nhận và triển khai tài liệu%.0d: %d lượt chưa xác nhận", "Confirm materials received and deployed%.0d: %d pending"},
+	"due.report":      {"Báo cáo %s của cơ quan bạn%.0d", "Your agency's report for %s%.0d"},
+	"due.decide":      {"Báo cáo %s: %d báo cáo chờ tiếp nhận", "Reports for %s: %d waiting for a decision"},
+	"due.consolidate": {"Báo cáo tổng hợp %s%.0d", "The consolidated report for %s%.0d"},
+	"due.confirm":     {"Xác nhận nhận và triển khai tài liệu%.0s: %d lượt chưa xác nhận", "Confirm materials received and deployed%.0s: %d pending"},
 
 	"notices.title":           {"Thông báo", "Notices"},
 	"notices.mark_read":       {"Đánh dấu đã đọc", "Mark all read"},

@@ -119,7 +119,14 @@ func (p *Plan) ExpectedReporters(rp ReportPeriod) []string {
 			}
 			return
 		}
-		if (a.ValidFrom == "" || a.ValidFrom <= rp.To) && (a.ValidTo == "" || a.ValidTo >= rp.From) {
+		// An end-of-period report is owed by the agencies that still
+		// exist when it is due: a district committee abolished halfway
+		// reported its own years.
+		from := rp.From
+		if rp.Round == RoundFinal {
+			from = rp.To
+		}
+		if (a.ValidFrom == "" || a.ValidFrom <= rp.To) && (a.ValidTo == "" || a.ValidTo >= from) {
 			want[code] = true
 		}
 	}

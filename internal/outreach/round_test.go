@@ -73,6 +73,16 @@ func TestReportPeriodsOfEveryRound(t *testing.T) {
 	if got := strings.Join(p.ExpectedReporters(final), ","); got != "dept,police" {
 		t.Errorf("final reporters %s", got)
 	}
+	// An agency abolished halfway reported its years, and owes no
+	// end-of-period report.
+	p.Agencies[1].ValidTo = "2019-06-30"
+	if got := strings.Join(p.ExpectedReporters(final), ","); got != "dept" {
+		t.Errorf("final reporters after the police's abolition %s", got)
+	}
+	h1, _ := p.PeriodOf(PeriodKey{RoundHalfYear, 2018})
+	if got := strings.Join(p.ExpectedReporters(h1), ","); got != "dept,police" {
+		t.Errorf("2018-h1 reporters %s", got)
+	}
 	if _, err := p.PeriodOf(PeriodKey{RoundFinal, 2019}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("2019-final: %v, want not found", err)
 	}

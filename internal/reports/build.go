@@ -174,8 +174,7 @@ func recipients(p *outreach.Plan, r *outreach.Report) []string {
 	if r.Kind == outreach.ReportConsolidated {
 		return []string{"- " + p.Decision.Issuer + " (b/c);", "- Các cơ quan, đơn vị liên quan;", "- Lưu: VT."}
 	}
-	to, _ := p.Agency(p.Reporting.Recipient)
-	return []string{"- " + to.Name + " (tổng hợp);", "- Lưu: VT."}
+	return []string{"- " + recipientName(p, r) + " (tổng hợp);", "- Lưu: VT."}
 }
 
 // paragraphs splits narrative text into paragraphs; empty text gives a

@@ -222,7 +222,7 @@ func (s *Service) SendSubmission(ctx context.Context, r *outreach.Report) error 
 		msg.Cc = cc
 	}
 	msg.Text = fmt.Sprintf("Kính gửi %s,\n\n%s gửi báo cáo %s %s (số liệu từ %s đến %s), theo mục %s của Kế hoạch ban hành kèm theo Quyết định số %s.\n\nBáo cáo gửi lúc %s; bản DOCX và PDF đính kèm.\n%s\n\n— Thư gửi tự động từ hệ thống outreach.",
-		recipientName(p), full.AgencyName, lowerFirst(strings.TrimPrefix(p.Reporting.Name, "Báo cáo ")), label, dmy(full.Figures.From), dmy(full.Figures.To),
+		recipientName(p, r), full.AgencyName, lowerFirst(strings.TrimPrefix(p.Reporting.Name, "Báo cáo ")), label, dmy(full.Figures.From), dmy(full.Figures.To),
 		p.Reporting.Clause, p.Decision.Number, full.SubmittedAt.In(hanoi).Format("15:04 02/01/2006"), s.link(fmt.Sprintf("/reports/%d", r.ID)))
 	var sendErr error
 	for _, f := range []string{"docx", "pdf"} {
@@ -242,8 +242,14 @@ func (s *Service) SendSubmission(ctx context.Context, r *outreach.Report) error 
 	return sendErr
 }
 
-func recipientName(p *outreach.Plan) string {
-	a, _ := p.Agency(p.Reporting.Recipient)
+// recipientName names the agency a report's period goes to (a round may
+// name its own recipient).
+func recipientName(p *outreach.Plan, r *outreach.Report) string {
+	code := p.Reporting.Recipient
+	if rp, err := p.PeriodOf(r.Key()); err == nil && rp.Recipient != "" {
+		code = rp.Recipient
+	}
+	a, _ := p.Agency(code)
 	return a.Name
 }
 

@@ -48,9 +48,15 @@ type tree struct {
 	mu      sync.Mutex
 	groups  map[string]*groupPop
 	related map[string][]int64 // by scope path
-	apart   map[string][]int64 // by scope path
-	communs map[string]map[int64]bool
-	areas   map[string]map[int64]bool // by province code
+	// carriedFrom indexes, by version in force, the versions carried
+	// onto it (relatedTo).
+	carriedFrom map[int64][]int64
+	// relatedSets are related's lists as sets, for narrowing facts.
+	relatedSets map[string]map[int64]bool
+	apart       map[string][]int64 // by scope path
+	strayed     map[string][]int64 // by scope path and the paths searched
+	communs     map[string]map[int64]bool
+	areas       map[string]map[int64]bool // by province code
 }
 
 type link struct {
@@ -309,20 +315,77 @@ func (t *tree) freeze() {
 	t.frozen = true
 }
 
-// relatedTo lists the versions whose figures the crosswalk carries, in any
-// part, into the subtree of scope, and 0 (whole-province records). Facts
-// for a scope need to be read for these versions only.
+// relatedTo lists, sorted, the versions whose figures the crosswalk
+// carries, in any part, into the subtree of scope, and 0 (whole-province
+// records). Facts for a scope need to be read for these versions only.
+// They are found from the versions in force in the subtree (carriedFrom),
+// not by carrying every version of the country: a national plan's
+// dashboard asks this of each province, a province's of each commune.
 func (t *tree) relatedTo(scope outreach.Unit) []int64 {
-	return t.versionsWhere(&t.related, scope, func(id int64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ids, ok := t.related[scope.Path]; ok {
+		return ids
+	}
+	if t.carriedFrom == nil {
+		t.carriedFrom = t.carriedFromIndex()
+	}
+	seen := map[int64]bool{0: true}
+	ids := []int64{0}
+	for id := range t.current {
+		if !t.inScope(id, scope) {
+			continue
+		}
+		for _, from := range t.carriedFrom[id] {
+			if !seen[from] {
+				seen[from] = true
+				ids = append(ids, from)
+			}
+		}
+	}
+	slices.Sort(ids)
+	if t.related == nil {
+		t.related = map[string][]int64{}
+	}
+	t.related[scope.Path] = ids
+	return ids
+}
+
+// carriedFromIndex maps each version in force to the versions whose
+// figures the crosswalk carries, in any part, onto it (records passed up
+// to an ancestor or not).
+func (t *tree) carriedFromIndex() map[int64][]int64 {
+	index := map[int64][]int64{}
+	for id := range t.units {
 		for _, fallback := range []bool{false, true} {
 			for _, w := range t.weights(id, fallback) {
-				if w.w > 0 && t.inScope(w.id, scope) {
-					return true
+				if l := index[w.id]; w.w > 0 && (len(l) == 0 || l[len(l)-1] != id) {
+					index[w.id] = append(l, id)
 				}
 			}
 		}
-		return false
-	}, 0)
+	}
+	return index
+}
+
+// relatedSet is relatedTo as a set, kept by the scope's path. It is
+// shared: it must not be changed.
+func (t *tree) relatedSet(scope outreach.Unit) map[int64]bool {
+	ids := t.relatedTo(scope)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if set, ok := t.relatedSets[scope.Path]; ok {
+		return set
+	}
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	if t.relatedSets == nil {
+		t.relatedSets = map[string]map[int64]bool{}
+	}
+	t.relatedSets[scope.Path] = set
+	return set
 }
 
 // apartFrom lists the versions whose figures do not land whole in the
@@ -331,15 +394,34 @@ func (t *tree) relatedTo(scope outreach.Unit) []int64 {
 // be summed by the database before the engine sees them (lumped facts,
 // indicators.go).
 func (t *tree) apartFrom(scope outreach.Unit) []int64 {
-	return t.versionsWhere(&t.apart, scope, func(id int64) bool { return !t.wholeIn(id, scope) })
+	return t.versionsWhere(&t.apart, scope.Path, func(id int64) bool { return !t.wholeIn(id, scope) })
+}
+
+// strays lists the versions under any of the paths whose records the
+// crosswalk carries nowhere into the subtree of scope: an activity there
+// counts in the scope only through another of its places.
+func (t *tree) strays(scope outreach.Unit, under []string) []int64 {
+	key := scope.Path + "\x00" + strings.Join(under, "\x00")
+	return t.versionsWhere(&t.strayed, key, func(id int64) bool {
+		if !underAny(t.units[id].Path, under) {
+			return false
+		}
+		for _, w := range t.weights(id, true) {
+			if w.w > 0 && t.inScope(w.id, scope) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // versionsWhere lists, sorted, the versions keep accepts and those given
-// first, kept in cache by the scope's path.
-func (t *tree) versionsWhere(cache *map[string][]int64, scope outreach.Unit, keep func(id int64) bool, first ...int64) []int64 {
+// first, kept in cache by key (the scope's path, and what else keep
+// depends on).
+func (t *tree) versionsWhere(cache *map[string][]int64, key string, keep func(id int64) bool, first ...int64) []int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if ids, ok := (*cache)[scope.Path]; ok {
+	if ids, ok := (*cache)[key]; ok {
 		return ids
 	}
 	ids := append([]int64{}, first...)
@@ -352,7 +434,7 @@ func (t *tree) versionsWhere(cache *map[string][]int64, scope outreach.Unit, kee
 	if *cache == nil {
 		*cache = map[string][]int64{}
 	}
-	(*cache)[scope.Path] = ids
+	(*cache)[key] = ids
 	return ids
 }
 

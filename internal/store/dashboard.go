@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -115,6 +116,13 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 	if err != nil {
 		return nil, err
 	}
+	// A plan's whole area is its scope on the dashboard's tree, or what
+	// the scope became once it is gone: on the 2019 tree Bắc Kạn's plan is
+	// Bắc Kạn's row, not Thái Nguyên's.
+	present := map[string]bool{}
+	for _, c := range children {
+		present[c.Code] = true
+	}
 	for _, c := range children {
 		inds, err := e.compute(q.Year, c)
 		if err != nil {
@@ -125,7 +133,7 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 			row.Indicators[ind.Code] = ind
 		}
 		for _, ref := range serving {
-			if ref.isWhole(c) {
+			if c.Code == ref.scope || !present[ref.scope] && ref.isWhole(c) {
 				row.Plans = append(row.Plans, ref.code)
 			}
 		}
@@ -134,6 +142,10 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		d.Children = append(d.Children, row)
 	}
 	e.q.Year, e.scope, e.to = q.Year, scope, fmt.Sprintf("%d-12-31", q.Year)
+	// The facts current are the last child's rows: the scope's again.
+	if err := e.readFacts(scope); err != nil {
+		return nil, err
+	}
 	if d.Attention, err = e.attention(); err != nil {
 		return nil, err
 	}
@@ -173,8 +185,135 @@ func (e *engine) attention() ([]Attention, error) {
 }
 
 // activityFigures tallies the year's activities in the scope by channel,
-// theme, agency and month, and their spending by funding source.
+// theme, agency and month, and their spending by funding source: from the
+// tally rollup when every activity of the plan's year counts
+// (tallyFromRollup), else from the records.
 func (e *engine) activityFigures(d *Dashboard) error {
+	rollup, err := e.tallyFromRollup(d)
+	if err != nil {
+		return err
+	}
+	t := newTallies()
+	if rollup {
+		err = e.rollupTallies(t)
+	} else {
+		err = e.recordTallies(d, t)
+	}
+	if err != nil {
+		return err
+	}
+	t.fill(d)
+	return nil
+}
+
+// tallies are the activity figures by code, before they are named.
+type tallies struct {
+	activities                                  int
+	channels, agencies, sources, months, themes map[string]*Tally
+}
+
+func newTallies() *tallies {
+	return &tallies{channels: map[string]*Tally{}, agencies: map[string]*Tally{}, sources: map[string]*Tally{},
+		months: map[string]*Tally{}, themes: map[string]*Tally{}}
+}
+
+// bump adds n activities costing cost to a code's tally.
+func bump(m map[string]*Tally, code string, n int, cost int64) {
+	t := m[code]
+	if t == nil {
+		t = &Tally{Code: code}
+		m[code] = t
+	}
+	t.Count += n
+	t.Sum += cost
+}
+
+// add counts n activities of a channel, agency, month and funding source,
+// costed of which had a cost, costing cost in all. Costs are never
+// negative (outreach.Activity.Validate), so the spending of the costed
+// ones is all of cost.
+func (t *tallies) add(channel, agency, month, source string, n, costed int, cost int64) {
+	t.activities += n
+	bump(t.channels, channel, n, cost)
+	bump(t.agencies, agency, n, cost)
+	bump(t.months, month, n, cost)
+	if costed > 0 {
+		bump(t.sources, source, costed, cost)
+	}
+}
+
+// tallyFromRollup reports whether the activity figures may be read from
+// the tally rollup (fact_activity, fact_activity_theme): it holds whole
+// calendar years of whole plans, so the dashboard must show the plan's
+// whole area for its year, where every activity of the plan counts.
+// Unless one of the year's activities lists a place the tree of the date
+// carries nowhere into the area (a stray: a version with no successor or
+// ancestor in force there); then the records say whether it counts
+// through another of its places.
+func (e *engine) tallyFromRollup(d *Dashboard) (bool, error) {
+	if d.From != "" || !e.whole() {
+		return false, nil
+	}
+	var paths []string
+	for _, c := range e.ep.ref.codes {
+		paths = append(paths, e.ep.ref.paths[c]...)
+	}
+	strays := e.tree.strays(e.scope, paths)
+	if len(strays) == 0 {
+		return true, nil
+	}
+	if len(strays) > maxRelated {
+		return false, nil
+	}
+	// A plan whose province merged into another has the other's units
+	// under its paths: on the trees before the merger, hundreds of strays
+	// its records cannot name, looked up by the unit index.
+	q, args := factSel{pg: e.s.engine == Postgres}.in(`SELECT 1 FROM activity_units au JOIN activities a ON a.id = au.activity_id
+		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`,
+		"au.unit_id", strays, []any{e.ep.id, fmt.Sprintf("%d-01-01", e.q.Year), e.to})
+	var one int
+	err := e.s.db.QueryRowContext(e.ctx, q+` LIMIT 1`, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return true, nil
+	}
+	return false, err
+}
+
+// rollupTallies reads the plan's year from the tally rollup. Rows an
+// activity's deletion brought to zero are left out, as the records leave
+// out the deleted activity.
+func (e *engine) rollupTallies(t *tallies) error {
+	err := each(e.ctx, e.s.db, `SELECT f.month, ch.code, ag.code, coalesce(fs.code, ''), f.n_activities, f.n_costed, f.cost
+		FROM fact_activity f JOIN plan_channels ch ON ch.id = f.channel_id JOIN agencies ag ON ag.id = f.agency_id
+		LEFT JOIN funding_sources fs ON fs.id = f.funding_source_id
+		WHERE f.plan_id = $1 AND f.year = $2 AND f.n_activities <> 0`, []any{e.ep.id, e.q.Year}, func(r *sql.Rows) error {
+		var month, n, costed int
+		var channel, agency, source string
+		var cost int64
+		if err := r.Scan(&month, &channel, &agency, &source, &n, &costed, &cost); err != nil {
+			return err
+		}
+		t.add(channel, agency, fmt.Sprintf("%02d", month), source, n, costed, cost)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return each(e.ctx, e.s.db, `SELECT th.code, f.n_activities FROM fact_activity_theme f JOIN plan_themes th ON th.id = f.theme_id
+		WHERE f.plan_id = $1 AND f.year = $2 AND f.n_activities <> 0`, []any{e.ep.id, e.q.Year}, func(r *sql.Rows) error {
+		var code string
+		var n int
+		if err := r.Scan(&code, &n); err != nil {
+			return err
+		}
+		bump(t.themes, code, n, 0)
+		return nil
+	})
+}
+
+// recordTallies reads the activities of the year (or of the dashboard's
+// window) from the records, and counts those with a place in the scope.
+func (e *engine) recordTallies(d *Dashboard, t *tallies) error {
 	from, to := fmt.Sprintf("%d-01-01", e.q.Year), e.to
 	if d.From != "" {
 		from, to = d.From, d.To
@@ -226,37 +365,31 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	channels, agencies, sources, months, th := map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}, map[string]*Tally{}
-	bump := func(m map[string]*Tally, code string, cost int64) {
-		t := m[code]
-		if t == nil {
-			t = &Tally{Code: code}
-			m[code] = t
-		}
-		t.Count++
-		t.Sum += cost
-	}
 	for id, a := range acts {
 		if !a.in {
 			continue
 		}
-		d.Activities++
-		bump(channels, a.channel, a.cost)
-		bump(agencies, a.agency, a.cost)
-		bump(months, a.month, a.cost)
+		costed := 0
 		if a.cost > 0 {
-			bump(sources, a.source, a.cost)
+			costed = 1
 		}
-		for _, t := range themes[id] {
-			bump(th, t, 0)
+		t.add(a.channel, a.agency, a.month, a.source, 1, costed, a.cost)
+		for _, th := range themes[id] {
+			bump(t.themes, th, 1, 0)
 		}
 	}
+	return nil
+}
+
+// fill names the tallies after the plan's channels, themes, agencies and
+// funding sources, and sorts them into the dashboard.
+func (t *tallies) fill(d *Dashboard) {
 	names := map[string]string{}
 	for _, c := range d.Plan.Channels {
 		names["c:"+c.Code] = c.Name
 	}
-	for _, t := range d.Plan.Themes {
-		names["t:"+t.Code] = t.Name
+	for _, th := range d.Plan.Themes {
+		names["t:"+th.Code] = th.Name
 	}
 	for _, a := range d.Plan.Agencies {
 		names["a:"+a.Code] = a.ShortName
@@ -269,9 +402,9 @@ func (e *engine) activityFigures(d *Dashboard) error {
 	}
 	list := func(m map[string]*Tally, prefix string, byCode bool) []Tally {
 		var out []Tally
-		for _, t := range m {
-			t.Name = names[prefix+t.Code]
-			out = append(out, *t)
+		for _, x := range m {
+			x.Name = names[prefix+x.Code]
+			out = append(out, *x)
 		}
 		sort.Slice(out, func(i, j int) bool {
 			if byCode || out[i].Count == out[j].Count {
@@ -281,16 +414,16 @@ func (e *engine) activityFigures(d *Dashboard) error {
 		})
 		return out
 	}
-	d.ByChannel, d.ByTheme, d.ByAgency, d.Spending = list(channels, "c:", true), list(th, "t:", true), list(agencies, "a:", false), list(sources, "f:", true)
+	d.Activities = t.activities
+	d.ByChannel, d.ByTheme, d.ByAgency, d.Spending = list(t.channels, "c:", true), list(t.themes, "t:", true), list(t.agencies, "a:", false), list(t.sources, "f:", true)
 	for m := 1; m <= 12; m++ {
 		code := fmt.Sprintf("%02d", m)
-		t := Tally{Code: code, Name: fmt.Sprintf("%d", m)}
-		if x := months[code]; x != nil {
-			t.Count, t.Sum = x.Count, x.Sum
+		x := Tally{Code: code, Name: fmt.Sprintf("%d", m)}
+		if y := t.months[code]; y != nil {
+			x.Count, x.Sum = y.Count, y.Sum
 		}
-		d.ByMonth = append(d.ByMonth, t)
+		d.ByMonth = append(d.ByMonth, x)
 	}
-	return nil
 }
 
 // servingRefs resolves the plans that serve the plan directly.

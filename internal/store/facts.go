@@ -13,9 +13,10 @@ import (
 )
 
 // Activity rollups maintained from Go. A write knows what it changes: the
-// activity it creates from the form, the one it replaces from three
-// lookups by key. So the change to fact_reach, fact_quantity and
-// fact_month is computed here, old and new contributions netted (an edit
+// activity it creates from the form, the one it replaces from four
+// lookups by key. So the change to fact_reach, fact_quantity, fact_month
+// and the activity tallies (fact_activity, fact_activity_theme) is
+// computed here, old and new contributions netted (an edit
 // of the title touches no rollup row), and only the rows that move are
 // upserted. The grouped SQL in rollups.go stays the definition: it fills
 // the tables in the migration and RollupDrift recomputes from it, and
@@ -24,7 +25,9 @@ import (
 
 // contribution is what one activity adds to the rollups: its audience
 // and quantities, shared equally among its places (or counted once for
-// the whole province, unit 0), under the year and month it started.
+// the whole province, unit 0), under the year and month it started; and
+// itself, once, to the tallies of its channel, agency, funding source
+// (0: none), cost and themes.
 type contribution struct {
 	plan        int64
 	year, month int
@@ -35,6 +38,9 @@ type contribution struct {
 	nUnits      int
 	units       []int64
 	quantities  []kindValue
+	tally       tallyKey
+	cost        int64
+	themes      []int64
 }
 
 type kindValue struct {
@@ -59,15 +65,32 @@ type monthKey struct {
 	kind       int64
 }
 
+// tallyKey is a row of fact_activity.
+type tallyKey struct {
+	plan                     int64
+	year, month              int
+	channel, agency, funding int64
+}
+
+type themeKey struct {
+	plan  int64
+	year  int
+	theme int64
+}
+
 // factDelta accumulates signed contributions.
 type factDelta struct {
 	reach    map[reachKey][3]float64
 	quantity map[quantityKey]float64
 	month    map[monthKey][12]int64
+	// tally holds activities, those with a cost, and their cost.
+	tally map[tallyKey][3]int64
+	theme map[themeKey]int64
 }
 
 func newFactDelta() *factDelta {
-	return &factDelta{reach: map[reachKey][3]float64{}, quantity: map[quantityKey]float64{}, month: map[monthKey][12]int64{}}
+	return &factDelta{reach: map[reachKey][3]float64{}, quantity: map[quantityKey]float64{}, month: map[monthKey][12]int64{},
+		tally: map[tallyKey][3]int64{}, theme: map[themeKey]int64{}}
 }
 
 // add adds sign (1 or -1) × c, mirroring activityRollups' expressions:
@@ -98,6 +121,22 @@ func (d *factDelta) add(c contribution, sign float64) {
 			}
 		}
 	}
+	d.addTally(c, int64(sign))
+}
+
+// addTally adds sign × the activity to the tallies, mirroring the
+// expressions of fact_activity and fact_activity_theme.
+func (d *factDelta) addTally(c contribution, sign int64) {
+	t := d.tally[c.tally]
+	t[0] += sign
+	if c.cost > 0 {
+		t[1] += sign
+	}
+	t[2] += sign * c.cost
+	d.tally[c.tally] = t
+	for _, th := range c.themes {
+		d.theme[themeKey{c.plan, c.year, th}] += sign
+	}
 }
 
 // resolvedContribution is the contribution of an activity about to be
@@ -116,6 +155,11 @@ func resolvedContribution(a *outreach.Activity, r *resolvedActivity) contributio
 	for _, q := range a.Quantities {
 		c.quantities = append(c.quantities, kindValue{r.kindIDs[q.Kind], q.Value})
 	}
+	c.tally = tallyKey{plan: c.plan, year: c.year, month: c.month, channel: r.channelID, agency: r.agencyID}
+	if f, ok := r.fundingID.(int64); ok {
+		c.tally.funding = f
+	}
+	c.cost, c.themes = a.Cost, r.themeIDs
 	return c
 }
 
@@ -140,12 +184,15 @@ func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (c
 	var c contribution
 	var start string
 	var tot, wom, chi sql.NullInt64
-	err := s.cached(tx).QueryRowContext(ctx, `SELECT plan_id, start_date, coalesce(task_id, 0), aud_total, aud_women, aud_children, n_units
-		FROM activities WHERE id = $1`, id).Scan(&c.plan, &start, &c.task, &tot, &wom, &chi, &c.nUnits)
+	err := s.cached(tx).QueryRowContext(ctx, `SELECT plan_id, start_date, coalesce(task_id, 0), aud_total, aud_women, aud_children, n_units,
+		channel_id, agency_id, coalesce(funding_source_id, 0), cost
+		FROM activities WHERE id = $1`, id).Scan(&c.plan, &start, &c.task, &tot, &wom, &chi, &c.nUnits,
+		&c.tally.channel, &c.tally.agency, &c.tally.funding, &c.cost)
 	if err != nil {
 		return c, fmt.Errorf("rollup: activity %d: %w", id, err)
 	}
 	c.year, c.month = dateYearMonth(start)
+	c.tally.plan, c.tally.year, c.tally.month = c.plan, c.year, c.month
 	c.total, c.women, c.children = float64(tot.Int64), float64(wom.Int64), float64(chi.Int64)
 	q := s.cached(tx)
 	err = each(ctx, q, `SELECT unit_id FROM activity_units WHERE activity_id = $1`, []any{id}, func(r *sql.Rows) error {
@@ -163,6 +210,15 @@ func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (c
 		c.quantities = append(c.quantities, kv)
 		return err
 	})
+	if err != nil {
+		return c, err
+	}
+	err = each(ctx, q, `SELECT theme_id FROM activity_themes WHERE activity_id = $1`, []any{id}, func(r *sql.Rows) error {
+		var th int64
+		err := r.Scan(&th)
+		c.themes = append(c.themes, th)
+		return err
+	})
 	return c, err
 }
 
@@ -173,10 +229,17 @@ type execFunc func(ctx context.Context, query string, args ...any) error
 // factRow is one upsert: the table's key values then its value deltas.
 type factRow []any
 
-// rows lists the delta's non-zero rows per table, in key order (so that
-// concurrent PostgreSQL writers lock shared rollup rows in the same
-// order and wait for each other instead of deadlocking).
-func (d *factDelta) rows() (reach, quantity, month []factRow) {
+// rows lists the delta's non-zero rows per table, in the order of
+// activityRollups and in key order (so that concurrent PostgreSQL writers
+// lock shared rollup rows in the same order and wait for each other
+// instead of deadlocking).
+func (d *factDelta) rows() [][]factRow {
+	reach, quantity, month := d.unitRows()
+	return [][]factRow{reach, quantity, month, d.tallyRows(), d.themeRows()}
+}
+
+// unitRows lists the rows of the rollups kept per unit version.
+func (d *factDelta) unitRows() (reach, quantity, month []factRow) {
 	rk := sortedKeys(d.reach, func(a, b reachKey) int {
 		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year))
 	})
@@ -211,6 +274,33 @@ func (d *factDelta) rows() (reach, quantity, month []factRow) {
 	return reach, quantity, month
 }
 
+func (d *factDelta) tallyRows() []factRow {
+	var out []factRow
+	keys := sortedKeys(d.tally, func(a, b tallyKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.year, b.year), cmp.Compare(a.month, b.month),
+			cmp.Compare(a.channel, b.channel), cmp.Compare(a.agency, b.agency), cmp.Compare(a.funding, b.funding))
+	})
+	for _, k := range keys {
+		if v := d.tally[k]; v != [3]int64{} {
+			out = append(out, factRow{k.plan, k.year, k.month, k.channel, k.agency, k.funding, v[0], v[1], v[2]})
+		}
+	}
+	return out
+}
+
+func (d *factDelta) themeRows() []factRow {
+	var out []factRow
+	keys := sortedKeys(d.theme, func(a, b themeKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.year, b.year), cmp.Compare(a.theme, b.theme))
+	})
+	for _, k := range keys {
+		if v := d.theme[k]; v != 0 {
+			out = append(out, factRow{k.plan, k.year, k.theme, v})
+		}
+	}
+	return out
+}
+
 func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
 	keys := make([]K, 0, len(m))
 	for k := range m {
@@ -224,8 +314,7 @@ func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
 // $n placeholders (PostgreSQL) or ? (SQLite, where the driver maps $n by
 // searching, quadratic in their number).
 func (d *factDelta) write(ctx context.Context, exec execFunc, numbered bool) error {
-	reach, quantity, month := d.rows()
-	for i, rows := range [][]factRow{reach, quantity, month} {
+	for i, rows := range d.rows() {
 		r := activityRollups[i]
 		if err := upsertFacts(ctx, exec, numbered, r.table, r.keyCols, r.valCols, rows); err != nil {
 			return fmt.Errorf("rollup %s: %w", r.table, err)

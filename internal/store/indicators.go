@@ -47,8 +47,11 @@ func materialCounts(t string) bool { return t != "other" }
 // engine holds one computation's inputs; the tree and the census figures
 // are loaded once and reused for every year and unit asked of it.
 type engine struct {
-	s     *Store
-	ctx   context.Context
+	s   *Store
+	ctx context.Context
+	// until, when set, ends the data earlier than the year's end: a
+	// six-month or end-of-period report's window.
+	until string
 	plan  *outreach.Plan
 	ep    *enginePlan // the plan's id, references, kinds and tasks
 	q     IndicatorQuery
@@ -56,12 +59,10 @@ type engine struct {
 	scope outreach.Unit
 	from  string // first day of the plan's data
 	to    string // last day of the year
+	// facts are what the current computation reads: those read for the
+	// current set of plans (read), or their rows a part of it needs.
 	facts *facts
-	// factsFor is the scope the facts were read for (all of the plan's
-	// when factsAll; that scope only when factsLumped).
-	factsFor    outreach.Unit
-	factsAll    bool
-	factsLumped bool
+	read  factState
 	// lumpWhole asks for lumped facts when the whole plan is computed:
 	// set by callers that compute one scope.
 	lumpWhole bool
@@ -80,9 +81,14 @@ type engine struct {
 
 // factState is an engine's facts with what they were read for.
 type factState struct {
-	facts                 *facts
+	facts *facts
+	// factsFor is the scope the facts were read for (all of the plan's
+	// when factsAll; that scope only when factsLumped).
 	factsFor              outreach.Unit
 	factsAll, factsLumped bool
+	// narrowed holds, by the id of a part of factsFor they served, the
+	// rows of the facts that part needs (narrowTo).
+	narrowed map[int64]*facts
 }
 
 func (e *engine) planIDs() []int64 {
@@ -105,9 +111,9 @@ func (e *engine) useSet(ids []int64) {
 	if e.others == nil {
 		e.others = map[string]factState{}
 	}
-	e.others[cur] = factState{e.facts, e.factsFor, e.factsAll, e.factsLumped}
-	st := e.others[next]
-	e.facts, e.factsFor, e.factsAll, e.factsLumped = st.facts, st.factsFor, st.factsAll, st.factsLumped
+	e.others[cur] = e.read
+	e.read = e.others[next]
+	e.facts = e.read.facts
 	e.ids = ids
 }
 
@@ -132,6 +138,53 @@ type facts struct {
 	months map[string][]monthFact
 	// sel is the rows the facts were read from.
 	sel factSel
+}
+
+// only returns the facts of the unit versions in keep (facts are only
+// read once loaded, so the whole province's reach is shared). Lumped
+// facts are never narrowed: they serve their one scope.
+func (f *facts) only(keep map[int64]bool) *facts {
+	n := &facts{keyAreas: map[int][]int64{}, reach: map[int][]reachFact{}, wholeReach: f.wholeReach,
+		months: map[string][]monthFact{}, sel: f.sel}
+	for _, d := range f.deliveries {
+		if keep[d.unit] {
+			n.deliveries = append(n.deliveries, d)
+		}
+	}
+	for y, ids := range f.keyAreas {
+		for _, id := range ids {
+			if keep[id] {
+				n.keyAreas[y] = append(n.keyAreas[y], id)
+			}
+		}
+	}
+	for _, m := range f.models {
+		if keep[m.unit] {
+			n.models = append(n.models, m)
+		}
+	}
+	for y, rs := range f.reach {
+		for _, r := range rs {
+			if keep[r.unit] {
+				n.reach[y] = append(n.reach[y], r)
+			}
+		}
+	}
+	for _, q := range f.quantities {
+		if keep[q.unit] {
+			n.quantities = append(n.quantities, q)
+		}
+	}
+	for kind, ms := range f.months {
+		var kept []monthFact
+		for _, m := range ms {
+			if keep[m.unit] {
+				kept = append(kept, m)
+			}
+		}
+		n.months[kind] = kept
+	}
+	return n
 }
 
 // lumpUnit stands, in lumped facts, for every unit version whose figures
@@ -297,13 +350,13 @@ const maxRelated = 5000
 // part of it (a province of a national plan, a district) only the unit
 // versions the crosswalk carries into it.
 func (e *engine) readFacts(scope outreach.Unit) error {
-	if e.facts != nil {
+	if r := &e.read; r.facts != nil {
 		switch {
-		case e.factsLumped:
-			if scope.ID == e.factsFor.ID {
-				return nil
-			}
-		case e.factsAll || e.tree.inScope(scope.ID, e.factsFor):
+		case scope.ID == r.factsFor.ID:
+			e.facts = r.facts
+			return nil
+		case !r.factsLumped && (r.factsAll || e.tree.inScope(scope.ID, r.factsFor)):
+			e.facts = e.narrowTo(scope)
 			return nil
 		}
 	}
@@ -324,8 +377,29 @@ func (e *engine) readFacts(scope outreach.Unit) error {
 	if err != nil {
 		return err
 	}
-	e.facts, e.factsFor, e.factsAll, e.factsLumped = f, scope, sel.units == nil, sel.lump
+	e.read = factState{facts: f, factsFor: scope, factsAll: sel.units == nil, factsLumped: sel.lump}
+	e.facts = f
 	return nil
+}
+
+// narrowTo returns the rows of the facts read for a wider scope that a
+// part of it needs: those of the unit versions the crosswalk carries into
+// the part (tree.relatedSet). Every target tests each fact's unit against
+// the scope; a national plan's dashboard computes each of its 34
+// provinces from the country's facts, so without this each province row
+// walked the whole country's rows once per target. Narrowed once per part
+// and set of plans.
+func (e *engine) narrowTo(part outreach.Unit) *facts {
+	r := &e.read
+	if f, ok := r.narrowed[part.ID]; ok {
+		return f
+	}
+	f := r.facts.only(e.tree.relatedSet(part))
+	if r.narrowed == nil {
+		r.narrowed = map[int64]*facts{}
+	}
+	r.narrowed[part.ID] = f
+	return f
 }
 
 // measures lists the quantity kinds the plan's targets and tasks count.
@@ -651,6 +725,9 @@ func (e *engine) compute(year int, scope outreach.Unit) ([]outreach.Indicator, e
 		return nil, outreach.Invalid("year", "expected a year of the plan, %d–%d, got %d", p.Period.From, p.Period.To, year)
 	}
 	e.q.Year, e.scope, e.to = year, scope, fmt.Sprintf("%d-12-31", year)
+	if e.until != "" && e.until < e.to {
+		e.to = e.until
+	}
 	var out []outreach.Indicator
 	for _, t := range p.Targets {
 		// A target others serve counts their records with the plan's.

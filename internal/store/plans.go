@@ -508,7 +508,7 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err := replacePositions(ctx, tx, "reporting_agencies", "plan_id", "agency_id", planID, reporters); err != nil {
 			return err
 		}
-		if err := saveRounds(ctx, tx, planID, r.Rounds); err != nil {
+		if err := saveRounds(ctx, tx, planID, p); err != nil {
 			return err
 		}
 		action := "create"

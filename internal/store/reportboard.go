@@ -181,11 +181,24 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 		if err != nil {
 			return nil, err
 		}
+		// An agency reporter owes reports in the plans that name its own
+		// agency (codes are an owner's: a merged province's plan may use
+		// the same code for another agency).
 		var agencyCode string
 		if actor.Role == outreach.RoleAgencyReporter {
-			if err := s.db.QueryRowContext(ctx, `SELECT code FROM agencies WHERE id = $1`, actor.AgencyID).Scan(&agencyCode); err != nil {
-				return nil, translate(err)
+			err := s.db.QueryRowContext(ctx, `SELECT a.code FROM plan_agencies pa JOIN agencies a ON a.id = pa.agency_id WHERE pa.plan_id = $1 AND a.id = $2`,
+				planID, actor.AgencyID).Scan(&agencyCode)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
 			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		// Coordinators owe decisions and consolidated reports only in the
+		// plans they may change (the ministry reads provinces' plans).
+		if (actor.Role == outreach.RoleAdmin || actor.Role == outreach.RoleCoordinator) && !actor.EditsOwner(ps.Owner) {
+			continue
 		}
 		for _, rp := range periods {
 			if rp.From > today || now.Sub(rp.DueEnd) > 365*24*time.Hour {
@@ -234,7 +247,7 @@ func (s *Store) WhatsDue(ctx context.Context, actor outreach.Actor) (_ []Due, er
 				if err != nil && err != sql.ErrNoRows {
 					return nil, err
 				}
-				if status != string(outreach.ReportSubmitted) && now.Before(rp.DueEnd.AddDate(0, 1, 0)) {
+				if status != string(outreach.ReportSubmitted) && status != string(outreach.ReportAccepted) && now.Before(rp.DueEnd.AddDate(0, 1, 0)) {
 					x := d
 					x.Kind, x.Status, x.Link = "consolidate", status, fmt.Sprintf("/plans/%s/reports/%s/consolidated", p.Code, rp.Key())
 					if status == "" {

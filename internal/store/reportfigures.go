@@ -30,6 +30,12 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, key outr
 	}
 	province := e.scope
 	e.lumpWhole = true // the province is the one scope computed
+	if rp.Round != outreach.RoundAnnual {
+		// Targets and tasks as they stood at the end of the window, not at
+		// the year's end. (The annual report still counts to 31 December:
+		// its figures are those of the reports already issued.)
+		e.until = rp.To
+	}
 	f := &outreach.ReportFigures{From: rp.From, To: rp.To, AsOf: rp.To}
 	fc := figureCounter{e: e, f: f, agency: agency, from: rp.From, to: rp.To}
 	if err := fc.activities(ctx); err != nil {

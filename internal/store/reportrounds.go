@@ -8,21 +8,27 @@ import (
 	"outreach/internal/outreach"
 )
 
-// saveRounds writes the regime's extra report rounds. A round that
-// reports were written for cannot be dropped by a re-import: those
-// reports would lose their period.
-func saveRounds(ctx context.Context, tx *sql.Tx, planID int64, rules []outreach.RoundRule) error {
-	kept := map[outreach.Round]bool{outreach.RoundAnnual: true}
-	for _, r := range rules {
-		kept[r.Round] = true
+// saveRounds writes the regime's extra report rounds. A change that
+// would leave a stored report without its period (a round dropped, an
+// end-of-period year moved, a plan shortened) is refused: the report
+// could no longer be reached.
+func saveRounds(ctx context.Context, tx *sql.Tx, planID int64, p *outreach.Plan) error {
+	rules := p.Reporting.Rounds
+	periods, err := p.ReportPeriods()
+	if err != nil {
+		return err
 	}
-	err := each(ctx, tx, `SELECT DISTINCT round FROM reports WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
-		var round outreach.Round
-		if err := r.Scan(&round); err != nil {
+	kept := map[outreach.PeriodKey]bool{}
+	for _, rp := range periods {
+		kept[rp.Key()] = true
+	}
+	err = each(ctx, tx, `SELECT DISTINCT round, year FROM reports WHERE plan_id = $1`, []any{planID}, func(r *sql.Rows) error {
+		var k outreach.PeriodKey
+		if err := r.Scan(&k.Round, &k.Year); err != nil {
 			return err
 		}
-		if !kept[round] {
-			return outreach.Invalid("reporting.rounds", "reports of the %s round exist; the round cannot be dropped from the regime", round)
+		if !kept[k] {
+			return outreach.Invalid("reporting.rounds", "reports of the period %s exist; the plan's regime must keep that period (its round and year)", k)
 		}
 		return nil
 	})

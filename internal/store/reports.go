@@ -50,6 +50,9 @@ func scanReport(r scanner) (*reportRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rep.Kind != outreach.ReportConsolidated { // only the consolidated report goes up
+		rep.UpTo, x.upOwner = "", ""
+	}
 	stamp := func(s string) *time.Time {
 		if s == "" {
 			return nil
@@ -64,24 +67,37 @@ func scanReport(r scanner) (*reportRow, error) {
 // late fills in whether a report's first submission missed its deadline:
 // an agency report the plan's deadline for the period, a consolidated
 // report going up to a parent plan that plan's deadline for the same
-// period (a consolidated report that goes nowhere has none).
+// period (a consolidated report that goes nowhere has none). A parent
+// whose regime has no such period does not receive the report: it stays
+// the province's own, issued like one of a plan that serves none.
 func (s *Store) late(ctx context.Context, q querier, x *reportRow) error {
-	if x.FirstSubmittedAt == nil {
-		return nil
-	}
-	plan := x.Plan
-	if x.Kind == outreach.ReportConsolidated {
-		if x.UpTo == "" {
+	if x.Kind == outreach.ReportConsolidated && x.UpTo != "" {
+		parent, _, err := loadPlan(ctx, q, x.UpTo)
+		if err != nil {
+			return err
+		}
+		rp, err := parent.PeriodOf(x.Key())
+		if errors.Is(err, outreach.ErrNotFound) {
+			x.UpTo, x.upOwner = "", ""
 			return nil
 		}
-		plan = x.UpTo
+		if err != nil {
+			return err
+		}
+		if x.FirstSubmittedAt != nil {
+			x.Late = rp.Late(*x.FirstSubmittedAt)
+		}
+		return nil
 	}
-	p, _, err := loadPlan(ctx, q, plan)
+	if x.FirstSubmittedAt == nil || x.Kind == outreach.ReportConsolidated {
+		return nil
+	}
+	p, _, err := loadPlan(ctx, q, x.Plan)
 	if err != nil {
 		return err
 	}
 	rp, err := p.PeriodOf(x.Key())
-	if errors.Is(err, outreach.ErrNotFound) { // the parent asks for no such report
+	if errors.Is(err, outreach.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -228,7 +244,7 @@ func (s *Store) lateAll(ctx context.Context, reports []outreach.Report) error {
 		if r.Kind == outreach.ReportConsolidated {
 			plan = r.UpTo
 		}
-		if r.FirstSubmittedAt == nil || plan == "" {
+		if plan == "" || r.FirstSubmittedAt == nil && r.UpTo == "" {
 			continue
 		}
 		list, ok := periods[plan]
@@ -242,10 +258,17 @@ func (s *Store) lateAll(ctx context.Context, reports []outreach.Report) error {
 			}
 			periods[plan] = list
 		}
+		found := false
 		for _, rp := range list {
 			if rp.Key() == r.Key() {
-				r.Late = rp.Late(*r.FirstSubmittedAt)
+				found = true
+				if r.FirstSubmittedAt != nil {
+					r.Late = rp.Late(*r.FirstSubmittedAt)
+				}
 			}
+		}
+		if !found && r.Kind == outreach.ReportConsolidated {
+			r.UpTo = "" // the parent asks for no such report: it stays here
 		}
 	}
 	return nil
@@ -511,7 +534,7 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (plan_id, audience, message, link, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				to, outreach.RoleCoordinator, NoticeSubmitted+"|"+x.AgencyName+"|"+periodWords(ctx, tx, x), fmt.Sprintf("/reports/%d", id), now); err != nil {
+				to, outreach.RoleCoordinator, NoticeSubmitted+"|"+senderName(ctx, tx, x)+"|"+periodWords(ctx, tx, x), fmt.Sprintf("/reports/%d", id), now); err != nil {
 				return err
 			}
 		}
@@ -521,6 +544,21 @@ func (s *Store) ReportStep(ctx context.Context, actor outreach.Actor, id int64, 
 		return nil, err
 	}
 	return s.report(ctx, actor, id, false)
+}
+
+// senderName names who sent a report in a notice: the agency, and for a
+// consolidated report going up, the unit its plan covers ("Sở Thông tin
+// và Truyền thông (Tỉnh Thái Nguyên)"), since every province has one.
+func senderName(ctx context.Context, q querier, x *reportRow) string {
+	if x.Kind != outreach.ReportConsolidated {
+		return x.AgencyName
+	}
+	var name string
+	err := q.QueryRowContext(ctx, `SELECT u.name FROM plans p JOIN units u ON u.code = p.scope_code WHERE p.id = $1 ORDER BY u.valid_from DESC LIMIT 1`, x.planID).Scan(&name)
+	if err != nil || name == "" {
+		return x.AgencyName
+	}
+	return x.AgencyName + " (" + name + ")"
 }
 
 // periodWords names a report's period in words for a notice ("năm 2018").

@@ -8,7 +8,8 @@ import (
 )
 
 // Rollups (migration 0004, docs/decisions/0005): what the indicators need,
-// kept in the same transaction as every write so that computing them reads
+// and the dashboard's activity tallies (migration 0010), kept in the same
+// transaction as every write so that computing them reads
 // tens of thousands of rows, not millions. An activity's contribution is
 // computed in Go and netted against what it replaces (facts.go); a
 // commune's first receipt and deployment are recomputed for the communes a
@@ -47,11 +48,26 @@ var activityRollups = []activityRollup{
 		valCols: monthCols(), valExprs: monthSums(),
 		from:  "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id",
 		where: "q.value > 0"},
+	// The dashboard's activity figures of a whole plan (migration 0010,
+	// dashboard.go): activities per year, month, channel, agency and
+	// funding source (0: none), how many had a cost and what they cost;
+	// and per theme. An activity counts once, whatever its places.
+	{table: "fact_activity", keyCols: "plan_id, year, month, channel_id, agency_id, funding_source_id",
+		keyExprs: "a.plan_id, " + yearExpr + ", CAST(substr(a.start_date, 6, 2) AS INTEGER), a.channel_id, a.agency_id, coalesce(a.funding_source_id, 0)",
+		valCols:  []string{"n_activities", "n_costed", "cost"},
+		valExprs: []string{"count(*)", "sum(CASE WHEN a.cost > 0 THEN 1 ELSE 0 END)", "sum(a.cost)"},
+		from:     "activities a", where: "1 = 1"},
+	{table: "fact_activity_theme", keyCols: "plan_id, year, theme_id", keyExprs: "a.plan_id, " + yearExpr + ", t.theme_id",
+		valCols: []string{"n_activities"}, valExprs: []string{"count(*)"},
+		from: "activities a JOIN activity_themes t ON t.activity_id = a.id", where: "1 = 1"},
 }
 
 // rollupKeys are the plan, the unit version (0 for the whole province)
 // and the year of an activity.
-const rollupKeys = "a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER)"
+const rollupKeys = "a.plan_id, coalesce(au.unit_id, 0), " + yearExpr
+
+// yearExpr is the year an activity started.
+const yearExpr = "CAST(substr(a.start_date, 1, 4) AS INTEGER)"
 
 func monthCols() []string {
 	var cols []string

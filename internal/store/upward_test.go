@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,8 +124,23 @@ func TestReportingUpward(t *testing.T) {
 		if waiting != 1 {
 			t.Errorf("the ministry has %d reports to decide, want 1: %+v", waiting, due)
 		}
+		for _, d := range due {
+			if d.Plan == "tn-2026" {
+				t.Errorf("the ministry is asked to act on the province's plan: %+v", d)
+			}
+		}
 		if r, err := s.ReportStep(ctx, vn, c.ID, outreach.StepAccept, ""); err != nil || r.Status != outreach.ReportAccepted {
 			t.Fatalf("the ministry accepts: %v", err)
+		}
+		// Accepted upstairs: no longer on the province's list.
+		tnDue, err := s.WhatsDue(ctx, tn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range tnDue {
+			if d.Kind == "consolidate" && d.Period == "2026" {
+				t.Errorf("the province still owes its accepted report: %+v", d)
+			}
 		}
 		if u := board(outreach.Annual(2026)); u.Accepted != 1 {
 			t.Errorf("accepted %d", u.Accepted)
@@ -167,14 +183,41 @@ func TestReportingUpward(t *testing.T) {
 		if _, err := s.Board(ctx, "tn-2026", outreach.PeriodKey{Round: outreach.RoundFinal, Year: 2026}); !errors.Is(err, outreach.ErrInvalid) {
 			t.Errorf("a round the regime lacks: %v", err)
 		}
-		// The round has reports now: a re-import cannot drop it.
+		// A round the ministry does not ask for: the province's
+		// end-of-period report stays its own, issued like one of a plan
+		// that serves none.
 		p, err := s.Plan(ctx, "tn-2026")
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.Reporting.Rounds = nil
+		p.Reporting.Rounds = append(p.Reporting.Rounds, outreach.RoundRule{Round: outreach.RoundFinal, Deadline: "11-30"})
+		if _, err := s.ImportPlan(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		final := outreach.PeriodKey{Round: outreach.RoundFinal, Year: 2026}
+		cf, err := s.OpenReport(ctx, tn, "tn-2026", "", final, outreach.ReportConsolidated)
+		if err != nil || cf.UpTo != "" {
+			t.Fatalf("end-of-period report %+v %v, want one going nowhere", cf, err)
+		}
+		if _, err := s.ReportStep(ctx, tn, cf.ID, outreach.StepSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReportStep(ctx, vn, cf.ID, outreach.StepAccept, ""); !errors.Is(err, outreach.ErrForbidden) {
+			t.Errorf("the ministry accepts a report it does not ask for: %v", err)
+		}
+		if _, err := s.ReportStep(ctx, tn, cf.ID, outreach.StepReopen, "Sửa số liệu"); err != nil {
+			t.Errorf("the province reopens its own issued report: %v", err)
+		}
+		// The rounds have reports now: a re-import cannot drop them, nor
+		// move the end-of-period year away from its report.
+		p.Reporting.Rounds = []outreach.RoundRule{halfYear}
 		if _, err := s.ImportPlan(ctx, system, p); !errors.Is(err, outreach.ErrInvalid) {
 			t.Errorf("dropping a round with reports: %v", err)
+		}
+		p.Period.To = 2027
+		p.Reporting.Rounds = []outreach.RoundRule{halfYear, {Round: outreach.RoundFinal, Deadline: "11-30"}}
+		if _, err := s.ImportPlan(ctx, system, p); !errors.Is(err, outreach.ErrInvalid) || !strings.Contains(err.Error(), "2026-final") {
+			t.Errorf("prolonging the plan moves its end-of-period report from 2026: %v", err)
 		}
 	})
 }

@@ -51,6 +51,18 @@ type dashboardPage struct {
 	Columns []string
 }
 
+// Served reports whether plans serve this one in its rows (the ministry's
+// dashboard): a row no plan serves then says so, since its figures can
+// only be zero.
+func (p dashboardPage) Served() bool {
+	for _, r := range p.Rows {
+		if len(r.Plans) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 type trendChart struct {
 	Code  string
 	Title string

@@ -92,4 +92,10 @@ func TestUpwardReportPages(t *testing.T) {
 	if status, body := w.get(ministry, "/plans/vn-thu/reports/2019-h1"); status != 200 || !strings.Contains(body, "Đã tiếp nhận") {
 		t.Errorf("after acceptance: %d", status)
 	}
+	// The national dashboard: Bắc Kạn's row links its own plan; the other
+	// provinces say that no plan serves the national one there.
+	status, body = w.get(ministry, "/plans/vn-thu/dashboard?year=2019")
+	if status != 200 || !strings.Contains(body, `href="/plans/bk-1368-2017/dashboard"`) || strings.Count(body, "chưa có kế hoạch phục vụ kế hoạch này") != 62 {
+		t.Errorf("national dashboard: %d, %d provinces without a plan, want 62", status, strings.Count(body, "chưa có kế hoạch phục vụ kế hoạch này"))
+	}
 }
