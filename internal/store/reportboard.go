@@ -19,11 +19,8 @@ type Board struct {
 	DaysLeft int
 	Rows     []BoardRow
 	// Consolidated is the consolidating department's report, if started.
-	Consolidated                                                   *outreach.Report
-	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
-	// Completeness and Timeliness are the shares of expected reports
-	// submitted at all and submitted on time, in percent.
-	Completeness, Timeliness float64
+	Consolidated *outreach.Report
+	Counts
 }
 
 // BoardRow is one agency on the board.
@@ -101,30 +98,48 @@ func (s *Store) Board(ctx context.Context, plan string, key outreach.PeriodKey) 
 		if !row.Expected {
 			continue
 		}
-		b.Expected++
-		switch {
-		case rep == nil || rep.FirstSubmittedAt == nil:
-			b.Missing++
-		default:
-			b.Submitted++
-			if rep.Late {
-				b.Late++
-			} else {
-				b.OnTime++
-			}
-			switch rep.Status {
-			case outreach.ReportAccepted:
-				b.Accepted++
-			case outreach.ReportReturned:
-				b.Returned++
-			}
-		}
+		b.Counts.add(rep)
 	}
-	if b.Expected > 0 {
-		b.Completeness = 100 * float64(b.Submitted) / float64(b.Expected)
-		b.Timeliness = 100 * float64(b.OnTime) / float64(b.Expected)
-	}
+	b.Counts.rates()
 	return b, nil
+}
+
+// Counts are a board's totals over the reports owed.
+type Counts struct {
+	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
+	// Completeness and Timeliness are the shares of expected reports
+	// submitted at all and submitted on time, in percent.
+	Completeness, Timeliness float64
+}
+
+// add counts one owed report (nil: not started; a draft never sent is
+// missing too).
+func (c *Counts) add(rep *outreach.Report) {
+	c.Expected++
+	if rep == nil || rep.FirstSubmittedAt == nil {
+		c.Missing++
+		return
+	}
+	c.Submitted++
+	if rep.Late {
+		c.Late++
+	} else {
+		c.OnTime++
+	}
+	switch rep.Status {
+	case outreach.ReportAccepted:
+		c.Accepted++
+	case outreach.ReportReturned:
+		c.Returned++
+	}
+}
+
+// rates computes the shares once everything is counted.
+func (c *Counts) rates() {
+	if c.Expected > 0 {
+		c.Completeness = 100 * float64(c.Submitted) / float64(c.Expected)
+		c.Timeliness = 100 * float64(c.OnTime) / float64(c.Expected)
+	}
 }
 
 // MissingNames lists the expected agencies that have not submitted.
@@ -291,8 +306,7 @@ type Upward struct {
 	DaysLeft int
 	Rows     []UpwardRow
 	// Counts over the rows that owe a report (their regime has the period).
-	Expected, Submitted, OnTime, Late, Missing, Accepted, Returned int
-	Completeness, Timeliness                                       float64
+	Counts
 }
 
 // UpwardRow is one serving plan on the upward board.
@@ -353,28 +367,8 @@ func (s *Store) UpwardBoard(ctx context.Context, actor outreach.Actor, plan stri
 		if !row.Owes {
 			continue
 		}
-		u.Expected++
-		rep := row.Report
-		if rep == nil || rep.FirstSubmittedAt == nil {
-			u.Missing++
-			continue
-		}
-		u.Submitted++
-		if rep.Late {
-			u.Late++
-		} else {
-			u.OnTime++
-		}
-		switch rep.Status {
-		case outreach.ReportAccepted:
-			u.Accepted++
-		case outreach.ReportReturned:
-			u.Returned++
-		}
+		u.Counts.add(row.Report)
 	}
-	if u.Expected > 0 {
-		u.Completeness = 100 * float64(u.Submitted) / float64(u.Expected)
-		u.Timeliness = 100 * float64(u.OnTime) / float64(u.Expected)
-	}
+	u.Counts.rates()
 	return u, nil
 }
