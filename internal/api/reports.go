@@ -260,9 +260,6 @@ func (a *API) upward(w http.ResponseWriter, r *http.Request, actor outreach.Acto
 		out := row{Plan: x.Plan.Code, Title: x.Plan.Title, Scope: x.Plan.Scope, State: x.State(), Agencies: x.Agencies, AgenciesIn: x.AgenciesIn}
 		if rep := x.Report; rep != nil {
 			out.Report, out.Submitted, out.Late = rep.ID, rep.FirstSubmittedAt, rep.Late
-			if rep.FirstSubmittedAt == nil && !actor.EditsOwner(x.Plan.Owner) {
-				out.State, out.Report = "missing", 0 // a draft is the province's business
-			}
 		}
 		rows = append(rows, out)
 	}

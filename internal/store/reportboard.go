@@ -335,7 +335,8 @@ func (r UpwardRow) State() string {
 }
 
 // UpwardBoard builds the board of the plans serving plan for a period;
-// a plan no other serves has no rows.
+// a plan no other serves has no rows. A serving plan's draft shows only
+// to those who may edit it.
 func (s *Store) UpwardBoard(ctx context.Context, actor outreach.Actor, plan string, key outreach.PeriodKey) (_ *Upward, err error) {
 	defer wrap(&err, "UpwardBoard(%s, %s)", plan, key)
 	if err := s.PlanVisible(ctx, actor, plan); err != nil {
@@ -362,6 +363,11 @@ func (s *Store) UpwardBoard(ctx context.Context, actor outreach.Actor, plan stri
 			return nil, err
 		default:
 			row.Owes, row.Report, row.Agencies, row.AgenciesIn = true, b.Consolidated, b.Expected, b.Submitted
+			// A province's draft is its own business until it is sent:
+			// to others the row shows a report not yet started.
+			if rep := row.Report; rep != nil && rep.FirstSubmittedAt == nil && !actor.EditsOwner(ps.Owner) {
+				row.Report = nil
+			}
 		}
 		u.Rows = append(u.Rows, row)
 		if !row.Owes {

@@ -85,6 +85,14 @@ func TestReportingUpward(t *testing.T) {
 		if c.UpTo != "vn-de-an" {
 			t.Errorf("the consolidated report goes up to %q", c.UpTo)
 		}
+		// A draft is the province's own until it is sent: the ministry sees
+		// a report not yet started, whoever may edit the province sees it.
+		if st := states(board(outreach.Annual(2026))); st["tn-2026"] != "missing" {
+			t.Errorf("the ministry sees the province's draft: %v", st)
+		}
+		if all, err := s.UpwardBoard(ctx, system, "vn-de-an", outreach.Annual(2026)); err != nil || states(all)["tn-2026"] != "draft" {
+			t.Errorf("the system does not see the draft: %v %v", err, all)
+		}
 		if _, err := s.ReportStep(ctx, tn, c.ID, outreach.StepSubmit, ""); err != nil {
 			t.Fatal(err)
 		}

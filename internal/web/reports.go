@@ -148,12 +148,6 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(up.Rows) > 0 {
 		pg.Up = up
-		// A province's draft is its own business until it is sent.
-		for i := range up.Rows {
-			if rep := up.Rows[i].Report; rep != nil && rep.FirstSubmittedAt == nil && !currentActor(r).EditsOwner(up.Rows[i].Plan.Owner) {
-				up.Rows[i].Report = nil
-			}
-		}
 	}
 	if p.Parent != "" {
 		if pg.Parent, err = s.store.Plan(r.Context(), p.Parent); err != nil {
