@@ -9,9 +9,13 @@ import (
 
 	"outreach/internal/outreach"
 	"outreach/internal/planfile"
+	"outreach/internal/store"
 )
 
-func readPlanFile(path string) (*outreach.Plan, []byte, error) {
+// readPlanFile reads and parses a plan file. With measures, the plan's
+// measures are checked against them (planfile.ParseWith); without, the
+// store checks them against its quantity kinds on import.
+func readPlanFile(path string, measures []string) (*outreach.Plan, []byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -29,6 +33,10 @@ func readPlanFile(path string) (*outreach.Plan, []byte, error) {
 			size = st.Size()
 		}
 		return nil, nil, planfile.TooLarge(filepath.Base(path), size)
+	}
+	if measures != nil {
+		p, err := planfile.ParseWith(filepath.Base(path), data, measures)
+		return p, data, err
 	}
 	p, err := planfile.Parse(filepath.Base(path), data)
 	return p, data, err
@@ -50,7 +58,10 @@ func cmdPlanValidate(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := readPlanFile(path)
+	// Without a database the measures are checked against the quantity
+	// kinds every database starts with; an import checks them against the
+	// database's own, which coordinators may have extended.
+	p, _, err := readPlanFile(path, store.BuiltinQuantityKinds())
 	if err != nil {
 		return err
 	}
@@ -69,7 +80,7 @@ func cmdPlanImport(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	p, data, err := readPlanFile(path)
+	p, data, err := readPlanFile(path, nil)
 	if err != nil {
 		return err
 	}

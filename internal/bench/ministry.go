@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"outreach/internal/outreach"
@@ -159,7 +160,42 @@ func ministryPlan(code, scope, parent, prefix, title string) (*outreach.Plan, er
 		count = 3400
 	}
 	p.Targets = ministryTargets(parent != "", count)
+	if parent != "" {
+		provinceVocabulary(p)
+	}
 	return p, nil
+}
+
+// provinceVocabulary gives a provincial plan the kinds of target the
+// national standard asks of provinces beyond the roll-up (issue "Targets
+// any plan can state"), so that the benchmark measures them in every
+// provincial plan: monthly news on the province's mass media, people
+// aged 14–60 reached in key-area communes (capped per commune, an
+// estimated denominator), and integrated models in half the communes.
+func provinceVocabulary(p *outreach.Plan) {
+	from, to := 14, 60
+	p.Populations = []outreach.PopulationDef{{Code: "age_14_60", Name: "Người từ 14 đến 60 tuổi", AgeFrom: &from, AgeTo: &to}}
+	p.ModelTypes = []outreach.ModelType{{Code: "in_depth", Name: "Mô hình chuyên sâu"}, {Code: "integrated", Name: "Mô hình lồng ghép"}}
+	for i := range p.Agencies {
+		if a := &p.Agencies[i]; strings.HasSuffix(a.Code, "bk-bbk") || strings.HasSuffix(a.Code, "bk-dptth") {
+			a.MediaLevel = outreach.MediaProvincial
+		}
+	}
+	for i := range p.Targets {
+		if p.Targets[i].Code == "II.2.2" {
+			p.Targets[i].ModelTypes = []string{"in_depth"}
+		}
+	}
+	m := func(v float64) []outreach.Milestone {
+		return []outreach.Milestone{{Year: ministryTo, Comparator: ">=", Value: v}}
+	}
+	p.Targets = append(p.Targets,
+		outreach.Target{Code: "II.2.5", Text: "Thông tin trên các phương tiện thông tin đại chúng của tỉnh ít nhất 01 lần/tháng", Kind: outreach.KindFrequency,
+			Measure: "news_items", Per: outreach.PerMonth, AtLeast: 1, Filter: &outreach.Filter{MediaLevels: []string{outreach.MediaProvincial}}, Milestones: m(100)},
+		outreach.Target{Code: "II.2.6", Text: "Ít nhất 75% người dân từ 14 đến 60 tuổi tại các xã trọng điểm được tiếp cận thông tin", Kind: outreach.KindPopulationShare,
+			Units: outreach.SetKeyAreaCommunes, Populations: []outreach.PopulationGroup{"age_14_60"}, Milestones: m(75)},
+		outreach.Target{Code: "II.2.7", Text: "50% số xã có mô hình lồng ghép", Kind: outreach.KindUnitShare, Units: outreach.SetAllCommunes,
+			Condition: outreach.CondActiveModel, ModelTypes: []string{"integrated"}, Milestones: m(50)})
 }
 
 // share splits total over weights in proportion, by largest remainder, so
@@ -268,7 +304,7 @@ func GenerateMinistry(ctx context.Context, s *store.Store, cfg MinistryConfig) (
 				women := tot * int64(40+rng.IntN(30)) / 100
 				a := outreach.Activity{Agency: prefix + agencies[rng.IntN(len(agencies))], Channel: channels[rng.IntN(len(channels))],
 					Themes: []string{themes[rng.IntN(len(themes))]}, Title: fmt.Sprintf("Hoạt động %s số %d", prov.Code, done+i+1),
-					StartDate: d, EndDate: d, Audience: outreach.Audience{Total: &tot, Women: &women}, Demo: true}
+					StartDate: d, EndDate: d, Audience: outreach.Audience{Total: &tot, Women: &women, Groups: map[string]int64{"age_14_60": tot * 7 / 10}}, Demo: true}
 				switch {
 				case len(communes) == 0 || rng.IntN(100) == 0:
 					a.WholeProvince = true
@@ -356,13 +392,28 @@ func GenerateMinistry(ctx context.Context, s *store.Store, cfg MinistryConfig) (
 			}
 			sum.KeyAreas++
 			if rng.IntN(2) == 0 {
-				m := outreach.PreventionModel{Plan: plan, Unit: c, Agency: prefix + "bk-hlhpn", Name: "Mô hình phòng, chống mua bán người",
+				m := outreach.PreventionModel{Plan: plan, Unit: c, Agency: prefix + "bk-hlhpn", Name: "Mô hình phòng, chống mua bán người", Type: "in_depth",
 					EstablishedOn: fmt.Sprintf("%d-%02d-01", MinistryYear, 1+rng.IntN(9)), Demo: true}
 				if _, err := s.CreateModel(ctx, system, m); err != nil {
 					return sum, fmt.Errorf("model: %w", err)
 				}
 				sum.Models++
 			}
+		}
+	}
+	// Integrated models in one commune in three.
+	for _, prov := range provinces {
+		plan, prefix := ProvincePlan(prov.Code), "p"+prov.Code+"-"
+		for _, c := range prov.Communes {
+			if rng.IntN(3) != 0 {
+				continue
+			}
+			m := outreach.PreventionModel{Plan: plan, Unit: c, Agency: prefix + "bk-hlhpn", Name: "Mô hình lồng ghép", Type: "integrated",
+				EstablishedOn: fmt.Sprintf("%d-%02d-01", MinistryYear, 1+rng.IntN(9)), Demo: true}
+			if _, err := s.CreateModel(ctx, system, m); err != nil {
+				return sum, fmt.Errorf("model: %w", err)
+			}
+			sum.Models++
 		}
 	}
 	say("%d key areas, %d models", sum.KeyAreas, sum.Models)

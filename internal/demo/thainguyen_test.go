@@ -290,10 +290,13 @@ func TestFillThaiNguyen(t *testing.T) {
 			}
 		}
 		// The census by sex ships for former Bắc Kạn only, a fifth of
-		// Thái Nguyên's people: a women's share over it would overstate
-		// the reach (it used to show 45 %), so it does not apply.
-		if ind := byCode["II.2.4/women"]; ind.Value != nil || ind.Status != outreach.StatusNotApplicable || !strings.Contains(ind.Note, "cover 20 %") {
-			t.Errorf("II.2.4/women %s (%s): want not applicable, the figures covering 20 %% of the people", ind, ind.Note)
+		// Thái Nguyên's people: every commune's women are estimated (from
+		// Bắc Kạn's share where it has one, else the national sex ratio),
+		// so the share is over the whole province's women, not a fifth of
+		// them (it used to show 45 %), and says it is an estimate.
+		ind, all := byCode["II.2.4/women"], byCode["II.2.4/everyone"]
+		if ind.Value == nil || *ind.Value > 20 || !ind.Estimate || ind.Denominator < 0.45*all.Denominator || ind.Denominator > 0.52*all.Denominator {
+			t.Errorf("II.2.4/women %s (%s): want an estimated share over about half the people", ind, ind.DenominatorSource)
 		}
 		if v := value("V.5.1"); v < 5 {
 			t.Errorf("V.5.1 %s: want some schools", byCode["V.5.1"])

@@ -168,6 +168,20 @@ func (r *Resolver) parseActivity(row tabular.Row, idx map[string]int, def string
 			*f.n = &n
 		}
 	}
+	for _, g := range r.groups {
+		v := get(g.Header)
+		if v == "" {
+			continue
+		}
+		if n, why := parseInt(v); why != "" {
+			c.value(g.Header, v, why)
+		} else {
+			if a.Audience.Groups == nil {
+				a.Audience.Groups = map[string]int64{}
+			}
+			a.Audience.Groups[g.Code] = n
+		}
+	}
 	if v := get(ColCost); v != "" {
 		if n, why := parseInt(v); why != "" {
 			c.value(ColCost, v, why)
@@ -225,6 +239,13 @@ func (r *Resolver) activityRecord(a *outreach.Activity) []string {
 		}
 		rec = append(rec, v)
 	}
+	for _, g := range r.groups {
+		v := ""
+		if n, ok := a.Audience.Groups[g.Code]; ok {
+			v = strconv.FormatInt(n, 10)
+		}
+		rec = append(rec, v)
+	}
 	cost := ""
 	if a.Cost != 0 {
 		cost = strconv.FormatInt(a.Cost, 10)
@@ -250,7 +271,7 @@ func (r *Resolver) activitySheet() []tabular.Column {
 			c.Number = true
 		case ColCost:
 			c.Number, c.Width = true, 16
-		default: // a quantity kind
+		default: // a quantity kind or an audience group of the plan
 			c.Number, c.Width = true, 14
 		}
 		cols = append(cols, c)

@@ -14,7 +14,9 @@ import (
 )
 
 // Column titles of activity files. The quantity kinds' columns (titled
-// with the kinds' names) stand between ColUnits and ColTotal.
+// with the kinds' names) stand between ColUnits and ColTotal; the columns
+// of the plan's own audience groups (titled with the groups' names, see
+// groupColumns) between ColEthnic and ColCost.
 const (
 	ColAgency      = "Cơ quan"
 	ColTask        = "Nhiệm vụ"
@@ -78,7 +80,82 @@ func (r *Resolver) ActivityHeaders() []string {
 	for _, k := range r.Kinds {
 		h = append(h, k.Name)
 	}
-	return append(h, ColTotal, ColWomen, ColMen, ColChildren, ColEthnic, ColCost, ColFunding, ColLinks, ColNotes)
+	h = append(h, ColTotal, ColWomen, ColMen, ColChildren, ColEthnic)
+	for _, g := range r.groups {
+		h = append(h, g.Header)
+	}
+	return append(h, ColCost, ColFunding, ColLinks, ColNotes)
+}
+
+// groupColumn is the column of an audience group a plan defines: the
+// people-times of the group (outreach.Audience.Groups).
+type groupColumn struct {
+	Code   string
+	Header string
+	Def    outreach.PopulationDef
+}
+
+// groupColumns titles the columns of the audience groups a plan asks
+// activities to record with the groups' names. A name that would read as
+// another column (a fixed one, an alias, a quantity kind or an earlier
+// group, compared as headerKey does) gets its code after it, "Name
+// (code)", so that every title still names one column.
+func groupColumns(p *outreach.Plan, kinds []outreach.QuantityKind) []groupColumn {
+	groups := p.AudienceGroups()
+	if len(groups) == 0 {
+		return nil
+	}
+	taken := map[string]bool{}
+	for _, c := range []string{ColAgency, ColTask, ColChannel, ColThemes, ColTitle, ColDescription, ColStart, ColEnd, ColUnits,
+		ColTotal, ColWomen, ColMen, ColChildren, ColEthnic, ColCost, ColFunding, ColLinks, ColNotes} {
+		taken[headerKey(c)] = true
+	}
+	for a := range aliases {
+		taken[headerKey(a)] = true
+	}
+	for _, k := range kinds {
+		taken[headerKey(k.Name)] = true
+	}
+	out := make([]groupColumn, 0, len(groups))
+	for _, g := range groups {
+		h := strings.TrimSpace(g.Name)
+		if h == "" {
+			h = g.Code
+		}
+		if taken[headerKey(h)] {
+			h = fmt.Sprintf("%s (%s)", h, g.Code)
+		}
+		taken[headerKey(h)] = true
+		out = append(out, groupColumn{Code: g.Code, Header: h, Def: g})
+	}
+	return out
+}
+
+// describeGroup says in Vietnamese who a plan-defined group counts, for
+// the template's notes: "nữ, người dân tộc thiểu số, từ 16 đến 30 tuổi".
+func describeGroup(d outreach.PopulationDef) string {
+	var parts []string
+	switch d.Sex {
+	case outreach.SexFemale:
+		parts = append(parts, "nữ")
+	case outreach.SexMale:
+		parts = append(parts, "nam")
+	}
+	if d.EthnicMinority {
+		parts = append(parts, "người dân tộc thiểu số")
+	}
+	switch {
+	case d.AgeFrom != nil && d.AgeTo != nil:
+		parts = append(parts, fmt.Sprintf("từ %d đến %d tuổi", *d.AgeFrom, *d.AgeTo))
+	case d.AgeFrom != nil:
+		parts = append(parts, fmt.Sprintf("từ %d tuổi trở lên", *d.AgeFrom))
+	case d.AgeTo != nil:
+		parts = append(parts, fmt.Sprintf("đến %d tuổi", *d.AgeTo))
+	}
+	if len(parts) == 0 {
+		return "mọi người"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // DistributionHeaders returns the columns of a distribution file, in order.

@@ -17,8 +17,9 @@
 // codes or names, dates as dd/mm/yyyy or yyyy-mm-dd, places as unit codes
 // or names ("Xã Cao Trĩ", "cao tri") resolved as of the activity's dates,
 // or "Toàn tỉnh", one column per quantity kind, the audience (an empty cell
-// is unknown), the cost in đồng with Vietnamese separators ("1.234.567"),
-// links and notes.
+// is unknown) with one optional column per population group of the plan's
+// own that activities record (titled with the group's name), the cost in
+// đồng with Vietnamese separators ("1.234.567"), links and notes.
 //
 // A distribution file (DistributionHeaders) has one commune per row; the
 // rows that share the material, the sending agency and the date form one

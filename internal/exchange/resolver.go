@@ -29,6 +29,10 @@ type Resolver struct {
 	// done so far and the total, every few hundred rows and at the end.
 	Progress func(done, total int)
 
+	// groups are the columns of the plan's audience groups
+	// (outreach.Plan.AudienceGroups), in the plan's order.
+	groups []groupColumn
+
 	agencies, tasks, channels, themes, fundings *lookup
 	unitsByCode                                 map[string][]outreach.Unit
 	unitsByName, unitsByShort                   map[string][]outreach.Unit
@@ -91,6 +95,7 @@ func NewResolverFrom(p *outreach.Plan, kinds []outreach.QuantityKind, units []ou
 		k := titleKey(m.Title)
 		r.materialsByTitle[k] = append(r.materialsByTitle[k], m)
 	}
+	r.groups = groupColumns(p, kinds)
 	return r
 }
 

@@ -131,6 +131,11 @@ func ActivityTemplate(w io.Writer, format string, r *Resolver) error {
 		case ColTotal:
 			c.Comment = "Để trống nếu không rõ"
 		}
+		for _, g := range r.groups {
+			if c.Header == g.Header {
+				c.Comment = "Số lượt người thuộc nhóm " + g.Code + " (" + describeGroup(g.Def) + "); không lớn hơn tổng số người, để trống nếu không rõ"
+			}
+		}
 	}
 	guide := [][]string{
 		{"Mẫu tệp nhập hoạt động truyền thông — " + r.Plan.Title},
@@ -154,7 +159,13 @@ func ActivityTemplate(w io.Writer, format string, r *Resolver) error {
 	}
 	guide = append(guide,
 		[]string{ColTotal, "Không", "Số lượt người được tiếp cận"},
-		[]string{ColWomen + ", " + ColMen + ", " + ColChildren + ", " + ColEthnic, "Không", "Không lớn hơn tổng số người"},
+		[]string{ColWomen + ", " + ColMen + ", " + ColChildren + ", " + ColEthnic, "Không", "Không lớn hơn tổng số người"})
+	// The plan's own audience groups: its targets count them, so the
+	// guide says who each one is.
+	for _, g := range r.groups {
+		guide = append(guide, []string{g.Header, "Không", "Số lượt người thuộc nhóm " + g.Code + " của kế hoạch (" + describeGroup(g.Def) + "); không lớn hơn tổng số người"})
+	}
+	guide = append(guide,
 		[]string{ColCost, "Không", "Bằng đồng; có kinh phí thì ghi nguồn kinh phí"},
 		[]string{ColFunding, "Không", "Mã nguồn kinh phí hoặc tên"},
 		[]string{ColLinks, "Không", "Địa chỉ web bắt đầu bằng https://, nhiều địa chỉ cách nhau bằng dấu cách hoặc ;"},

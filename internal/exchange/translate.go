@@ -31,12 +31,15 @@ var distributionFields = map[string]string{
 }
 
 // ActivityColumns maps the store's field names for an activity (including
-// "quantities[i].value" and "links[i]") to the titles of the columns they
-// came from, for Translate.
+// "quantities[i].value", "links[i]" and "audience.groups.CODE") to the
+// titles of the columns they came from, for Translate.
 func (r *Resolver) ActivityColumns(a *outreach.Activity) map[string]string {
-	m := make(map[string]string, len(activityFields)+2*len(a.Quantities))
+	m := make(map[string]string, len(activityFields)+2*len(a.Quantities)+len(r.groups))
 	for k, v := range activityFields {
 		m[k] = v
+	}
+	for _, g := range r.groups {
+		m["audience.groups."+g.Code] = g.Header
 	}
 	for i, q := range a.Quantities {
 		for _, k := range r.Kinds {
@@ -171,9 +174,11 @@ func (r *Resolver) TranslateActivityError(err error, rows []store.ActivityRow) e
 	}
 	out := &outreach.ValidationError{Problems: make([]outreach.Problem, len(v.Problems))}
 	for i, p := range v.Problems {
-		cols := activityFields
+		var cols map[string]string
 		if n, ok := lineOf(p.Position); ok && byLine[n] != nil {
 			cols = r.ActivityColumns(&byLine[n].Activity)
+		} else {
+			cols = r.ActivityColumns(&outreach.Activity{})
 		}
 		out.Problems[i] = Translate(p, cols)
 	}

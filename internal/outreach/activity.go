@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -27,6 +28,9 @@ type Audience struct {
 	Men            *int64 `json:"men"`
 	Children1416   *int64 `json:"children_14_16"`
 	EthnicMinority *int64 `json:"ethnic_minority"`
+	// Groups holds the people-times of the plan-defined population groups
+	// (Plan.AudienceGroups) by code.
+	Groups map[string]int64 `json:"groups,omitempty"`
 }
 
 // ActivityQuantity is one measured quantity of an activity.
@@ -190,6 +194,7 @@ func (a *Activity) Validate(kinds []QuantityKind) error {
 			v.AddCode("audience.total", ProbExceedsTotal, "women and men together (%d) exceed the total %d", *au.Women+*au.Men, *au.Total)
 		}
 	}
+	a.checkGroups(v)
 	if a.Cost < 0 {
 		v.AddCode("cost", ProbNegative, "must not be negative, got %v", a.Cost)
 	} else if a.Cost > MaxAmount {
@@ -227,4 +232,28 @@ func (a *Activity) Validate(kinds []QuantityKind) error {
 		}
 	}
 	return v.Err()
+}
+
+// checkGroups checks the figures of the plan-defined groups that need no
+// plan: a code that can be one, and a number of people-times within the
+// total and the bounds. Whether the plan asks for the group is the
+// store's to check (it reads the plan).
+func (a *Activity) checkGroups(v *ValidationError) {
+	au := a.Audience
+	for _, code := range slices.Sorted(maps.Keys(au.Groups)) {
+		n := au.Groups[code]
+		if !ValidCode(code) {
+			v.AddCode("audience.groups", ProbUnknown, "%q is not a population group's code", code)
+			continue
+		}
+		f := "audience.groups." + code
+		switch {
+		case n < 0:
+			v.AddCode(f, ProbNegative, "must not be negative, got %v", n)
+		case n > MaxPeople:
+			v.AddCode(f, ProbTooLarge, "%v is larger than %v", n, int64(MaxPeople))
+		case au.Total != nil && n > *au.Total:
+			v.AddCode(f, ProbExceedsTotal, "%d exceeds the total %d", n, *au.Total)
+		}
+	}
 }

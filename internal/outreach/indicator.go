@@ -49,6 +49,35 @@ type Indicator struct {
 	StartYear int `json:"-"`
 	// Note explains the method or why the indicator does not apply.
 	Note string `json:"note,omitempty"`
+	// Units is the code of the set of communes a share ranges over.
+	Units UnitSet `json:"units,omitempty"`
+	// PeopleTimes is a population share's uncapped sum of the people
+	// reached, in people-times ("lượt người"), beside the capped value.
+	PeopleTimes *float64 `json:"people_times,omitempty"`
+	// OverReached lists the communes whose recorded reach passes their
+	// population of the group: entries to review.
+	OverReached []string `json:"over_reached,omitempty"`
+	// Estimate marks a denominator estimated from the census (a group's
+	// figures derived from the age and sex structure), with its method.
+	Estimate          bool   `json:"estimate,omitempty"`
+	DenominatorSource string `json:"denominator_source,omitempty"`
+	// Missed lists a frequency target's periods of the year that passed
+	// without reaching the count asked for ("2020-03", "2020-W07").
+	Missed []string `json:"missed,omitempty"`
+	// Reported marks a value an agency reported (a reported target), with
+	// its evidence.
+	Reported *ReportedValue `json:"reported,omitempty"`
+}
+
+// ReportedValue is the value an agency reported for a reported target
+// and a period, as the coordinator accepted it.
+type ReportedValue struct {
+	Agency      string  `json:"agency"`
+	Period      string  `json:"period"`
+	Numerator   float64 `json:"numerator"`
+	Denominator float64 `json:"denominator"`
+	Evidence    string  `json:"evidence,omitempty"`
+	AcceptedAt  string  `json:"accepted_at,omitempty"`
 }
 
 // MilestoneFor picks the milestone an evaluation in year y is judged
@@ -65,20 +94,69 @@ func MilestoneFor(ms []Milestone, y int) *Milestone {
 	return &ms[len(ms)-1]
 }
 
-// Judge sets the indicator's status against its milestone for an
-// evaluation at the end of year y of a plan starting in startYear:
+// ExpectedValue is the value a target's milestones call for by the end
+// of year y of a plan whose progress starts in startYear, with the
+// milestone it leads to (MilestoneFor):
 //
-//   - no value: not applicable;
-//   - the milestone's condition holds: achieved;
-//   - the milestone's year has come (y ≥ its year) and it does not hold:
-//     behind;
-//   - otherwise, for "at least" milestones, progress is expected on a
-//     straight line from zero at the start of startYear to the milestone
-//     at the end of its year: on track at or above it, at risk at or above
-//     AtRiskFraction of it, behind below;
-//   - an "at most" milestone not yet met before its year is at risk.
-func (ind *Indicator) Judge(startYear int) {
-	m := ind.Milestone
+//   - in or after the milestone's year: the milestone's value;
+//   - an "at most" milestone: its value from the start (nothing to build
+//     up);
+//   - otherwise, by the progress rule: linear runs on a straight line
+//     from the previous milestone (its value at the end of its year), or
+//     from zero at the start of startYear, to the milestone at the end of
+//     its year; step keeps the previous milestone's value (zero before
+//     the first) until the milestone's year.
+func ExpectedValue(ms []Milestone, progress string, startYear, y int) (float64, *Milestone) {
+	m := MilestoneFor(ms, y)
+	if m == nil {
+		return 0, nil
+	}
+	if y >= m.Year || m.Comparator == "<=" || m.Comparator == "<" {
+		return m.Value, m
+	}
+	prevYear, prevValue := startYear-1, 0.0
+	for _, p := range ms {
+		if p.Year < m.Year && p.Year >= prevYear {
+			prevYear, prevValue = p.Year, p.Value
+		}
+	}
+	if progress == ProgressStep {
+		if y >= prevYear && prevYear >= startYear {
+			return prevValue, m
+		}
+		return 0, m
+	}
+	if y <= prevYear {
+		// A year before the plan's start, or no room to run.
+		return 0, m
+	}
+	return prevValue + (m.Value-prevValue)*float64(y-prevYear)/float64(m.Year-prevYear), m
+}
+
+// Judge sets the indicator's status for an evaluation at the end of its
+// year, against its milestones under the progress rule, in a plan whose
+// progress starts in startYear (a task's own first year when it names
+// years: StartYear):
+//
+//   - no value or no milestone: not applicable;
+//   - the milestone the year leads to is met: achieved;
+//   - the milestone's year has come and it is not met: behind;
+//   - otherwise the value is compared with the year's expected value
+//     (ExpectedValue): on track at or above it, at risk at or above
+//     AtRiskFraction of it, behind below; an "at most" milestone not yet
+//     met before its year is at risk.
+//
+// Expected and Milestone are set whenever there is a milestone, so that
+// pages and reports name the value and the milestone compared with.
+func (ind *Indicator) Judge(ms []Milestone, progress string, startYear int) {
+	if ind.StartYear != 0 {
+		startYear = ind.StartYear
+	}
+	exp, m := ExpectedValue(ms, progress, startYear, ind.Year)
+	ind.Milestone = m
+	if m != nil {
+		ind.Expected = &exp
+	}
 	switch {
 	case ind.Value == nil:
 		ind.Status = StatusNotApplicable
@@ -100,16 +178,6 @@ func (ind *Indicator) Judge(startYear int) {
 		ind.Status = StatusAtRisk
 		return
 	}
-	if ind.StartYear != 0 {
-		startYear = ind.StartYear
-	}
-	span := float64(m.Year - startYear + 1)
-	done := float64(ind.Year - startYear + 1)
-	if span <= 0 || done <= 0 {
-		done, span = 0, 1
-	}
-	exp := m.Value * done / span
-	ind.Expected = &exp
 	switch v := *ind.Value; {
 	case v >= exp:
 		ind.Status = StatusOnTrack

@@ -31,14 +31,20 @@ type Plan struct {
 	// Purposes are the paragraphs of section I (Mục đích, yêu cầu).
 	Purposes []string `yaml:"purposes" json:"purposes"`
 	// GeneralObjective is section II.1.
-	GeneralObjective string    `yaml:"general_objective" json:"general_objective"`
-	Targets          []Target  `yaml:"targets" json:"targets"`
-	Themes           []Theme   `yaml:"themes" json:"themes"`
-	Channels         []Channel `yaml:"channels" json:"channels"`
-	Agencies         []Agency  `yaml:"agencies" json:"agencies"`
-	Tasks            []Task    `yaml:"tasks" json:"tasks"`
-	Funding          Funding   `yaml:"funding" json:"funding"`
-	Reporting        Reporting `yaml:"reporting" json:"reporting"`
+	GeneralObjective string   `yaml:"general_objective" json:"general_objective"`
+	Targets          []Target `yaml:"targets" json:"targets"`
+	// Populations, UnitSets and ModelTypes are the plan's own vocabulary
+	// (vocab.go): groups, sets of communes and model types its targets
+	// name beside the built-in ones.
+	Populations []PopulationDef `yaml:"populations,omitempty" json:"populations,omitempty"`
+	UnitSets    []UnitSetDef    `yaml:"unit_sets,omitempty" json:"unit_sets,omitempty"`
+	ModelTypes  []ModelType     `yaml:"model_types,omitempty" json:"model_types,omitempty"`
+	Themes      []Theme         `yaml:"themes" json:"themes"`
+	Channels    []Channel       `yaml:"channels" json:"channels"`
+	Agencies    []Agency        `yaml:"agencies" json:"agencies"`
+	Tasks       []Task          `yaml:"tasks" json:"tasks"`
+	Funding     Funding         `yaml:"funding" json:"funding"`
+	Reporting   Reporting       `yaml:"reporting" json:"reporting"`
 	// Closing is the plan's last paragraph.
 	Closing string `yaml:"closing,omitempty" json:"closing,omitempty"`
 }
@@ -156,8 +162,26 @@ type Target struct {
 	// Measure is what a count or frequency target counts (a quantity kind
 	// such as "schools" or "news_items").
 	Measure string `yaml:"measure,omitempty" json:"measure,omitempty"`
-	// Per is the period of a frequency target (month, quarter, year).
-	Per        string      `yaml:"per,omitempty" json:"per,omitempty"`
+	// Per is the period of a frequency target (week, month, quarter,
+	// year).
+	Per string `yaml:"per,omitempty" json:"per,omitempty"`
+	// AtLeast is how many a frequency target asks for in each period (1
+	// when not given).
+	AtLeast float64 `yaml:"at_least,omitempty" json:"at_least,omitempty"`
+	// From is the day a frequency target counts from (default: the
+	// decision's date).
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
+	// Filter selects the activities a count or frequency target counts,
+	// or an activity condition asks for.
+	Filter *Filter `yaml:"filter,omitempty" json:"filter,omitempty"`
+	// ModelTypes restricts an active_prevention_model condition to
+	// models of these types (any type when empty).
+	ModelTypes []string `yaml:"model_types,omitempty" json:"model_types,omitempty"`
+	// Window is a count's: cumulative (default) or year.
+	Window string `yaml:"window,omitempty" json:"window,omitempty"`
+	// Progress is how the expected value runs between milestones:
+	// linear (default) or step.
+	Progress   string      `yaml:"progress,omitempty" json:"progress,omitempty"`
 	Milestones []Milestone `yaml:"milestones" json:"milestones"`
 	// Parent is the code of the parent plan's target this one serves
 	// (the same indicator, counted there from every plan serving it).
@@ -325,6 +349,9 @@ type Agency struct {
 	Name      string `yaml:"name" json:"name"`
 	ShortName string `yaml:"short_name,omitempty" json:"short_name,omitempty"`
 	Type      string `yaml:"type" json:"type"`
+	// MediaLevel is the level of mass media an agency that publishes
+	// belongs to (central, provincial, local); empty for others.
+	MediaLevel string `yaml:"media_level,omitempty" json:"media_level,omitempty"`
 	// Unit is the GSO code of the administrative unit the agency belongs
 	// to, for local bodies such as a district's People's Committee.
 	Unit      string `yaml:"unit,omitempty" json:"unit,omitempty"`

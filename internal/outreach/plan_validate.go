@@ -17,8 +17,22 @@ var (
 // Validate checks a plan for everything a file can get wrong after it has
 // been parsed: missing fields, unknown references, impossible values. Each
 // problem's Field is a path into the plan file ("targets[0].milestones[1].value")
-// so the file reader can point at its line.
+// so the file reader can point at its line. Every problem is reported at
+// once. Measures are not checked against a vocabulary: ValidateWith does.
 func (p *Plan) Validate() error {
+	return p.validate(nil, false)
+}
+
+// ValidateWith is Validate that also checks every measure (of count and
+// frequency targets, and of tasks' quantities) against the codes of the
+// known quantity kinds. The store passes its quantity_kinds table (which
+// coordinators extend); a check without a database passes the built-in
+// kinds (store.BuiltinQuantityKinds).
+func (p *Plan) ValidateWith(measures []string) error {
+	return p.validate(measures, true)
+}
+
+func (p *Plan) validate(measures []string, checkMeasures bool) error {
 	v := &ValidationError{}
 	req := func(field, value string) {
 		if strings.TrimSpace(value) == "" {
@@ -93,6 +107,9 @@ func (p *Plan) Validate() error {
 		if a.ValidFrom != "" && a.ValidTo != "" && a.ValidTo <= a.ValidFrom {
 			v.Add(f+".valid_to", "must be after valid_from (%s)", a.ValidFrom)
 		}
+		if a.MediaLevel != "" && !slices.Contains(MediaLevels, a.MediaLevel) {
+			v.Add(f+".media_level", "expected one of %s, or nothing for an agency that does not publish, got %q", strings.Join(MediaLevels, ", "), a.MediaLevel)
+		}
 		if a.IsGroup() && len(a.Members) == 0 {
 			v.Add(f+".members", "a group needs at least one member")
 		}
@@ -120,6 +137,23 @@ func (p *Plan) Validate() error {
 	themes := codeSet(v, "themes", len(p.Themes), func(i int) (string, string) { return p.Themes[i].Code, p.Themes[i].Name })
 	channels := codeSet(v, "channels", len(p.Channels), func(i int) (string, string) { return p.Channels[i].Code, p.Channels[i].Name })
 
+	measure := func(field, m string) {
+		if strings.TrimSpace(m) == "" {
+			v.Add(field, "is required")
+		} else if checkMeasures && !slices.Contains(measures, m) {
+			v.Add(field, "unknown measure %q; known: %s", m, strings.Join(measures, ", "))
+		}
+	}
+	pops, sets, models := validateVocabulary(v, p)
+	popRef := func(field string, g PopulationGroup) {
+		if !IsBuiltinPopulation(g) && !pops[string(g)] {
+			v.Add(field, "unknown population group %q (expected everyone, women, children_14_16 or a code from populations)", g)
+		}
+	}
+	taskClauses := map[string]bool{}
+	for _, t := range p.Tasks {
+		taskClauses[t.Clause] = true
+	}
 	targetCodes := map[string]bool{}
 	for i, t := range p.Targets {
 		f := fmt.Sprintf("targets[%d]", i)
@@ -130,32 +164,83 @@ func (p *Plan) Validate() error {
 		}
 		targetCodes[t.Code] = true
 		req(f+".text", t.Text)
+		unitsRef := func() {
+			if t.Units != SetAllCommunes && t.Units != SetKeyAreaCommunes && !sets[string(t.Units)] {
+				v.Add(f+".units", "expected %s, %s or a code from unit_sets, got %q", SetAllCommunes, SetKeyAreaCommunes, t.Units)
+			}
+		}
+		filterAllowed := false
 		switch t.Kind {
 		case KindUnitShare:
-			if t.Units != SetAllCommunes && t.Units != SetKeyAreaCommunes {
-				v.Add(f+".units", "expected %s or %s, got %q", SetAllCommunes, SetKeyAreaCommunes, t.Units)
-			}
-			if t.Condition != CondMaterialsDeployed && t.Condition != CondActiveModel {
-				v.Add(f+".condition", "expected %s or %s, got %q", CondMaterialsDeployed, CondActiveModel, t.Condition)
+			unitsRef()
+			switch t.Condition {
+			case CondMaterialsDeployed, CondActiveModel:
+			case CondActivity:
+				filterAllowed = true
+			default:
+				v.Add(f+".condition", "expected %s, %s or %s, got %q", CondMaterialsDeployed, CondActiveModel, CondActivity, t.Condition)
 			}
 		case KindPopulationShare:
+			// No units is every commune (all_communes).
+			if t.Units != "" {
+				unitsRef()
+			}
 			if len(t.Populations) == 0 {
-				v.Add(f+".populations", "expected at least one of everyone, women, children_14_16")
+				v.Add(f+".populations", "expected at least one population group (everyone, women, children_14_16 or a code from populations)")
 			}
 			for j, g := range t.Populations {
-				if g != PopEveryone && g != PopWomen && g != PopChildren1416 {
-					v.Add(fmt.Sprintf("%s.populations[%d]", f, j), "expected everyone, women or children_14_16, got %q", g)
-				}
+				popRef(fmt.Sprintf("%s.populations[%d]", f, j), g)
 			}
 		case KindCount:
-			req(f+".measure", t.Measure)
+			filterAllowed = true
+			measure(f+".measure", t.Measure)
 		case KindFrequency:
-			req(f+".measure", t.Measure)
-			if t.Per != PerMonth && t.Per != PerQuarter && t.Per != PerYear {
-				v.Add(f+".per", "expected month, quarter or year, got %q", t.Per)
+			filterAllowed = true
+			measure(f+".measure", t.Measure)
+			if t.Per != PerWeek && t.Per != PerMonth && t.Per != PerQuarter && t.Per != PerYear {
+				v.Add(f+".per", "expected week, month, quarter or year, got %q", t.Per)
 			}
+		case KindReported:
+			// The responsible agency reports its value: only milestones.
 		default:
-			v.Add(f+".kind", "expected unit_share, population_share, count or frequency, got %q", t.Kind)
+			v.Add(f+".kind", "expected unit_share, population_share, count, frequency or reported, got %q", t.Kind)
+		}
+		if t.Units != "" && (t.Kind == KindCount || t.Kind == KindFrequency || t.Kind == KindReported) {
+			v.Add(f+".units", "units apply to unit_share and population_share targets only")
+		}
+		if len(t.ModelTypes) > 0 && (t.Kind != KindUnitShare || t.Condition != CondActiveModel) {
+			v.Add(f+".model_types", "model types apply to the %s condition of a unit_share target only", CondActiveModel)
+		}
+		noDuplicates(v, f+".model_types", t.ModelTypes)
+		for j, m := range t.ModelTypes {
+			if !models[m] {
+				v.Add(fmt.Sprintf("%s.model_types[%d]", f, j), "unknown model type %q (expected a code from model_types)", m)
+			}
+		}
+		if t.Filter != nil {
+			// An empty filter keeps every activity: it is no filter.
+			if !filterAllowed && !t.Filter.Empty() {
+				v.Add(f+".filter", "a filter applies to count and frequency targets and to the %s condition of a unit_share target only", CondActivity)
+			}
+			validateFilter(v, f+".filter", t.Filter, channels, themes, taskClauses, agencies, popRef)
+		}
+		if t.AtLeast != 0 && t.Kind != KindFrequency {
+			v.Add(f+".at_least", "at_least applies to frequency targets only")
+		} else if t.AtLeast < 0 || math.IsNaN(t.AtLeast) || math.IsInf(t.AtLeast, 0) {
+			v.Add(f+".at_least", "expected how many in each period, zero or more (0 or nothing means 1), got %v", t.AtLeast)
+		}
+		if t.From != "" && t.Kind != KindFrequency {
+			v.Add(f+".from", "from applies to frequency targets only")
+		} else if t.From != "" && !ValidDate(t.From) {
+			v.Add(f+".from", "expected a date YYYY-MM-DD, got %q", t.From)
+		}
+		if t.Window != "" && t.Kind != KindCount {
+			v.Add(f+".window", "window applies to count targets only")
+		} else if t.Window != "" && t.Window != WindowCumulative && t.Window != WindowYear {
+			v.Add(f+".window", "expected %s or %s, got %q", WindowCumulative, WindowYear, t.Window)
+		}
+		if t.Progress != "" && t.Progress != ProgressLinear && t.Progress != ProgressStep {
+			v.Add(f+".progress", "expected %s or %s, got %q", ProgressLinear, ProgressStep, t.Progress)
 		}
 		if len(t.Milestones) == 0 {
 			v.Add(f+".milestones", "expected at least one milestone")
@@ -216,7 +301,7 @@ func (p *Plan) Validate() error {
 			if q.Value <= 0 || math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
 				v.Add(f+".quantity.value", "expected a positive number, got %v", q.Value)
 			}
-			req(f+".quantity.measure", q.Measure)
+			measure(f+".quantity.measure", q.Measure)
 		}
 		for j, y := range t.Years {
 			if y < p.Period.From || y > p.Period.To {
@@ -322,5 +407,106 @@ func noDuplicates(v *ValidationError, field string, xs []string) {
 			v.Add(fmt.Sprintf("%s[%d]", field, i), "%q is listed twice", x)
 		}
 		seen[x] = true
+	}
+}
+
+// communeTypes are the types of commune-level unit a unit set can keep
+// (the units table's type of a commune, a ward, a town or a special zone).
+var communeTypes = CommuneTypes
+
+// validateVocabulary checks the plan's own population groups, unit sets
+// and model types, and returns the codes of each.
+func validateVocabulary(v *ValidationError, p *Plan) (pops, sets, models map[string]bool) {
+	vocabCode := func(f, what, code string, seen map[string]bool, builtin bool) {
+		switch {
+		case !ValidCode(code):
+			v.Add(f, "expected lowercase letters, digits, hyphens and underscores, got %q", code)
+		case builtin:
+			v.Add(f, "%q is a built-in %s; give the plan's own another code", code, what)
+		case seen[code]:
+			v.Add(f, "%s %q is defined twice", what, code)
+		}
+		seen[code] = true
+	}
+	req := func(f, value string) {
+		if strings.TrimSpace(value) == "" {
+			v.Add(f, "is required")
+		}
+	}
+
+	pops = map[string]bool{}
+	for i, d := range p.Populations {
+		f := fmt.Sprintf("populations[%d]", i)
+		vocabCode(f+".code", "population group", d.Code, pops, IsBuiltinPopulation(PopulationGroup(d.Code)))
+		req(f+".name", d.Name)
+		age := func(field string, a *int) bool {
+			if a != nil && (*a < 0 || *a > MaxAge) {
+				v.Add(f+"."+field, "expected an age from 0 to %d, got %d", MaxAge, *a)
+				return false
+			}
+			return true
+		}
+		okFrom, okTo := age("age_from", d.AgeFrom), age("age_to", d.AgeTo)
+		if okFrom && okTo && d.AgeFrom != nil && d.AgeTo != nil && *d.AgeFrom > *d.AgeTo {
+			v.Add(f+".age_to", "expected an age not below age_from (%d), got %d", *d.AgeFrom, *d.AgeTo)
+		}
+		if d.Sex != "" && d.Sex != SexFemale && d.Sex != SexMale {
+			v.Add(f+".sex", "expected %s or %s (or nothing for both), got %q", SexFemale, SexMale, d.Sex)
+		}
+		if d.AgeFrom == nil && d.AgeTo == nil && d.Sex == "" && !d.EthnicMinority {
+			v.Add(f, "population group %q says nothing about whom it counts: give age_from or age_to, sex, or ethnic_minority (everyone is built in)", d.Code)
+		}
+	}
+
+	sets = map[string]bool{}
+	for i, d := range p.UnitSets {
+		f := fmt.Sprintf("unit_sets[%d]", i)
+		builtin := UnitSet(d.Code) == SetAllCommunes || UnitSet(d.Code) == SetKeyAreaCommunes
+		vocabCode(f+".code", "unit set", d.Code, sets, builtin)
+		req(f+".name", d.Name)
+		// The unit codes name units of the database, which the store
+		// knows; here only their form is checked.
+		noDuplicates(v, f+".units", d.Units)
+		for j, u := range d.Units {
+			req(fmt.Sprintf("%s.units[%d]", f, j), u)
+		}
+		if d.UnitType != "" && !slices.Contains(communeTypes, d.UnitType) {
+			v.Add(f+".unit_type", "expected one of %s, got %q", strings.Join(communeTypes, ", "), d.UnitType)
+		}
+		if len(d.Units) == 0 && d.UnitType == "" && !d.KeyAreas {
+			v.Add(f, "unit set %q says nothing about which communes it keeps: give units, unit_type or key_areas (all_communes is built in)", d.Code)
+		}
+	}
+
+	models = map[string]bool{}
+	for i, m := range p.ModelTypes {
+		f := fmt.Sprintf("model_types[%d]", i)
+		vocabCode(f+".code", "model type", m.Code, models, false)
+		req(f+".name", m.Name)
+	}
+	return pops, sets, models
+}
+
+// validateFilter checks that every value a filter lists exists in the
+// plan (or, for agency types and media levels, in their fixed lists).
+func validateFilter(v *ValidationError, f string, flt *Filter, channels, themes, tasks map[string]bool, agencies map[string]Agency, popRef func(string, PopulationGroup)) {
+	refs := func(list string, xs []string, ok func(string) bool, format string) {
+		noDuplicates(v, f+"."+list, xs)
+		for j, x := range xs {
+			if !ok(x) {
+				v.Add(fmt.Sprintf("%s.%s[%d]", f, list, j), format, x)
+			}
+		}
+	}
+	refs("channels", flt.Channels, func(c string) bool { return channels[c] }, "unknown channel %q (expected a code from channels)")
+	refs("themes", flt.Themes, func(c string) bool { return themes[c] }, "unknown theme %q (expected a code from themes)")
+	refs("tasks", flt.Tasks, func(c string) bool { return tasks[c] }, "unknown task %q (expected a clause from tasks)")
+	refs("agencies", flt.Agencies, func(c string) bool { _, ok := agencies[c]; return ok }, "unknown agency %q (expected a code from agencies)")
+	refs("agency_types", flt.AgencyTypes, func(c string) bool { return slices.Contains(AgencyTypes, c) },
+		"unknown agency type %q (expected one of "+strings.Join(AgencyTypes, ", ")+")")
+	refs("media_levels", flt.MediaLevels, func(c string) bool { return slices.Contains(MediaLevels, c) },
+		"unknown media level %q (expected one of "+strings.Join(MediaLevels, ", ")+")")
+	if flt.Audience != "" {
+		popRef(f+".audience", flt.Audience)
 	}
 }

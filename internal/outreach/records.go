@@ -24,11 +24,14 @@ type ModelStatus struct {
 // PreventionModel is an in-depth prevention model run in a commune (the
 // data behind target II.2.2).
 type PreventionModel struct {
-	ID            int64  `json:"id"`
-	Plan          string `json:"plan"`
-	Unit          string `json:"unit"`
-	Agency        string `json:"agency"`
-	Name          string `json:"name"`
+	ID     int64  `json:"id"`
+	Plan   string `json:"plan"`
+	Unit   string `json:"unit"`
+	Agency string `json:"agency"`
+	Name   string `json:"name"`
+	// Type is one of the plan's model types (vocab.go); "" when the plan
+	// distinguishes none.
+	Type          string `json:"type,omitempty"`
 	EstablishedOn string `json:"established_on"`
 	Description   string `json:"description,omitempty"`
 	// Statuses after establishment (which makes it active), in date order.

@@ -58,8 +58,21 @@ func BuiltinSource(code string) ([]byte, bool) {
 
 // Parse decodes and validates a plan file. name is used in positions. The
 // error, when not nil, is a *outreach.ValidationError whose problems carry
-// "name:line:column".
+// "name:line:column". Measures are not checked against a vocabulary: the
+// store checks them against its quantity kinds on import (ParseWith checks
+// them against a list).
 func Parse(name string, data []byte) (*outreach.Plan, error) {
+	return parse(name, data, func(p *outreach.Plan) error { return p.Validate() })
+}
+
+// ParseWith is Parse that also checks every measure against the codes of
+// the known quantity kinds (outreach.Plan.ValidateWith): "outreach plan
+// validate" passes the built-in ones.
+func ParseWith(name string, data []byte, measures []string) (*outreach.Plan, error) {
+	return parse(name, data, func(p *outreach.Plan) error { return p.ValidateWith(measures) })
+}
+
+func parse(name string, data []byte, validate func(*outreach.Plan) error) (*outreach.Plan, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{{Position: name + ":1:1", Message: "the file is empty"}}}
 	}
@@ -78,7 +91,7 @@ func Parse(name string, data []byte) (*outreach.Plan, error) {
 		}
 		return nil, &outreach.ValidationError{Problems: []outreach.Problem{pr}}
 	}
-	if err := p.Validate(); err != nil {
+	if err := validate(&p); err != nil {
 		return nil, Locate(name, data, err)
 	}
 	return &p, nil
@@ -197,6 +210,10 @@ func parentPath(f string) string {
 // value token in YAML 1.1, which common readers (PyYAML) refuse.
 var bareEquals = regexp.MustCompile(`(?m)^(\s*comparator: )=$`)
 
+// wholeAtLeast is a whole at_least the YAML library writes as a float
+// ("at_least: 2.0"); people write "at_least: 2".
+var wholeAtLeast = regexp.MustCompile(`(?m)^(\s*at_least: [0-9]+)\.0$`)
+
 // Marshal writes a plan back as a plan file. Parsing the result gives the
 // same plan.
 func Marshal(p *outreach.Plan) ([]byte, error) {
@@ -205,6 +222,7 @@ func Marshal(p *outreach.Plan) ([]byte, error) {
 		return nil, err
 	}
 	body = bareEquals.ReplaceAll(body, []byte(`$1"="`))
+	body = wholeAtLeast.ReplaceAll(body, []byte(`$1`))
 	header := fmt.Sprintf("# Plan file of outreach (docs/plan-format.md): %s\n# %s %s\n", p.Title, p.Decision.Number, p.Decision.Date)
 	return append([]byte(header), body...), nil
 }

@@ -103,7 +103,7 @@ func Build(p *outreach.Plan, r *outreach.Report, sub *Submission) *document.Docu
 		sub1("Kết quả theo địa bàn")
 		add(document.Block{Table: unitTable(f.ByUnit)})
 		sub1("Kết quả thực hiện các chỉ tiêu của Kế hoạch")
-		add(document.Block{Table: targetTable(f.Targets)})
+		add(document.Block{Table: targetTable(p, f.Targets)})
 	}
 	sub1("Thực hiện nhiệm vụ được giao")
 	add(document.Block{Table: taskTable(f.Tasks, r.Kind == outreach.ReportConsolidated)})
@@ -259,14 +259,27 @@ func unitTable(rows []outreach.FigureRow) *document.Table {
 	return t
 }
 
-func targetTable(inds []outreach.Indicator) *document.Table {
+func targetTable(p *outreach.Plan, inds []outreach.Indicator) *document.Table {
 	t := &document.Table{Name: "Chỉ tiêu của Kế hoạch", Columns: []document.Column{
-		{Header: "Mã", Width: 0.9}, {Header: "Chỉ tiêu", Width: 4}, {Header: "Kết quả", Numeric: true, Width: 1.1}, {Header: "Mốc", Width: 1.2}, {Header: "Đánh giá", Width: 1.3},
+		{Header: "Mã", Width: 0.9}, {Header: "Chỉ tiêu", Width: 4}, {Header: "Kết quả", Numeric: true, Width: 1.1}, {Header: "Kỳ vọng trong năm (mốc)", Width: 1.4}, {Header: "Đánh giá", Width: 1.3},
 	}}
 	for _, ind := range inds {
 		text := ind.Text
 		if ind.Population != "" {
-			text = fmt.Sprintf("%s — %s", vi.T("pop."+string(ind.Population)), shorten(text, 160))
+			name := vi.T("pop." + string(ind.Population))
+			if d, ok := p.Population(ind.Population); ok {
+				name = d.Name
+			}
+			text = fmt.Sprintf("%s — %s", name, shorten(text, 160))
+			if ind.PeopleTimes != nil {
+				text += fmt.Sprintf(" (tính tối đa bằng dân số từng xã; đã ghi nhận %s lượt người)", i18n.Number(math.Round(*ind.PeopleTimes)))
+			}
+			if ind.Estimate {
+				text += "; mẫu số ước tính: " + ind.DenominatorSource
+			}
+		}
+		if len(ind.Missed) > 0 {
+			text += "; chưa đạt: " + strings.Join(ind.Missed, ", ")
 		}
 		value := document.Text(vi.T("status.not_applicable"))
 		if ind.Value != nil {
@@ -290,7 +303,12 @@ func goal(ind outreach.Indicator) string {
 		unit = " " + vi.T("measure."+ind.Measure)
 	}
 	c := i18n.Comparator(m.Comparator)
-	return fmt.Sprintf("%s %s%s (%d)", c, i18n.Number(m.Value), unit, m.Year)
+	out := fmt.Sprintf("%s %s%s (%d)", c, i18n.Number(m.Value), unit, m.Year)
+	if ind.Expected != nil && m.Year != ind.Year {
+		// The year's expected value on the way to a later milestone.
+		out = fmt.Sprintf("%s%s (mốc %s)", i18n.Number(math.Round(*ind.Expected*10)/10), unit, out)
+	}
+	return out
 }
 
 func taskTable(tasks []outreach.TaskFig, withAgency bool) *document.Table {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -94,6 +95,10 @@ type refs interface {
 	// unit returns the version of the code in force at some time in
 	// [from, to].
 	unit(code, from, to string) (outreach.Unit, bool, error)
+	// audienceGroups are the codes of the plan-defined population groups
+	// the plan asks activities to record (outreach.Plan.AudienceGroups).
+	// It is asked only of activities that record some.
+	audienceGroups() map[string]bool
 }
 
 // resolveWith checks an activity against the plan's references,
@@ -160,6 +165,16 @@ func resolveWith(rf refs, a *outreach.Activity, kinds []outreach.QuantityKind) (
 		id, _ := rf.kind(q.Kind)
 		r.kindIDs[q.Kind] = id
 	}
+	if len(a.Audience.Groups) > 0 {
+		// The plan may have dropped a group since the activity was
+		// recorded: a figure for it is refused like any unknown code.
+		asked := rf.audienceGroups()
+		for _, code := range slices.Sorted(maps.Keys(a.Audience.Groups)) {
+			if !asked[code] {
+				v.AddCode("audience.groups."+code, outreach.ProbUnknown, "the plan asks for no population group %q", code)
+			}
+		}
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -168,10 +183,11 @@ func resolveWith(rf refs, a *outreach.Activity, kinds []outreach.QuantityKind) (
 
 // dbRefs looks references up in the database as they are asked for.
 type dbRefs struct {
-	ctx context.Context
-	q   querier
-	p   planRef
-	err error
+	ctx    context.Context
+	q      querier
+	p      planRef
+	groups map[string]bool // read once, when asked
+	err    error
 }
 
 func (d *dbRefs) plan() planRef { return d.p }
@@ -211,6 +227,31 @@ func (d *dbRefs) funding(c string) (int64, bool) {
 func (d *dbRefs) kind(c string) (int64, bool) {
 	return d.id(`SELECT id FROM quantity_kinds WHERE code = $1`, c)
 }
+func (d *dbRefs) audienceGroups() map[string]bool {
+	if d.groups == nil {
+		var err error
+		if d.groups, err = planAudienceGroups(d.ctx, d.q, d.p.code); err != nil && d.err == nil {
+			d.err = err
+		}
+	}
+	return d.groups
+}
+
+// planAudienceGroups reads the codes of the population groups a plan asks
+// activities to record. Reading the whole plan costs about fifteen
+// queries, so it is done only for activities that record a group.
+func planAudienceGroups(ctx context.Context, q querier, plan string) (map[string]bool, error) {
+	out := map[string]bool{}
+	p, _, err := loadPlan(ctx, q, plan)
+	if err != nil {
+		return out, err
+	}
+	for _, g := range p.AudienceGroups() {
+		out[g.Code] = true
+	}
+	return out, nil
+}
+
 func (d *dbRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
 	u, err := unitAt(d.ctx, d.q, code, from, to)
 	if errors.Is(err, outreach.ErrNotFound) {
@@ -482,7 +523,22 @@ func (s *Store) writeActivityLinks(ctx context.Context, tx *sql.Tx, id int64, a 
 			return err
 		}
 	}
+	for _, g := range audienceRows(id, a) {
+		if _, err := s.cached(tx).ExecContext(ctx, `INSERT INTO activity_audience (activity_id, grp, value) VALUES ($1, $2, $3)`, g...); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// audienceRows are the activity_audience rows of an activity's
+// plan-defined groups, in code order.
+func audienceRows(id int64, a *outreach.Activity) [][]any {
+	var rows [][]any
+	for _, code := range slices.Sorted(maps.Keys(a.Audience.Groups)) {
+		rows = append(rows, []any{id, code, a.Audience.Groups[code]})
+	}
+	return rows
 }
 
 // UpdateActivity replaces an activity's content. The actor must be allowed
@@ -537,7 +593,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor outreach.Actor, a outr
 		if err != nil {
 			return err
 		}
-		for _, t := range []string{"activity_themes", "activity_units", "activity_quantities"} {
+		for _, t := range []string{"activity_themes", "activity_units", "activity_quantities", "activity_audience"} {
 			if _, err := s.cached(tx).ExecContext(ctx, `DELETE FROM `+t+` WHERE activity_id = $1`, a.ID); err != nil {
 				return err
 			}
@@ -671,8 +727,8 @@ func (s *Store) loadActivity(ctx context.Context, q querier, id int64) (*Activit
 	return v, nil
 }
 
-// fillActivities loads themes, units and quantities for a page of
-// activities in three queries.
+// fillActivities loads themes, units, quantities and the plan-defined
+// audience groups for a page of activities in four queries.
 func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityView) error {
 	if len(vs) == 0 {
 		return nil
@@ -714,12 +770,28 @@ func (s *Store) fillActivities(ctx context.Context, q querier, vs []*ActivityVie
 	if err != nil {
 		return err
 	}
-	return each(ctx, q, `SELECT x.activity_id, k.code, x.value FROM activity_quantities x JOIN quantity_kinds k ON k.id = x.kind_id WHERE x.activity_id IN `+in+` ORDER BY k.position`, args, func(r *sql.Rows) error {
+	err = each(ctx, q, `SELECT x.activity_id, k.code, x.value FROM activity_quantities x JOIN quantity_kinds k ON k.id = x.kind_id WHERE x.activity_id IN `+in+` ORDER BY k.position`, args, func(r *sql.Rows) error {
 		var id int64
 		var qt outreach.ActivityQuantity
 		err := r.Scan(&id, &qt.Kind, &qt.Value)
 		byID[id].Quantities = append(byID[id].Quantities, qt)
 		return err
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, q, `SELECT activity_id, grp, value FROM activity_audience WHERE activity_id IN `+in, args, func(r *sql.Rows) error {
+		var id, n int64
+		var g string
+		if err := r.Scan(&id, &g, &n); err != nil {
+			return err
+		}
+		au := &byID[id].Audience
+		if au.Groups == nil {
+			au.Groups = map[string]int64{}
+		}
+		au.Groups[g] = n
+		return nil
 	})
 }
 

@@ -63,11 +63,11 @@ type Contact struct {
 	Phone string `json:"phone"`
 }
 
-const agencyColumns = `id, code, name, short_name, type, unit_code, coalesce(valid_from, ''), coalesce(valid_to, ''), note, focal_name, focal_email, focal_phone, owner_code`
+const agencyColumns = `id, code, name, short_name, type, media_level, unit_code, coalesce(valid_from, ''), coalesce(valid_to, ''), note, focal_name, focal_email, focal_phone, owner_code`
 
 func scanAgency(r scanner) (AgencyInfo, error) {
 	var a AgencyInfo
-	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note, &a.Contact.Name, &a.Contact.Email, &a.Contact.Phone, &a.Owner)
+	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.MediaLevel, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note, &a.Contact.Name, &a.Contact.Email, &a.Contact.Phone, &a.Owner)
 	return a, err
 }
 
@@ -277,7 +277,7 @@ func (s *Store) AgenciesFor(ctx context.Context, actor outreach.Actor) ([]Agency
 func (s *Store) PlanAgencies(ctx context.Context, plan string) (_ []AgencyInfo, err error) {
 	defer wrap(&err, "PlanAgencies(%s)", plan)
 	var as []AgencyInfo
-	err = each(ctx, s.db, `SELECT a.id, a.code, a.name, a.short_name, a.type, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note,
+	err = each(ctx, s.db, `SELECT a.id, a.code, a.name, a.short_name, a.type, a.media_level, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note,
 		a.focal_name, a.focal_email, a.focal_phone, a.owner_code FROM plan_agencies pa JOIN plans p ON p.id = pa.plan_id JOIN agencies a ON a.id = pa.agency_id
 		WHERE p.code = $1 ORDER BY pa.position`, []any{plan}, func(r *sql.Rows) error {
 		a, err := scanAgency(r)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,9 @@ type memRefs struct {
 	}
 	tasks, channels, themes, fundings, kinds map[string]int64
 	units                                    map[string][]outreach.Unit
+	// groups are the plan's audience groups, read only for a file whose
+	// rows record some (resolveRows).
+	groups map[string]bool
 }
 
 func (m *memRefs) plan() planRef { return m.p }
@@ -36,6 +40,9 @@ func (m *memRefs) channel(c string) (int64, bool) { id, ok := m.channels[c]; ret
 func (m *memRefs) theme(c string) (int64, bool)   { id, ok := m.themes[c]; return id, ok }
 func (m *memRefs) funding(c string) (int64, bool) { id, ok := m.fundings[c]; return id, ok }
 func (m *memRefs) kind(c string) (int64, bool)    { id, ok := m.kinds[c]; return id, ok }
+
+func (m *memRefs) audienceGroups() map[string]bool { return m.groups }
+
 func (m *memRefs) unit(code, from, to string) (outreach.Unit, bool, error) {
 	var best *outreach.Unit
 	for i, u := range m.units[code] {
@@ -194,7 +201,7 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 			return err
 		}
 		now, by := s.stamp(), actor.Name()
-		var acts, themes, units, quants [][]any
+		var acts, themes, units, quants, groups [][]any
 		for i := range rows {
 			a, r, id := &rows[i].Activity, resolved[i], base+int64(i)+1
 			au := a.Audience
@@ -210,8 +217,9 @@ func (s *Store) ImportActivities(ctx context.Context, actor outreach.Actor, plan
 			for _, q := range a.Quantities {
 				quants = append(quants, []any{id, r.kindIDs[q.Kind], q.Value})
 			}
+			groups = append(groups, audienceRows(id, a)...)
 		}
-		for _, b := range activityBatches(acts, themes, units, quants) {
+		for _, b := range activityBatches(acts, themes, units, quants, groups) {
 			if err := insertMany(ctx, tx, b.table, b.cols, b.rows); err != nil {
 				return err
 			}
@@ -240,7 +248,7 @@ type batch struct {
 }
 
 // activityBatches names the tables and columns an activity import fills.
-func activityBatches(acts, themes, units, quants [][]any) []batch {
+func activityBatches(acts, themes, units, quants, groups [][]any) []batch {
 	return []batch{
 		{"activities", []string{"id", "plan_id", "agency_id", "task_id", "channel_id", "title", "description", "start_date", "end_date",
 			"whole_province", "aud_total", "aud_women", "aud_men", "aud_children", "aud_ethnic", "cost", "funding_source_id", "links", "notes",
@@ -248,6 +256,7 @@ func activityBatches(acts, themes, units, quants [][]any) []batch {
 		{"activity_themes", []string{"activity_id", "theme_id"}, themes},
 		{"activity_units", []string{"activity_id", "unit_id"}, units},
 		{"activity_quantities", []string{"activity_id", "kind_id", "value"}, quants},
+		{"activity_audience", []string{"activity_id", "grp", "value"}, groups},
 	}
 }
 
@@ -343,6 +352,11 @@ func (s *Store) resolveRows(ctx context.Context, actor outreach.Actor, plan stri
 	if err := ownerCheck(actor, refs.p.owner, "records"); err != nil {
 		return nil, err
 	}
+	if slices.ContainsFunc(rows, func(r ActivityRow) bool { return len(r.Audience.Groups) > 0 }) {
+		if refs.groups, err = planAudienceGroups(ctx, s.db, plan); err != nil {
+			return nil, err
+		}
+	}
 	resolved := make([]*resolvedActivity, len(rows))
 	problems := &outreach.ValidationError{}
 	for i := range rows {
@@ -433,7 +447,7 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 			}
 			return *p
 		}
-		var acts, themes, units, quants [][]any
+		var acts, themes, units, quants, groups [][]any
 		for i := range rows {
 			a, r, id := &rows[i].Activity, resolved[i], ids[i]
 			au := a.Audience
@@ -449,8 +463,9 @@ func (s *Store) copyActivities(ctx context.Context, actor outreach.Actor, f Impo
 			for _, q := range a.Quantities {
 				quants = append(quants, []any{id, r.kindIDs[q.Kind], q.Value})
 			}
+			groups = append(groups, audienceRows(id, a)...)
 		}
-		for _, c := range activityBatches(acts, themes, units, quants) {
+		for _, c := range activityBatches(acts, themes, units, quants, groups) {
 			if len(c.rows) == 0 {
 				continue
 			}

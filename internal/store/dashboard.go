@@ -27,7 +27,10 @@ type Dashboard struct {
 	Trend    map[string][]outreach.Indicator
 	Children []ChildRow
 	// Attention lists the scope's communes with something missing.
-	Attention  []Attention
+	Attention []Attention
+	// OverReach lists the year's activities whose people reached exceed
+	// the population of their places: entries to review.
+	OverReach  []OverReachEntry
 	Activities int
 	ByChannel  []Tally
 	ByTheme    []Tally
@@ -53,6 +56,9 @@ type Attention struct {
 	NoMaterials     bool
 	NotDeployed     bool
 	KeyWithoutModel bool
+	// OverReached: the people reached recorded there pass the commune's
+	// population (a population-share target's, capped there).
+	OverReached bool
 }
 
 // Tally is a count or an amount under a code and a name.
@@ -76,12 +82,12 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 	if err != nil {
 		return nil, err
 	}
-	p := e.plan
-	scope := e.scope
+	p := e.Plan
+	scope := e.Scope
 	if (q.From == "") != (q.To == "") || q.From != "" && (!outreach.ValidDate(q.From) || !outreach.ValidDate(q.To) || q.From > q.To) {
 		return nil, outreach.Invalid("from", "expected a window of two dates from ≤ to, got %q–%q", q.From, q.To)
 	}
-	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Whole: e.whole(), Trend: map[string][]outreach.Indicator{}}
+	d := &Dashboard{Plan: p, Year: q.Year, AsOf: q.AsOf, From: q.From, To: q.To, Unit: scope, Whole: e.Whole(), Trend: map[string][]outreach.Indicator{}}
 	thisYear := s.now().Year()
 	for _, y := range p.Period.Years() {
 		if y > thisYear && y != q.Year {
@@ -106,8 +112,8 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 		}
 	}
 	var children []outreach.Unit
-	for id := range e.tree.current {
-		if u := e.tree.units[id]; u.ParentCode == scope.Code && u.ID != scope.ID && (e.area == nil || e.area[id]) {
+	for _, id := range e.Tree.Children(scope.Code) {
+		if u := e.Tree.Unit(id); u.ID != scope.ID && (e.Area == nil || e.Area[id]) {
 			children = append(children, u)
 		}
 	}
@@ -137,16 +143,25 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 				row.Plans = append(row.Plans, ref.code)
 			}
 		}
-		e.scope = c
-		row.Communes = len(e.communes())
+		e.Scope = c
+		row.Communes = len(e.Communes())
 		d.Children = append(d.Children, row)
 	}
-	e.q.Year, e.scope, e.to = q.Year, scope, fmt.Sprintf("%d-12-31", q.Year)
+	e.q.Year, e.Scope, e.To = q.Year, scope, fmt.Sprintf("%d-12-31", q.Year)
 	// The facts current are the last child's rows: the scope's again.
 	if err := e.readFacts(scope); err != nil {
 		return nil, err
 	}
-	if d.Attention, err = e.attention(); err != nil {
+	over := map[string]bool{}
+	for _, ind := range d.Indicators {
+		for _, c := range ind.OverReached {
+			over[c] = true
+		}
+	}
+	if d.Attention, err = e.attention(over); err != nil {
+		return nil, err
+	}
+	if d.OverReach, err = s.OverReached(ctx, p.Code, q.Year); err != nil {
 		return nil, err
 	}
 	if err := e.activityFigures(d); err != nil {
@@ -157,24 +172,25 @@ func (s *Store) dashboard(ctx context.Context, q IndicatorQuery) (_ *Dashboard, 
 
 // attention finds the scope's communes that received no material, did
 // not deploy what they received, or are key areas without an active model.
-func (e *engine) attention() ([]Attention, error) {
+func (e *engine) attention(overReached map[string]bool) ([]Attention, error) {
 	var received, deployed []int64
-	for _, d := range e.facts.deliveries {
-		if d.received <= e.to {
-			received = append(received, d.unit)
+	for _, d := range e.Facts.Deliveries {
+		if d.Received <= e.To {
+			received = append(received, d.Unit)
 		}
-		if d.deployed != "" && d.deployed <= e.to {
-			deployed = append(deployed, d.unit)
+		if d.Deployed != "" && d.Deployed <= e.To {
+			deployed = append(deployed, d.Unit)
 		}
 	}
-	key := e.keyAreas()
-	withModel := e.mapIDs(e.activeModelUnits())
-	rec, dep := e.mapIDs(received), e.mapIDs(deployed)
+	key := e.KeyAreas()
+	withModel := e.MapIDs(e.ActiveModelUnits())
+	rec, dep := e.MapIDs(received), e.MapIDs(deployed)
 	var out []Attention
-	for id := range e.communes() {
-		a := Attention{Unit: e.tree.units[id], NoMaterials: !rec[id], NotDeployed: rec[id] && !dep[id], KeyWithoutModel: key[id] && !withModel[id]}
-		if a.NoMaterials || a.NotDeployed || a.KeyWithoutModel {
-			if p, ok := e.tree.version(a.Unit.ParentCode); ok && p.Level == outreach.LevelDistrict {
+	for id := range e.Communes() {
+		a := Attention{Unit: e.Tree.Unit(id), NoMaterials: !rec[id], NotDeployed: rec[id] && !dep[id], KeyWithoutModel: key[id] && !withModel[id]}
+		a.OverReached = overReached[a.Unit.Code]
+		if a.NoMaterials || a.NotDeployed || a.KeyWithoutModel || a.OverReached {
+			if p, ok := e.Tree.Version(a.Unit.ParentCode); ok && p.Level == outreach.LevelDistrict {
 				a.District = p.Name
 			}
 			out = append(out, a)
@@ -251,14 +267,14 @@ func (t *tallies) add(channel, agency, month, source string, n, costed int, cost
 // ancestor in force there); then the records say whether it counts
 // through another of its places.
 func (e *engine) tallyFromRollup(d *Dashboard) (bool, error) {
-	if d.From != "" || !e.whole() {
+	if d.From != "" || !e.Whole() {
 		return false, nil
 	}
 	var paths []string
 	for _, c := range e.ep.ref.codes {
 		paths = append(paths, e.ep.ref.paths[c]...)
 	}
-	strays := e.tree.strays(e.scope, paths)
+	strays := e.Tree.Strays(e.Scope, paths)
 	if len(strays) == 0 {
 		return true, nil
 	}
@@ -270,7 +286,7 @@ func (e *engine) tallyFromRollup(d *Dashboard) (bool, error) {
 	// its records cannot name, looked up by the unit index.
 	q, args := factSel{pg: e.s.engine == Postgres}.in(`SELECT 1 FROM activity_units au JOIN activities a ON a.id = au.activity_id
 		WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.start_date >= $2 AND a.start_date <= $3`,
-		"au.unit_id", strays, []any{e.ep.id, fmt.Sprintf("%d-01-01", e.q.Year), e.to})
+		"au.unit_id", strays, []any{e.ep.id, fmt.Sprintf("%d-01-01", e.q.Year), e.To})
 	var one int
 	err := e.s.db.QueryRowContext(e.ctx, q+` LIMIT 1`, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -314,7 +330,7 @@ func (e *engine) rollupTallies(t *tallies) error {
 // recordTallies reads the activities of the year (or of the dashboard's
 // window) from the records, and counts those with a place in the scope.
 func (e *engine) recordTallies(d *Dashboard, t *tallies) error {
-	from, to := fmt.Sprintf("%d-01-01", e.q.Year), e.to
+	from, to := fmt.Sprintf("%d-01-01", e.q.Year), e.To
 	if d.From != "" {
 		from, to = d.From, d.To
 	}
@@ -336,7 +352,7 @@ func (e *engine) recordTallies(d *Dashboard, t *tallies) error {
 			return err
 		}
 		a.month = start[5:7]
-		a.in = a.whole && e.whole()
+		a.in = a.whole && e.Whole()
 		acts[id] = a
 		return nil
 	})
@@ -350,8 +366,8 @@ func (e *engine) recordTallies(d *Dashboard, t *tallies) error {
 			return err
 		}
 		if a := acts[id]; a != nil && !a.in {
-			for _, w := range e.tree.weights(unit, true) {
-				if w.w > 0 && e.tree.inScope(w.id, e.scope) {
+			for _, w := range e.Tree.Weights(unit, true) {
+				if w.Share > 0 && e.Tree.InScope(w.ID, e.Scope) {
 					a.in = true
 				}
 			}

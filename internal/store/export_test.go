@@ -18,8 +18,8 @@ func CarriedTo(s *Store, asOf string, id int64, records bool) (map[int64]float64
 		return nil, err
 	}
 	out := map[int64]float64{}
-	for _, w := range t.weights(id, records) {
-		out[w.id] += w.w
+	for _, w := range t.Weights(id, records) {
+		out[w.ID] += w.Share
 	}
 	return out, nil
 }
@@ -32,9 +32,9 @@ func ActivityFiguresBothWays(s *Store, q IndicatorQuery) (rollup, records *Dashb
 	if err != nil {
 		return nil, nil, false, err
 	}
-	e.q.Year, e.to = q.Year, fmt.Sprintf("%d-12-31", q.Year)
-	rollup = &Dashboard{Plan: e.plan, Year: q.Year, From: q.From, To: q.To}
-	records = &Dashboard{Plan: e.plan, Year: q.Year, From: q.From, To: q.To}
+	e.q.Year, e.To = q.Year, fmt.Sprintf("%d-12-31", q.Year)
+	rollup = &Dashboard{Plan: e.Plan, Year: q.Year, From: q.From, To: q.To}
+	records = &Dashboard{Plan: e.Plan, Year: q.Year, From: q.From, To: q.To}
 	if fromRollup, err = e.tallyFromRollup(rollup); err != nil {
 		return nil, nil, false, err
 	}

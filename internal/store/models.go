@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"outreach/internal/outreach"
@@ -68,13 +69,13 @@ func (m *ModelView) claim() *modelClaim {
 	return &modelClaim{id: m.ID, owner: m.owner, agencyID: m.agencyID, unitPath: m.unitPath}
 }
 
-const modelSelect = `SELECT m.id, p.code, p.owner_code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.established_on, m.description, m.demo,
+const modelSelect = `SELECT m.id, p.code, p.owner_code, u.code, u.name, u.path, ag.code, ag.name, ag.id, m.name, m.model_type, m.established_on, m.description, m.demo,
 	m.created_at, m.created_by, m.updated_at, m.updated_by, coalesce(m.deleted_at, ''), coalesce(m.deleted_by, '')
 	FROM prevention_models m JOIN plans p ON p.id = m.plan_id JOIN units u ON u.id = m.unit_id JOIN agencies ag ON ag.id = m.agency_id `
 
 func scanModel(r scanner) (*ModelView, error) {
 	var m ModelView
-	err := r.Scan(&m.ID, &m.Plan, &m.owner, &m.Unit, &m.UnitName, &m.unitPath, &m.Agency, &m.AgencyName, &m.agencyID, &m.Name, &m.EstablishedOn, &m.Description, &m.Demo,
+	err := r.Scan(&m.ID, &m.Plan, &m.owner, &m.Unit, &m.UnitName, &m.unitPath, &m.Agency, &m.AgencyName, &m.agencyID, &m.Name, &m.Type, &m.EstablishedOn, &m.Description, &m.Demo,
 		&m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy, &m.DeletedAt, &m.DeletedBy)
 	return &m, err
 }
@@ -120,6 +121,9 @@ func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.Prevent
 	if err != nil {
 		return p, 0, u, err
 	}
+	if err := checkModelType(ctx, q, m); err != nil {
+		return p, 0, u, err
+	}
 	agency, err := agencyID(ctx, q, p.id, m.Agency, "agency")
 	if err != nil {
 		return p, 0, u, err
@@ -134,6 +138,44 @@ func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.Prevent
 		return p, 0, u, outreach.Invalid("unit", "%s is not a commune of the plan's province", u.Name)
 	}
 	return p, agency, u, nil
+}
+
+// probNoModelTypes is the problem code of a model given a type when its
+// plan distinguishes none (worded in internal/i18n/model_messages.go).
+const probNoModelTypes = "model_type_none"
+
+// checkModelType checks a model's type against its plan's model types:
+// one of them is required when the plan defines any, and none may be
+// given when it defines none.
+func checkModelType(ctx context.Context, q querier, m *outreach.PreventionModel) error {
+	m.Type = strings.TrimSpace(m.Type)
+	types, err := planModelTypes(ctx, q, m.Plan)
+	if err != nil {
+		return err
+	}
+	// The arguments are those of the codes' wordings (problem.* in
+	// internal/i18n), which the web shows in the user's language.
+	v := &outreach.ValidationError{}
+	switch {
+	case len(types) == 0 && m.Type != "":
+		v.AddCode("type", probNoModelTypes, "the plan distinguishes no model types; leave the type empty (got %q)", m.Type)
+	case len(types) > 0 && m.Type == "":
+		v.AddCode("type", outreach.ProbRequired, "is required")
+	case len(types) > 0 && !slices.ContainsFunc(types, func(t outreach.ModelType) bool { return t.Code == m.Type }):
+		v.AddCode("type", outreach.ProbUnknown, "%q is not one of the plan's model types", m.Type)
+	}
+	return v.Err()
+}
+
+// planModelTypes returns the types of model the plan distinguishes. It
+// reads them through loadPlan, which knows where a plan's vocabulary is
+// kept; a model is written seldom enough for the whole plan to be read.
+func planModelTypes(ctx context.Context, q querier, code string) ([]outreach.ModelType, error) {
+	p, _, err := loadPlan(ctx, q, code)
+	if err != nil {
+		return nil, err
+	}
+	return p.ModelTypes, nil
 }
 
 func writeStatuses(ctx context.Context, tx *sql.Tx, id int64, sts []outreach.ModelStatus) error {
@@ -160,9 +202,9 @@ func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreac
 			return err
 		}
 		now := s.stamp()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO prevention_models (plan_id, unit_id, agency_id, name, established_on, description, demo,
-			created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) RETURNING id`,
-			p.id, u.ID, agency, m.Name, m.EstablishedOn, m.Description, m.Demo, now, actor.Name()).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO prevention_models (plan_id, unit_id, agency_id, name, model_type, established_on, description, demo,
+			created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10) RETURNING id`,
+			p.id, u.ID, agency, m.Name, m.Type, m.EstablishedOn, m.Description, m.Demo, now, actor.Name()).Scan(&id); err != nil {
 			return err
 		}
 		if err := writeStatuses(ctx, tx, id, m.Statuses); err != nil {
@@ -232,8 +274,9 @@ func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreac
 			return err
 		}
 		m.Demo = old.Demo
-		if _, err := tx.ExecContext(ctx, `UPDATE prevention_models SET plan_id = $1, unit_id = $2, agency_id = $3, name = $4, established_on = $5,
-			description = $6, updated_at = $7, updated_by = $8 WHERE id = $9`, p.id, u.ID, agency, m.Name, m.EstablishedOn, m.Description, s.stamp(), actor.Name(), m.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE prevention_models SET plan_id = $1, unit_id = $2, agency_id = $3, name = $4, model_type = $5,
+			established_on = $6, description = $7, updated_at = $8, updated_by = $9 WHERE id = $10`,
+			p.id, u.ID, agency, m.Name, m.Type, m.EstablishedOn, m.Description, s.stamp(), actor.Name(), m.ID); err != nil {
 			return err
 		}
 		if err := writeStatuses(ctx, tx, m.ID, m.Statuses); err != nil {

@@ -26,6 +26,82 @@ type planTexts struct {
 	FundingRules  []string            `json:"funding_rules"`
 }
 
+// planVocabulary is the plan's own vocabulary, kept as one JSON column
+// (empty when the plan defines none).
+type planVocabulary struct {
+	Populations []outreach.PopulationDef `json:"populations,omitempty"`
+	UnitSets    []outreach.UnitSetDef    `json:"unit_sets,omitempty"`
+	ModelTypes  []outreach.ModelType     `json:"model_types,omitempty"`
+}
+
+// targetDefinition is what defines a target beyond the columns of
+// plan_targets, kept as one JSON column (empty when none of it is set, as
+// for every target written before these keys existed).
+type targetDefinition struct {
+	AtLeast    float64          `json:"at_least,omitempty"`
+	From       string           `json:"from,omitempty"`
+	Filter     *outreach.Filter `json:"filter,omitempty"`
+	ModelTypes []string         `json:"model_types,omitempty"`
+	Window     string           `json:"window,omitempty"`
+	Progress   string           `json:"progress,omitempty"`
+}
+
+// encodeJSON is v as JSON, or the empty string when v is its type's
+// zero value.
+func encodeJSON[T any](v T) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	var zero T
+	if z, _ := json.Marshal(zero); string(b) == string(z) {
+		return "", nil
+	}
+	return string(b), nil
+}
+
+// decodeJSON reads what encodeJSON wrote into v; the empty string leaves
+// v alone.
+func decodeJSON(s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
+}
+
+// definitionOf is the part of the target the definition column keeps. A
+// filter that keeps every activity is no filter.
+func definitionOf(t outreach.Target) targetDefinition {
+	f := t.Filter
+	if f.Empty() {
+		f = nil
+	}
+	return targetDefinition{AtLeast: t.AtLeast, From: t.From, Filter: f, ModelTypes: t.ModelTypes, Window: t.Window, Progress: t.Progress}
+}
+
+// BuiltinQuantityKinds returns the codes of the quantity kinds every
+// database starts with: migration 0002 seeds the quantity_kinds table with
+// them, and coordinators add more. A plan file checked without a database
+// ("outreach plan validate") has its measures checked against these; an
+// import checks them against the table (ImportPlan).
+func BuiltinQuantityKinds() []string {
+	return []string{"sessions", "participants", "news_items", "broadcasts", "broadcast_minutes", "copies", "banners", "panos",
+		"van_runs", "pledges", "schools", "districts", "mobile_trials"}
+}
+
+// quantityKindCodes lists the codes of the quantity kinds of the
+// database, in their order.
+func quantityKindCodes(ctx context.Context, q querier) ([]string, error) {
+	codes := []string{}
+	err := each(ctx, q, `SELECT code FROM quantity_kinds ORDER BY position, code`, nil, func(r *sql.Rows) error {
+		var c string
+		err := r.Scan(&c)
+		codes = append(codes, c)
+		return err
+	})
+	return codes, err
+}
+
 // PlanSummary is a plan in a list.
 type PlanSummary struct {
 	Code           string `json:"code"`
@@ -114,13 +190,13 @@ func each(ctx context.Context, q querier, query string, args []any, fn func(*sql
 func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int64, error) {
 	var p outreach.Plan
 	var id int64
-	var texts string
+	var texts, vocabulary string
 	d := &p.Decision
 	err := q.QueryRowContext(ctx, `SELECT id, code, title, scope_code, coalesce((SELECT pp.code FROM plans pp WHERE pp.id = plans.parent_plan_id), ''),
 		period_from, period_to, decision_number, decision_date, issuer,
-		decision_title, signer_title, preamble, general_objective, closing, texts FROM plans WHERE code = $1`, code).Scan(
+		decision_title, signer_title, preamble, general_objective, closing, texts, vocabulary FROM plans WHERE code = $1`, code).Scan(
 		&id, &p.Code, &p.Title, &p.Scope, &p.Parent, &p.Period.From, &p.Period.To, &d.Number, &d.Date, &d.Issuer,
-		&d.Title, &d.SignerTitle, &p.Preamble, &p.GeneralObjective, &p.Closing, &texts)
+		&d.Title, &d.SignerTitle, &p.Preamble, &p.GeneralObjective, &p.Closing, &texts, &vocabulary)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, fmt.Errorf("plan %q: %w", code, outreach.ErrNotFound)
 	}
@@ -133,16 +209,21 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 	}
 	d.LegalBases, d.Proposal, d.Articles, d.Recipients = t.LegalBases, t.Proposal, t.Articles, t.Recipients
 	p.Purposes, p.Funding.Clause, p.Funding.Rules = t.Purposes, t.FundingClause, t.FundingRules
+	var voc planVocabulary
+	if err := decodeJSON(vocabulary, &voc); err != nil {
+		return nil, 0, fmt.Errorf("plan %s vocabulary: %w", code, err)
+	}
+	p.Populations, p.UnitSets, p.ModelTypes = voc.Populations, voc.UnitSets, voc.ModelTypes
 	args := []any{id}
 
 	// Agencies, in the plan's order, with group members (by the group's
 	// id: another owner may have a group with the same code).
 	var agencyIDs []int64
-	err = each(ctx, q, `SELECT a.id, a.code, a.name, a.short_name, a.type, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note
+	err = each(ctx, q, `SELECT a.id, a.code, a.name, a.short_name, a.type, a.media_level, a.unit_code, coalesce(a.valid_from, ''), coalesce(a.valid_to, ''), a.note
 		FROM plan_agencies pa JOIN agencies a ON a.id = pa.agency_id WHERE pa.plan_id = $1 ORDER BY pa.position`, args, func(r *sql.Rows) error {
 		var a outreach.Agency
 		var aid int64
-		if err := r.Scan(&aid, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note); err != nil {
+		if err := r.Scan(&aid, &a.Code, &a.Name, &a.ShortName, &a.Type, &a.MediaLevel, &a.Unit, &a.ValidFrom, &a.ValidTo, &a.Note); err != nil {
 			return err
 		}
 		p.Agencies = append(p.Agencies, a)
@@ -163,13 +244,19 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 
 	// Targets and milestones.
 	targetIdx := map[int64]int{}
-	err = each(ctx, q, `SELECT id, code, text, kind, unit_set, condition, populations, measure, per, parent_target FROM plan_targets WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
+	err = each(ctx, q, `SELECT id, code, text, kind, unit_set, condition, populations, measure, per, parent_target, definition
+		FROM plan_targets WHERE plan_id = $1 ORDER BY position`, args, func(r *sql.Rows) error {
 		var t outreach.Target
 		var tid int64
-		var pops string
-		if err := r.Scan(&tid, &t.Code, &t.Text, &t.Kind, &t.Units, &t.Condition, &pops, &t.Measure, &t.Per, &t.Parent); err != nil {
+		var pops, definition string
+		if err := r.Scan(&tid, &t.Code, &t.Text, &t.Kind, &t.Units, &t.Condition, &pops, &t.Measure, &t.Per, &t.Parent, &definition); err != nil {
 			return err
 		}
+		var def targetDefinition
+		if err := decodeJSON(definition, &def); err != nil {
+			return fmt.Errorf("target %s definition: %w", t.Code, err)
+		}
+		t.AtLeast, t.From, t.Filter, t.ModelTypes, t.Window, t.Progress = def.AtLeast, def.From, def.Filter, def.ModelTypes, def.Window, def.Progress
 		for _, g := range splitList(pops) {
 			t.Populations = append(t.Populations, outreach.PopulationGroup(g))
 		}
@@ -326,13 +413,18 @@ const (
 // one transaction. Agencies the plan names are created or updated by code.
 // An update that would remove a target, task, theme, channel or funding
 // source that records refer to is refused with ErrConflict and changes
-// nothing. The plan must have been validated (planfile.Parse does).
+// nothing. The plan is validated again here, its measures against the
+// quantity kinds of the database (outreach.Plan.ValidateWith).
 func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreach.Plan) (res ImportResult, err error) {
 	defer wrap(&err, "ImportPlan(%s)", p.Code)
 	if !actor.CanEditPlans() {
 		return "", actor.Forbidden("import a plan")
 	}
-	if err := p.Validate(); err != nil {
+	kinds, err := quantityKindCodes(ctx, s.db)
+	if err != nil {
+		return "", err
+	}
+	if err := p.ValidateWith(kinds); err != nil {
 		return "", err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -387,19 +479,23 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err != nil {
 			return err
 		}
+		vocabulary, err := encodeJSON(planVocabulary{Populations: p.Populations, UnitSets: p.UnitSets, ModelTypes: p.ModelTypes})
+		if err != nil {
+			return err
+		}
 		d := p.Decision
 		cols := []any{p.Title, p.Scope, p.Period.From, p.Period.To, d.Number, d.Date, d.Issuer, d.Title, d.SignerTitle,
-			p.Preamble, p.GeneralObjective, p.Closing, string(textsJSON), s.stamp(), owner, parentID}
+			p.Preamble, p.GeneralObjective, p.Closing, string(textsJSON), s.stamp(), owner, parentID, vocabulary}
 		if old == nil {
 			res = PlanCreated
 			err = tx.QueryRowContext(ctx, `INSERT INTO plans (title, scope_code, period_from, period_to, decision_number, decision_date, issuer,
-				decision_title, signer_title, preamble, general_objective, closing, texts, updated_at, created_at, owner_code, parent_plan_id, code)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) RETURNING id`, append(cols, p.Code)...).Scan(&planID)
+				decision_title, signer_title, preamble, general_objective, closing, texts, updated_at, created_at, owner_code, parent_plan_id, vocabulary, code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id`, append(cols, p.Code)...).Scan(&planID)
 		} else {
 			res = PlanUpdated
 			_, err = tx.ExecContext(ctx, `UPDATE plans SET title = $1, scope_code = $2, period_from = $3, period_to = $4, decision_number = $5,
 				decision_date = $6, issuer = $7, decision_title = $8, signer_title = $9, preamble = $10, general_objective = $11, closing = $12,
-				texts = $13, updated_at = $14, owner_code = $15, parent_plan_id = $16 WHERE id = $17`, append(cols, planID)...)
+				texts = $13, updated_at = $14, owner_code = $15, parent_plan_id = $16, vocabulary = $17 WHERE id = $18`, append(cols, planID)...)
 		}
 		if err != nil {
 			return err
@@ -426,14 +522,20 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 		if err != nil {
 			return err
 		}
+		definitions := make([]string, len(p.Targets))
+		for i, t := range p.Targets {
+			if definitions[i], err = encodeJSON(definitionOf(t)); err != nil {
+				return err
+			}
+		}
 		targetIDs, err := syncRows(ctx, tx, planID, "plan_targets", "code", "target", len(p.Targets), func(i int) (string, []string, []any) {
 			t := p.Targets[i]
 			pops := make([]string, len(t.Populations))
 			for j, g := range t.Populations {
 				pops[j] = string(g)
 			}
-			return t.Code, []string{"text", "kind", "unit_set", "condition", "populations", "measure", "per", "parent_target"},
-				[]any{t.Text, string(t.Kind), string(t.Units), t.Condition, joinList(pops), t.Measure, t.Per, t.Parent}
+			return t.Code, []string{"text", "kind", "unit_set", "condition", "populations", "measure", "per", "parent_target", "definition"},
+				[]any{t.Text, string(t.Kind), string(t.Units), t.Condition, joinList(pops), t.Measure, t.Per, t.Parent, definitions[i]}
 		})
 		if err != nil {
 			return err
@@ -525,11 +627,17 @@ func (s *Store) ImportPlan(ctx context.Context, actor outreach.Actor, p *outreac
 	return res, err
 }
 
-// normalise makes a plan comparable: nil and empty lists are the same.
+// normalise makes a plan comparable: nil and empty lists are the same,
+// and so are no filter and one that keeps every activity.
 func normalise(p *outreach.Plan) *outreach.Plan {
 	b, _ := json.Marshal(p)
 	var q outreach.Plan
 	json.Unmarshal(b, &q)
+	for i := range q.Targets {
+		if q.Targets[i].Filter.Empty() {
+			q.Targets[i].Filter = nil
+		}
+	}
 	return &q
 }
 
@@ -562,6 +670,15 @@ func checkUnits(ctx context.Context, tx *sql.Tx, p *outreach.Plan) (owner string
 			return "", err
 		} else if !ok {
 			v.Add(fmt.Sprintf("agencies[%d].unit", i), "no administrative unit has the code %q (write codes in quotes, \"058\", so YAML keeps their leading zeros)", a.Unit)
+		}
+	}
+	for i, us := range p.UnitSets {
+		for j, u := range us.Units {
+			if ok, err := exists(u); err != nil {
+				return "", err
+			} else if !ok {
+				v.Add(fmt.Sprintf("unit_sets[%d].units[%d]", i, j), "no administrative unit has the code %q (write codes in quotes, \"058\", so YAML keeps their leading zeros)", u)
+			}
 		}
 	}
 	return owner, v.Err()
@@ -655,10 +772,10 @@ func storedAgencies(ctx context.Context, tx *sql.Tx, planID int64, owner string,
 	for _, a := range as {
 		var st storedAgency
 		var from, to sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT x.id, x.name, x.short_name, x.type, x.unit_code, x.valid_from, x.valid_to, x.note, x.owner_code FROM agencies x
+		err := tx.QueryRowContext(ctx, `SELECT x.id, x.name, x.short_name, x.type, x.media_level, x.unit_code, x.valid_from, x.valid_to, x.note, x.owner_code FROM agencies x
 			WHERE x.code = $1 AND (x.id IN (SELECT pa.agency_id FROM plan_agencies pa WHERE pa.plan_id = $2) OR x.owner_code = $3 OR x.owner_code = '')
 			ORDER BY (CASE WHEN x.id IN (SELECT pa.agency_id FROM plan_agencies pa WHERE pa.plan_id = $2) THEN 0 WHEN x.owner_code = $3 THEN 1 ELSE 2 END) LIMIT 1`,
-			a.Code, planID, owner).Scan(&st.id, &st.Name, &st.ShortName, &st.Type, &st.Unit, &from, &to, &st.Note, &st.owner)
+			a.Code, planID, owner).Scan(&st.id, &st.Name, &st.ShortName, &st.Type, &st.MediaLevel, &st.Unit, &from, &to, &st.Note, &st.owner)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -717,7 +834,7 @@ func agencyDiffs(stored, a outreach.Agency) []string {
 	var diffs []string
 	for _, f := range []struct{ name, was, now string }{
 		{"name", stored.Name, a.Name}, {"short_name", stored.ShortName, a.ShortName}, {"type", stored.Type, a.Type},
-		{"unit", stored.Unit, a.Unit}, {"valid_from", stored.ValidFrom, a.ValidFrom}, {"valid_to", stored.ValidTo, a.ValidTo},
+		{"media_level", stored.MediaLevel, a.MediaLevel}, {"unit", stored.Unit, a.Unit}, {"valid_from", stored.ValidFrom, a.ValidFrom}, {"valid_to", stored.ValidTo, a.ValidTo},
 		{"note", stored.Note, a.Note}, {"members", strings.Join(stored.Members, ", "), strings.Join(a.Members, ", ")},
 	} {
 		if f.was != f.now {
@@ -742,11 +859,11 @@ func upsertAgencies(ctx context.Context, tx *sql.Tx, owner string, stored map[st
 				adopt = owner
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE agencies SET name = $1, short_name = $2, type = $3, unit_code = $4, valid_from = $5, valid_to = $6, note = $7,
-				owner_code = $8 WHERE id = $9`, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, adopt, st.id)
+				owner_code = $8, media_level = $9 WHERE id = $10`, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, adopt, a.MediaLevel, st.id)
 		} else {
-			err = tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-				a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, owner).Scan(&id)
+			err = tx.QueryRowContext(ctx, `INSERT INTO agencies (code, name, short_name, type, unit_code, valid_from, valid_to, note, owner_code, media_level)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+				a.Code, a.Name, a.ShortName, a.Type, a.Unit, nullable(a.ValidFrom), nullable(a.ValidTo), a.Note, owner, a.MediaLevel).Scan(&id)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("agency %s: %w", a.Code, err)

@@ -28,13 +28,13 @@ func (s *Store) ReportFigures(ctx context.Context, plan, agency string, key outr
 	if err := e.pickScope(); err != nil {
 		return nil, err
 	}
-	province := e.scope
+	province := e.Scope
 	e.lumpWhole = true // the province is the one scope computed
 	if rp.Round != outreach.RoundAnnual {
 		// Targets and tasks as they stood at the end of the window, not at
 		// the year's end. (The annual report still counts to 31 December:
 		// its figures are those of the reports already issued.)
-		e.until = rp.To
+		e.Until = rp.To
 	}
 	f := &outreach.ReportFigures{From: rp.From, To: rp.To, AsOf: rp.To}
 	fc := figureCounter{e: e, f: f, agency: agency, from: rp.From, to: rp.To}
@@ -225,18 +225,18 @@ func (fc *figureCounter) activities(ctx context.Context) error {
 		share := map[string]float64{}
 		reached := map[string]map[int64]bool{}
 		for _, u := range a.units {
-			for _, w := range e.tree.weights(u, true) {
-				if w.w <= 0 {
+			for _, w := range e.Tree.Weights(u, true) {
+				if w.Share <= 0 {
 					continue
 				}
-				row := rowOf(w.id)
-				share[row] += w.w / float64(len(a.units))
+				row := rowOf(w.ID)
+				share[row] += w.Share / float64(len(a.units))
 				if reached[row] == nil {
 					reached[row] = map[int64]bool{}
 				}
-				if e.tree.units[w.id].IsCommune() {
-					communes[w.id] = true
-					reached[row][w.id] = true
+				if e.Tree.Unit(w.ID).IsCommune() {
+					communes[w.ID] = true
+					reached[row][w.ID] = true
 				}
 			}
 		}
@@ -249,7 +249,7 @@ func (fc *figureCounter) activities(ctx context.Context) error {
 		}
 	}
 	f.Communes = len(communes)
-	p := e.plan
+	p := e.Plan
 	for _, c := range p.Channels {
 		f.ByChannel = append(f.ByChannel, rows.take("c", c.Code, c.Name))
 	}
@@ -280,8 +280,8 @@ func (fc *figureCounter) activities(ctx context.Context) error {
 	}
 	sort.SliceStable(f.ByAgency, func(i, j int) bool { return f.ByAgency[i].Activities > f.ByAgency[j].Activities })
 	var units []outreach.Unit
-	for id := range e.tree.current {
-		if u := e.tree.units[id]; u.ParentCode == e.scope.Code && u.ID != e.scope.ID {
+	for _, id := range e.Tree.Children(e.Scope.Code) {
+		if u := e.Tree.Unit(id); u.ID != e.Scope.ID {
 			units = append(units, u)
 		}
 	}
@@ -308,16 +308,16 @@ func (fc *figureCounter) provinceRows() func(id int64) string {
 		if c, ok := memo[id]; ok {
 			return c
 		}
-		u := e.tree.units[id]
+		u := e.Tree.Unit(id)
 		row := u.Code
-		for u.ParentCode != "" && u.ParentCode != e.scope.Code {
-			p, ok := e.tree.version(u.ParentCode)
+		for u.ParentCode != "" && u.ParentCode != e.Scope.Code {
+			p, ok := e.Tree.Version(u.ParentCode)
 			if !ok {
 				break
 			}
 			u, row = p, p.Code
 		}
-		if u.ID == e.scope.ID {
+		if u.ID == e.Scope.ID {
 			row = ""
 		}
 		memo[id] = row
@@ -362,20 +362,20 @@ func (fc *figureCounter) materials(ctx context.Context) error {
 			m.Distributions++
 		}
 		m.Copies += n
-		for _, w := range fc.e.tree.weights(unit, false) {
-			if w.w <= 0 {
+		for _, w := range fc.e.Tree.Weights(unit, false) {
+			if w.Share <= 0 {
 				continue
 			}
-			if !units[w.id] {
-				units[w.id] = true
+			if !units[w.ID] {
+				units[w.ID] = true
 				m.Communes++
 			}
-			if rec && !received[w.id] {
-				received[w.id] = true
+			if rec && !received[w.ID] {
+				received[w.ID] = true
 				m.Received++
 			}
-			if dep && !deployed[w.id] {
-				deployed[w.id] = true
+			if dep && !deployed[w.ID] {
+				deployed[w.ID] = true
 				m.Deployed++
 			}
 		}

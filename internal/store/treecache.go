@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"outreach/internal/indicators"
 	"slices"
 	"sync"
 
@@ -18,7 +19,7 @@ import (
 type treeCache struct {
 	mu    sync.Mutex
 	gen   string
-	trees map[string]*tree
+	trees map[string]*indicators.Tree
 }
 
 // maxTrees bounds the dates kept (the national tree of 13,763 versions
@@ -26,7 +27,7 @@ type treeCache struct {
 const maxTrees = 8
 
 // treeAt returns the unit tree as it stood on asOf, frozen for sharing.
-func (s *Store) treeAt(ctx context.Context, asOf string) (*tree, error) {
+func (s *Store) treeAt(ctx context.Context, asOf string) (*indicators.Tree, error) {
 	gen, err := auditGeneration(ctx, s.reads(), `'units'`)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (s *Store) treeAt(ctx context.Context, asOf string) (*tree, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen || len(c.trees) >= maxTrees {
-		c.gen, c.trees = gen, map[string]*tree{}
+		c.gen, c.trees = gen, map[string]*indicators.Tree{}
 	}
 	if t, ok := c.trees[asOf]; ok {
 		return t, nil
@@ -44,7 +45,7 @@ func (s *Store) treeAt(ctx context.Context, asOf string) (*tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.freeze()
+	t.Freeze()
 	c.trees[asOf] = t
 	return t, nil
 }

@@ -3,12 +3,16 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"outreach/internal/i18n"
 	"outreach/internal/outreach"
 	"outreach/internal/store"
 	"outreach/internal/tabular"
@@ -134,6 +138,9 @@ type activityForm struct {
 	FundingSource                       string
 	Links                               string
 	Notes                               string
+	// Groups holds the figures of the plan-defined audience groups, by
+	// code, as typed.
+	Groups map[string]string
 }
 
 func formFromActivity(a outreach.Activity) activityForm {
@@ -158,6 +165,12 @@ func formFromActivity(a outreach.Activity) activityForm {
 	}
 	au := a.Audience
 	f.Total, f.Women, f.Men, f.Children, f.Ethnic = num(au.Total), num(au.Women), num(au.Men), num(au.Children1416), num(au.EthnicMinority)
+	for code, n := range au.Groups {
+		if f.Groups == nil {
+			f.Groups = map[string]string{}
+		}
+		f.Groups[code] = strconv.FormatInt(n, 10)
+	}
 	if a.Cost != 0 {
 		f.Cost = strconv.FormatInt(a.Cost, 10)
 	}
@@ -227,18 +240,46 @@ func parseActivityForm(r *http.Request, plan string, kinds []outreach.QuantityKi
 	return f, a, v
 }
 
+// parseAudienceGroups reads the figures of the plan's audience groups
+// (inputs aud_group_CODE) into the form and the activity; a group the
+// plan does not ask for is not read.
+func parseAudienceGroups(r *http.Request, groups []outreach.PopulationDef, f *activityForm, a *outreach.Activity, v *outreach.ValidationError) {
+	for _, g := range groups {
+		raw := strings.TrimSpace(r.PostForm.Get("aud_group_" + g.Code))
+		if raw == "" {
+			continue
+		}
+		if f.Groups == nil {
+			f.Groups = map[string]string{}
+		}
+		f.Groups[g.Code] = raw
+		n, err := tabular.ParseInt(raw)
+		if err != nil {
+			v.Add("audience.groups."+g.Code, "%s", err.Error())
+			continue
+		}
+		if a.Audience.Groups == nil {
+			a.Audience.Groups = map[string]int64{}
+		}
+		a.Audience.Groups[g.Code] = n
+	}
+}
+
 type activityFormPage struct {
 	Page
 	Plan     *outreach.Plan
 	Agencies []outreach.Agency
 	Kinds    []outreach.QuantityKind
 	Groups   []unitGroup
-	Form     activityForm
-	Problems map[string]string
+	// AudienceGroups are the plan-defined population groups the form
+	// asks a figure for (outreach.Plan.AudienceGroups).
+	AudienceGroups []outreach.PopulationDef
+	Form           activityForm
+	Problems       map[string]string
 }
 
 func (s *Server) activityFormData(r *http.Request, p *outreach.Plan, f activityForm) (activityFormPage, error) {
-	pg := activityFormPage{Page: s.page(r, "activity.new", "activities"), Plan: p, Form: f}
+	pg := activityFormPage{Page: s.page(r, "activity.new", "activities"), Plan: p, Form: f, AudienceGroups: p.AudienceGroups()}
 	if f.ID != 0 {
 		pg.Title = pg.T("activity.edit")
 	}
@@ -316,6 +357,7 @@ func (s *Server) saveActivity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f, a, v := parseActivityForm(r, p.Code, kinds)
+	parseAudienceGroups(r, p.AudienceGroups(), &f, &a, v)
 	if idText := r.PathValue("id"); idText != "" {
 		if f.ID, err = strconv.ParseInt(idText, 10, 64); err != nil {
 			return fmt.Errorf("activity %q: %w", idText, outreach.ErrNotFound)
@@ -329,7 +371,7 @@ func (s *Server) saveActivity(w http.ResponseWriter, r *http.Request) error {
 			err = s.store.UpdateActivity(r.Context(), currentActor(r), a)
 		}
 		if err == nil {
-			return seeOther(w, r, "/activities/"+strconv.FormatInt(a.ID, 10), langOf(r).T("activity.saved"))
+			return seeOther(w, r, "/activities/"+strconv.FormatInt(a.ID, 10), s.savedNotice(r, a))
 		}
 		// A unit reporter giving another agency's spending: say so on the
 		// form rather than on an error page that loses what was typed.
@@ -348,6 +390,45 @@ func (s *Server) saveActivity(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg.Problems = fieldProblems(langOf(r), v)
 	return s.render(w, r, http.StatusUnprocessableEntity, "activity_form", pg)
+}
+
+// savedNotice says the activity was saved and, when its people reached
+// exceed the population of its places, asks the user to check them: a
+// warning, not a refusal (people-times can exceed the population). The
+// warning follows flashWarningMark, so that the layout shows it as one.
+func (s *Server) savedNotice(r *http.Request, a outreach.Activity) string {
+	l := langOf(r)
+	saved := l.T("activity.saved")
+	people, population, over, err := s.store.OverReach(r.Context(), a)
+	if err != nil {
+		// The activity is saved; the check is advice only.
+		s.log.Warn("over-reach check", "activity", a.ID, "err", err)
+		return saved
+	}
+	if !over {
+		return saved
+	}
+	return saved + flashWarningMark + l.T("activity.over_reach",
+		i18n.Number(int64(math.Round(people))), i18n.Number(int64(math.Round(population))))
+}
+
+// flashWarningMark separates, in a flash message, what was done from a
+// warning about it; the layout shows the warning in a box of its own
+// after the word "Lưu ý:" (FlashNotice, FlashWarning). It is a control
+// character no message contains.
+const flashWarningMark = "\x1e"
+
+// FlashNotice is the part of the flash message that confirms what was
+// done (all of it when it carries no warning).
+func (p Page) FlashNotice() string {
+	notice, _, _ := strings.Cut(p.Flash, flashWarningMark)
+	return notice
+}
+
+// FlashWarning is the part of the flash message that warns, if any.
+func (p Page) FlashWarning() string {
+	_, warning, _ := strings.Cut(p.Flash, flashWarningMark)
+	return warning
 }
 
 type activitiesPage struct {
@@ -445,6 +526,35 @@ func (p activityPage) ThemeName(code string) string {
 		}
 	}
 	return code
+}
+
+// groupFigure is what an activity recorded for one of its plan's own
+// population groups.
+type groupFigure struct {
+	Name  string
+	Value int64
+}
+
+// AudienceGroups lists the activity's figures for its plan's own
+// population groups, in the plan's order, each named as the plan names
+// it; a figure for a group the plan no longer defines comes last, under
+// its code.
+func (p activityPage) AudienceGroups() []groupFigure {
+	figures := p.Activity.Audience.Groups
+	var out []groupFigure
+	named := map[string]bool{}
+	for _, d := range p.Plan.Populations {
+		if n, ok := figures[d.Code]; ok {
+			out = append(out, groupFigure{Name: d.Name, Value: n})
+			named[d.Code] = true
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(figures)) {
+		if !named[code] {
+			out = append(out, groupFigure{Name: code, Value: figures[code]})
+		}
+	}
+	return out
 }
 
 // SourceName names a funding source of the plan.

@@ -46,6 +46,7 @@ type dashboardPage struct {
 	AsOfParam string
 	Attention []store.Attention
 	More      int
+	OverReach []store.OverReachEntry
 	// Columns are the indicators of the table by unit: one per target
 	// (a population target by its headline group), in the plan's order.
 	Columns []string
@@ -105,6 +106,56 @@ func (p dashboardPage) Value(ind outreach.Indicator) string {
 		return i18n.Number(math.Round(*ind.Value*10) / 10)
 	}
 	return i18n.Number(math.Round(*ind.Value*10)/10) + " %"
+}
+
+// Expected formats the value the year calls for and the milestone it
+// leads to ("kỳ vọng năm 2019: 87,5 %, hướng tới mốc năm 2020"), empty
+// when there is none or the year is the milestone's.
+func (p dashboardPage) Expected(ind outreach.Indicator) string {
+	if ind.Expected == nil || ind.Milestone == nil || ind.Milestone.Year == ind.Year {
+		return ""
+	}
+	unit := " %"
+	if ind.Kind == outreach.KindCount {
+		unit = " " + p.T("measure."+ind.Measure)
+	}
+	return p.T("target.expected", ind.Year, i18n.Number(math.Round(*ind.Expected*10)/10)+unit, ind.Milestone.Year)
+}
+
+// PeopleTimes formats a population share's uncapped reach.
+func (p dashboardPage) PeopleTimes(ind outreach.Indicator) string {
+	if ind.PeopleTimes == nil {
+		return ""
+	}
+	return p.T("target.people_times", i18n.Number(math.Round(*ind.PeopleTimes)))
+}
+
+// Missed formats the periods a frequency target missed in the year.
+func (p dashboardPage) Missed(ind outreach.Indicator) string {
+	if len(ind.Missed) == 0 {
+		return ""
+	}
+	var out []string
+	for _, k := range ind.Missed {
+		out = append(out, periodWords(k))
+	}
+	return p.T("target.missed", strings.Join(out, ", "))
+}
+
+// periodWords writes a period key the Vietnamese way: 2020-03 → 03/2020,
+// 2020-Q2 → quý II/2020, 2020-W07 → tuần 07/2020.
+func periodWords(k string) string {
+	y, rest, ok := strings.Cut(k, "-")
+	if !ok {
+		return k
+	}
+	switch {
+	case strings.HasPrefix(rest, "Q"):
+		return "quý " + map[string]string{"1": "I", "2": "II", "3": "III", "4": "IV"}[rest[1:]] + "/" + y
+	case strings.HasPrefix(rest, "W"):
+		return "tuần " + rest[1:] + "/" + y
+	}
+	return rest + "/" + y
 }
 
 // Round formats a numerator or denominator: people-times are split between
@@ -251,6 +302,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg.Month = columns(months, 560, 160, nil, "")
 
+	pg.OverReach = d.OverReach
 	pg.Attention = d.Attention
 	if len(pg.Attention) > 60 {
 		pg.More = len(pg.Attention) - 60

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"outreach/internal/i18n"
 	"outreach/internal/outreach"
 	"outreach/internal/store"
 	"outreach/internal/tabular"
@@ -25,11 +26,26 @@ type modelsPage struct {
 	Today string
 }
 
+// TypeName is the name of one of the plan's model types.
+func (p modelsPage) TypeName(code string) string { return modelTypeName(p.Plan.ModelTypes, code) }
+
+// modelTypeName names a model type by the plan's vocabulary: the code
+// itself when the plan no longer has it, "" for no type.
+func modelTypeName(types []outreach.ModelType, code string) string {
+	for _, t := range types {
+		if t.Code == code {
+			return t.Name
+		}
+	}
+	return code
+}
+
 type modelForm struct {
 	ID            int64
 	Unit          string
 	Agency        string
 	Name          string
+	Type          string
 	EstablishedOn string
 	Description   string
 	Status        string
@@ -78,10 +94,10 @@ func (s *Server) saveModel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := modelForm{Unit: r.PostFormValue("unit"), Agency: r.PostFormValue("agency"), Name: r.PostFormValue("name"),
+	f := modelForm{Unit: r.PostFormValue("unit"), Agency: r.PostFormValue("agency"), Name: r.PostFormValue("name"), Type: r.PostFormValue("type"),
 		EstablishedOn: r.PostFormValue("established_on"), Description: strings.TrimSpace(r.PostFormValue("description")),
 		Status: r.PostFormValue("status"), StatusSince: r.PostFormValue("status_since")}
-	m := outreach.PreventionModel{Plan: pg.Plan.Code, Unit: f.Unit, Agency: f.Agency, Name: f.Name, EstablishedOn: f.EstablishedOn, Description: f.Description}
+	m := outreach.PreventionModel{Plan: pg.Plan.Code, Unit: f.Unit, Agency: f.Agency, Name: f.Name, Type: f.Type, EstablishedOn: f.EstablishedOn, Description: f.Description}
 	actor := currentActor(r)
 	if idText := r.PathValue("id"); idText != "" {
 		id, perr := strconv.ParseInt(idText, 10, 64)
@@ -100,6 +116,10 @@ func (s *Server) saveModel(w http.ResponseWriter, r *http.Request) error {
 		if f.Description != "" {
 			m.Description = f.Description
 		}
+		// The status form sends no type: the model keeps its own.
+		if _, ok := r.PostForm["type"]; ok {
+			m.Type = f.Type
+		}
 		if f.Status != "" || f.StatusSince != "" {
 			m.Statuses = append(m.Statuses, outreach.ModelStatus{Status: f.Status, Since: f.StatusSince})
 		}
@@ -111,7 +131,7 @@ func (s *Server) saveModel(w http.ResponseWriter, r *http.Request) error {
 		if !errors.As(err, &v) {
 			return err
 		}
-		return seeOther(w, r, fmt.Sprintf("/models/%d", id), langOf(r).T("form.fix")+" "+fieldProblemsText(langOf(r), v))
+		return seeOther(w, r, fmt.Sprintf("/models/%d", id), langOf(r).T("form.fix")+" "+fieldProblemsText(langOf(r), v, modelFieldLabels))
 	}
 	id, err := s.store.CreateModel(r.Context(), actor, m)
 	var v *outreach.ValidationError
@@ -125,22 +145,42 @@ func (s *Server) saveModel(w http.ResponseWriter, r *http.Request) error {
 	return seeOther(w, r, fmt.Sprintf("/models/%d", id), langOf(r).T("model.saved"))
 }
 
-func fieldProblemsText(l interface{ T(string, ...any) string }, v *outreach.ValidationError) string {
+// modelFieldLabels are the keys of the labels of a model's fields, which
+// a flash message names before the problems of a field.
+var modelFieldLabels = map[string]string{"name": "model.name", "type": "model.type", "unit": "model.unit", "agency": "model.agency",
+	"established_on": "model.established", "statuses": "model.statuses"}
+
+// fieldProblemsText words a validation error for a flash message: each
+// problem in the user's language when its code has a wording (else in
+// English), after its field's label when labels has one.
+func fieldProblemsText(l i18n.Lang, v *outreach.ValidationError, labels map[string]string) string {
 	var parts []string
 	for _, p := range v.Problems {
-		parts = append(parts, p.Message)
+		msg := p.Message
+		if p.Code != "" && i18n.Has("problem."+p.Code) {
+			msg = l.T("problem."+p.Code, p.Args...)
+		}
+		if key, ok := labels[p.Field]; ok {
+			msg = l.T(key) + ": " + msg
+		}
+		parts = append(parts, msg)
 	}
 	return strings.Join(parts, "; ")
 }
 
 type modelPage struct {
 	Page
-	M        *store.ModelView
-	History  []outreach.AuditEntry
-	Statuses []string
-	Today    string
-	CanEdit  bool
+	M *store.ModelView
+	// ModelTypes are the types the model's plan distinguishes.
+	ModelTypes []outreach.ModelType
+	History    []outreach.AuditEntry
+	Statuses   []string
+	Today      string
+	CanEdit    bool
 }
+
+// TypeName is the name of one of the plan's model types.
+func (p modelPage) TypeName(code string) string { return modelTypeName(p.ModelTypes, code) }
 
 func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -155,6 +195,11 @@ func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) error {
 	pg := modelPage{Page: s.page(r, "model.title", "models"), M: m, Statuses: outreach.ModelStatuses, Today: s.now().Format(outreach.DateLayout),
 		CanEdit: actor.Role != outreach.RoleViewer}
 	pg.Title = m.Name
+	p, err := s.store.Plan(r.Context(), m.Plan)
+	if err != nil {
+		return err
+	}
+	pg.ModelTypes = p.ModelTypes
 	if pg.History, err = s.store.ModelHistory(r.Context(), actor, id); err != nil {
 		return err
 	}
@@ -226,7 +271,7 @@ func (s *Server) setBudget(w http.ResponseWriter, r *http.Request) error {
 	err = s.store.SetBudgetEstimate(r.Context(), currentActor(r), p.Code, r.PostFormValue("agency"), year, r.PostFormValue("funding_source"), amount)
 	var v *outreach.ValidationError
 	if errors.As(err, &v) {
-		return seeOther(w, r, fmt.Sprintf("/budget?year=%d", year), langOf(r).T("form.fix")+" "+fieldProblemsText(langOf(r), v))
+		return seeOther(w, r, fmt.Sprintf("/budget?year=%d", year), langOf(r).T("form.fix")+" "+fieldProblemsText(langOf(r), v, nil))
 	}
 	if err != nil {
 		return err

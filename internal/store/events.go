@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"outreach/internal/indicators"
+	"outreach/internal/outreach"
+)
+
+// needsEvents reports whether a plan's targets read the activities
+// themselves (indicators.Event): a frequency, a filtered count or an
+// activity condition.
+func needsEvents(p *outreach.Plan) bool {
+	for _, t := range p.Targets {
+		switch {
+		case t.Kind == outreach.KindFrequency,
+			t.Kind == outreach.KindCount && !t.Filter.Empty(),
+			t.Kind == outreach.KindUnitShare && t.Condition == outreach.CondActivity:
+			return true
+		}
+	}
+	return false
+}
+
+// eventKinds lists the quantity kinds the events need: the measures of
+// the targets that read events.
+func eventKinds(p *outreach.Plan) []string {
+	var out []string
+	for _, t := range p.Targets {
+		if t.Measure != "" && (t.Kind == outreach.KindFrequency || t.Kind == outreach.KindCount) && !slices.Contains(out, t.Measure) {
+			out = append(out, t.Measure)
+		}
+	}
+	return out
+}
+
+// planGroups lists the plan-defined population groups the targets count
+// people in or filter on.
+func planGroups(p *outreach.Plan) []string {
+	var out []string
+	for _, d := range p.AudienceGroups() {
+		out = append(out, d.Code)
+	}
+	return out
+}
+
+// dataSpan is the days a plan's records count over: from the start of
+// its first year (or its decision's, if earlier) to the end of its last.
+func dataSpan(p *outreach.Plan) (string, string) {
+	return fmt.Sprintf("%d-01-01", min(p.Period.From, decisionYear(p))), fmt.Sprintf("%d-12-31", p.Period.To)
+}
+
+// readEvents reads the activities of the set of plans as events, with
+// their places, themes, the quantities of the kinds the targets count and
+// the groups they recorded people of. Whole-area activities of a serving
+// plan stand at its scope unit (sel.whole).
+func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
+	from, to := dataSpan(ep.plan)
+	cond := `a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2`
+	args := []any{from, to}
+	byID := map[int64]*indicators.Event{}
+	var order []int64
+	err := each(ctx, s.db, `SELECT a.id, a.plan_id, a.start_date, a.whole_province, g.code, g.type, g.media_level, c.code, coalesce(t.clause, ''),
+			coalesce(a.aud_total, 0), coalesce(a.aud_women, 0), coalesce(a.aud_children, 0)
+		FROM activities a JOIN agencies g ON g.id = a.agency_id JOIN plan_channels c ON c.id = a.channel_id LEFT JOIN plan_tasks t ON t.id = a.task_id
+		WHERE `+cond+` ORDER BY a.start_date, a.id`, args, func(r *sql.Rows) error {
+		var ev indicators.Event
+		var plan int64
+		var whole bool
+		var total, women, children int64
+		if err := r.Scan(&ev.ID, &plan, &ev.Date, &whole, &ev.Agency, &ev.AgencyType, &ev.MediaLevel, &ev.Channel, &ev.Task, &total, &women, &children); err != nil {
+			return err
+		}
+		if whole && plan != ep.id {
+			if u, ok := sel.whole[plan]; ok {
+				ev.Units = []int64{u}
+			}
+		}
+		for g, n := range map[outreach.PopulationGroup]int64{outreach.PopEveryone: total, outreach.PopWomen: women, outreach.PopChildren1416: children} {
+			if n > 0 {
+				ev.Groups = append(ev.Groups, string(g))
+			}
+		}
+		ev.Values = map[string]float64{}
+		byID[ev.ID] = &ev
+		order = append(order, ev.ID)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	err = each(ctx, s.db, `SELECT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id WHERE `+cond, args, func(r *sql.Rows) error {
+		var id, unit int64
+		if err := r.Scan(&id, &unit); err != nil {
+			return err
+		}
+		if ev := byID[id]; ev != nil {
+			ev.Units = append(ev.Units, unit)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, s.db, `SELECT at.activity_id, th.code FROM activity_themes at JOIN plan_themes th ON th.id = at.theme_id JOIN activities a ON a.id = at.activity_id WHERE `+cond, args, func(r *sql.Rows) error {
+		var id int64
+		var code string
+		if err := r.Scan(&id, &code); err != nil {
+			return err
+		}
+		if ev := byID[id]; ev != nil {
+			ev.Themes = append(ev.Themes, code)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if kinds := eventKinds(ep.plan); len(kinds) > 0 {
+		err = each(ctx, s.db, `SELECT q.activity_id, k.code, q.value FROM activity_quantities q JOIN quantity_kinds k ON k.id = q.kind_id
+			JOIN activities a ON a.id = q.activity_id WHERE `+cond+` AND k.code IN (`+placeholdersFrom(3, len(kinds))+`)`, append(args, anys(kinds)...), func(r *sql.Rows) error {
+			var id int64
+			var kind string
+			var v float64
+			if err := r.Scan(&id, &kind, &v); err != nil {
+				return err
+			}
+			if ev := byID[id]; ev != nil {
+				ev.Values[kind] += v
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	err = each(ctx, s.db, `SELECT g.activity_id, g.grp FROM activity_audience g JOIN activities a ON a.id = g.activity_id WHERE `+cond+` AND g.value > 0`, args, func(r *sql.Rows) error {
+		var id int64
+		var grp string
+		if err := r.Scan(&id, &grp); err != nil {
+			return err
+		}
+		if ev := byID[id]; ev != nil {
+			ev.Groups = append(ev.Groups, grp)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range order {
+		f.Events = append(f.Events, *byID[id])
+	}
+	return nil
+}
+
+// readAudience reads the people of the plan-defined groups reached, per
+// year and unit version: an activity's figure split equally between its
+// places, like the built-in groups' rollup (fact_reach).
+func (s *Store) readAudience(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
+	groups := planGroups(ep.plan)
+	if len(groups) == 0 {
+		return nil
+	}
+	from, to := dataSpan(ep.plan)
+	cond := `a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2 AND g.grp IN (` + placeholdersFrom(3, len(groups)) + `)`
+	args := append([]any{from, to}, anys(groups)...)
+	type row struct {
+		plan  int64
+		year  int
+		whole bool
+		grp   string
+		value float64
+	}
+	var rows []row
+	ids := map[int64][]int{}
+	err := each(ctx, s.db, `SELECT a.id, a.plan_id, a.start_date, a.whole_province, g.grp, g.value FROM activity_audience g JOIN activities a ON a.id = g.activity_id
+		WHERE `+cond+` ORDER BY a.id, g.grp`, args, func(r *sql.Rows) error {
+		var id int64
+		var rw row
+		var date string
+		if err := r.Scan(&id, &rw.plan, &date, &rw.whole, &rw.grp, &rw.value); err != nil {
+			return err
+		}
+		rw.year, _ = dateYearMonth(date)
+		ids[id] = append(ids[id], len(rows))
+		rows = append(rows, rw)
+		return nil
+	})
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	units := map[int64][]int64{}
+	err = each(ctx, s.db, `SELECT DISTINCT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id
+		JOIN activity_audience g ON g.activity_id = a.id WHERE `+cond+` ORDER BY au.activity_id, au.unit_id`, args, func(r *sql.Rows) error {
+		var id, unit int64
+		err := r.Scan(&id, &unit)
+		units[id] = append(units[id], unit)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		for _, i := range ids[id] {
+			rw := rows[i]
+			us := units[id]
+			if rw.whole || len(us) == 0 {
+				unit := int64(0)
+				if rw.plan != ep.id {
+					unit = sel.whole[rw.plan]
+				}
+				f.Audience = append(f.Audience, indicators.AudienceFact{Year: rw.year, Unit: unit, Group: rw.grp, Value: rw.value})
+				continue
+			}
+			for _, u := range us {
+				f.Audience = append(f.Audience, indicators.AudienceFact{Year: rw.year, Unit: u, Group: rw.grp, Value: rw.value / float64(len(us))})
+			}
+		}
+	}
+	return nil
+}
+
+// placeholdersFrom is "$first, $first+1, …", n of them.
+func placeholdersFrom(first, n int) string {
+	out := ""
+	for i := range n {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("$%d", first+i)
+	}
+	return out
+}
