@@ -88,6 +88,15 @@ func FillThaiNguyen(ctx context.Context, s *store.Store, actor outreach.Actor, s
 	var r records
 	r.keys = w.keyAreas()
 	r.acts = w.activities(r.keys)
+	// The plan counts people aged 14–60 in key-area communes (II.2.5):
+	// every activity records them, three in four of its people (an
+	// invented share, drawing nothing from the random stream so that the
+	// rest of the demo stays as it was).
+	for i := range r.acts {
+		if t := r.acts[i].Audience.Total; t != nil {
+			r.acts[i].Audience.Groups = map[string]int64{"age_14_60": int64(math.Round(float64(*t) * 0.75))}
+		}
+	}
 	r.mats = catalogueMaterials(ThaiNguyenPlanCode, tnCatalogue, " Dữ liệu minh hoạ.")
 	r.dists = w.distributions(r.mats, r.keys)
 	r.models = w.models(r.keys)
@@ -922,15 +931,15 @@ func (w *tnWorld) model(u outreach.Unit, est string) outreach.PreventionModel {
 	m := outreach.PreventionModel{Plan: ThaiNguyenPlanCode, Unit: u.Code, EstablishedOn: est, Demo: true}
 	switch x := w.r.Float64(); {
 	case x < 0.4:
-		m.Agency = "tn-hlhpn"
+		m.Agency, m.Type = "tn-hlhpn", "in_depth"
 		m.Name = "Câu lạc bộ “Phụ nữ với phòng, chống mua bán người” " + place(u)
 		m.Description = "Sinh hoạt hằng tháng; hội viên nắm danh sách phụ nữ đi làm ăn xa và giữ liên lạc với gia đình (dữ liệu minh hoạ)."
 	case x < 0.75:
-		m.Agency = "tn-ca"
+		m.Agency, m.Type = "tn-ca", "in_depth"
 		m.Name = "Mô hình “Địa chỉ tin cậy phòng, chống mua bán người” " + place(u)
 		m.Description = "Công an " + kind(u) + " phối hợp trưởng thôn nắm tình hình người đi làm ăn xa, tiếp nhận tin báo (dữ liệu minh hoạ)."
 	default:
-		m.Agency = "tn-ubnd-xa"
+		m.Agency, m.Type = "tn-ubnd-xa", "integrated"
 		m.Name = "Mô hình “Thôn, xóm an toàn, không có mua bán người” " + place(u)
 		m.Description = "Các thôn đưa nội dung phòng, chống mua bán người vào hương ước, quy ước (dữ liệu minh hoạ)."
 	}

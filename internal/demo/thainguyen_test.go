@@ -104,7 +104,7 @@ func TestFillThaiNguyen(t *testing.T) {
 		if !strings.HasPrefix(p.Title, "[Dữ liệu minh hoạ]") || !strings.Contains(p.Preamble, "DỮ LIỆU MINH HOẠ") {
 			t.Errorf("plan title %q and preamble do not say it is demo data", p.Title)
 		}
-		if p.Period.From != 2026 || p.Period.To != 2030 || len(p.Targets) != 4 {
+		if p.Period.From != 2026 || p.Period.To != 2030 || len(p.Targets) != 6 || len(p.Populations) != 1 || len(p.ModelTypes) != 2 {
 			t.Errorf("plan period %+v, %d targets", p.Period, len(p.Targets))
 		}
 		for _, a := range p.Agencies {
@@ -281,8 +281,19 @@ func TestFillThaiNguyen(t *testing.T) {
 		if v, ind := value("II.2.2"), byCode["II.2.2"]; v <= 0 || v >= 50 || ind.Denominator != float64(len(keys)) {
 			t.Errorf("II.2.2 %s: want some of the %d key communes", ind, len(keys))
 		}
+		// News on the province's mass media (the press agency, media
+		// level provincial) every month; the Sở's portal and the police's
+		// page do not count toward it.
 		if v := value("II.2.3"); v != 100 {
 			t.Errorf("II.2.3 %s: want every month", byCode["II.2.3"])
+		}
+		// People aged 14–60 in the key-area communes: an estimated
+		// denominator, capped per commune; integrated models only.
+		if ind := byCode["II.2.5/age_14_60"]; ind.Value == nil || *ind.Value <= 0.5 || *ind.Value >= 90 || !ind.Estimate || ind.PeopleTimes == nil {
+			t.Errorf("II.2.5/age_14_60 %s: want a modest, estimated share with the people-times beside", ind)
+		}
+		if in, mix := byCode["II.2.6"], byCode["II.2.2"]; in.Numerator < 1 || mix.Numerator < 1 || in.Denominator != 92 {
+			t.Errorf("II.2.6 %s and II.2.2 %s: want integrated models among all communes, in-depth ones in key areas", in, mix)
 		}
 		for _, g := range []string{"everyone", "children_14_16"} {
 			if v := value("II.2.4/" + g); v <= 0.5 || v >= 90 {

@@ -50,11 +50,12 @@ func (e *Engine) shareIn(ev Event) float64 {
 	return s / float64(len(ev.Units))
 }
 
-// touches reports whether an activity took place in the scope at all
-// (one of its places lands there, or it was done for the whole area).
+// touches reports whether an activity took place in the scope at all:
+// one of its places lands there, or it was done for the whole area and
+// the scope is the whole area.
 func (e *Engine) touches(ev Event) bool {
 	if len(ev.Units) == 0 {
-		return true
+		return e.Whole()
 	}
 	for _, u := range ev.Units {
 		for _, w := range e.Tree.Weights(u, true) {
@@ -160,6 +161,40 @@ func (e *Engine) count(ind *outreach.Indicator, t outreach.Target) {
 	}
 }
 
+// FromMonths reports whether the month rollup answers a frequency: no
+// filter, at least one a period, of months, quarters or years. Others
+// read the activities themselves (Facts.Events).
+func FromMonths(t outreach.Target) bool {
+	return t.Filter.Empty() && t.AtLeast <= 1 && t.Per != outreach.PerWeek
+}
+
+// monthsIn lists the months (1–12) of a year in which an activity of
+// the scope counted the kind, from the month rollup (Facts.Months).
+func (e *Engine) monthsIn(kind string, year int) map[int]bool {
+	var mask uint16
+	for _, m := range e.Facts.Months[kind] {
+		if m.Year != year {
+			continue
+		}
+		in := m.Unit == LumpUnit || m.Unit == 0 && e.Whole()
+		if m.Unit > 0 {
+			for _, w := range e.Tree.Weights(m.Unit, true) {
+				in = in || w.Share > 0 && e.Tree.InScope(w.ID, e.Scope)
+			}
+		}
+		if in {
+			mask |= m.Mask
+		}
+	}
+	out := map[int]bool{}
+	for m := 1; m <= 12; m++ {
+		if mask&(1<<(m-1)) != 0 {
+			out[m] = true
+		}
+	}
+	return out
+}
+
 // period is one period of a frequency target: its key and its days.
 type period struct {
 	key      string
@@ -239,11 +274,8 @@ func (e *Engine) frequency(ind *outreach.Indicator, t outreach.Target) {
 	yearEnd := fmt.Sprintf("%d-12-31", e.Year)
 	periods := periodsOf(t.Per, start, min(cut, yearEnd))
 	byPeriod := make([]float64, len(periods))
-	for _, ev := range e.Facts.Events {
-		if ev.Date < start || ev.Date > cut || !keeps(t.Filter, ev) || ev.Values[t.Measure] == 0 || !e.touches(ev) {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(periods, ev.Date, func(p period, d string) int {
+	add := func(date string, v float64) {
+		i, _ := slices.BinarySearchFunc(periods, date, func(p period, d string) int {
 			switch {
 			case p.to < d:
 				return -1
@@ -252,9 +284,27 @@ func (e *Engine) frequency(ind *outreach.Indicator, t outreach.Target) {
 			}
 			return 0
 		})
-		if i < len(periods) && periods[i].from <= ev.Date && ev.Date <= periods[i].to {
-			byPeriod[i] += ev.Values[t.Measure]
+		if i < len(periods) && periods[i].from <= date && date <= periods[i].to {
+			byPeriod[i] += v
 		}
+	}
+	if FromMonths(t) {
+		// The month rollup: a month counts once an activity of the scope
+		// counted the kind in it.
+		for m := range e.monthsIn(t.Measure, e.Year) {
+			if d := fmt.Sprintf("%d-%02d-01", e.Year, m); d[:7] >= start[:7] && d[:7] <= cut[:7] {
+				add(max(d, start), 1)
+			}
+		}
+	}
+	for _, ev := range e.Facts.Events {
+		if FromMonths(t) {
+			break
+		}
+		if ev.Date < start || ev.Date > cut || !keeps(t.Filter, ev) || ev.Values[t.Measure] == 0 || !e.touches(ev) {
+			continue
+		}
+		add(ev.Date, ev.Values[t.Measure])
 	}
 	met, elapsed := 0, 0
 	for i, p := range periods {

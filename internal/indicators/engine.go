@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"outreach/internal/outreach"
@@ -176,10 +177,12 @@ func (e *Engine) task(t outreach.Task) outreach.Indicator {
 	return ind
 }
 
-// reported sets a reported target from the value its agency reported
-// for the year and the coordinator accepted: the latest accepted of the
-// year's periods (the annual report's, else the last round's). A value
-// reported for the whole area is the whole area's only: a part of it
+// reported sets a reported target from the values the responsible
+// agencies reported for the year and the coordinators accepted: per plan,
+// the annual report's value, else the latest accepted of the year's
+// rounds; the numerators and denominators of the plans (one for a
+// province's target, every serving plan's for a parent target) are
+// summed. A value is reported for a plan's whole area only: a part of it
 // has none.
 func (e *Engine) reported(ind *outreach.Indicator, t outreach.Target) {
 	ind.Note = "reported by the responsible agency and accepted by the coordinator"
@@ -187,29 +190,38 @@ func (e *Engine) reported(ind *outreach.Indicator, t outreach.Target) {
 		ind.Note = "reported for the plan's whole area only: not applicable to a part of it"
 		return
 	}
-	var pick *outreach.ReportedValue
-	for i, r := range e.Facts.Reported[t.Code] {
+	picked := map[int64]outreach.ReportedValue{}
+	annual := map[int64]bool{}
+	for _, r := range e.Facts.Reported[t.Code] {
 		key, err := outreach.ParsePeriodKey(r.Period)
-		if err != nil || key.Year != e.Year {
+		if err != nil || key.Year != e.Year || annual[r.Plan] {
 			continue
 		}
-		if pick == nil || key.Round == outreach.RoundAnnual || r.AcceptedAt > pick.AcceptedAt {
-			v := e.Facts.Reported[t.Code][i]
-			pick = &v
-			if key.Round == outreach.RoundAnnual {
-				break
-			}
+		if prev, ok := picked[r.Plan]; !ok || key.Round == outreach.RoundAnnual || r.AcceptedAt > prev.AcceptedAt {
+			picked[r.Plan] = r
+			annual[r.Plan] = key.Round == outreach.RoundAnnual
 		}
 	}
-	if pick == nil {
+	if len(picked) == 0 {
 		ind.Note = "no accepted report of this target for the year"
 		return
 	}
-	ind.Reported = pick
-	ind.Numerator, ind.Denominator = pick.Numerator, pick.Denominator
-	ind.Value = outreach.Percent(pick.Numerator, pick.Denominator)
+	var n, d float64
+	for _, id := range slices.Sorted(maps.Keys(picked)) {
+		r := picked[id]
+		n += r.Numerator
+		d += r.Denominator
+		if ind.Reported == nil {
+			ind.Reported = &r
+		}
+	}
+	if len(picked) > 1 {
+		ind.Reported = nil // many agencies' values: the sum stands
+		ind.Note = fmt.Sprintf("the sum of %d plans' accepted reports", len(picked))
+	}
+	ind.Numerator, ind.Denominator = n, d
+	ind.Value = outreach.Percent(n, d)
 	if ind.Value == nil {
-		v := pick.Numerator
-		ind.Value = &v // a count, not a share
+		ind.Value = &n // a count, not a share
 	}
 }

@@ -294,9 +294,16 @@ func TestUnitSets(t *testing.T) {
 
 func TestFrequencyPeriods(t *testing.T) {
 	f := NewFacts()
+	var mask uint16
 	for _, d := range []string{"2020-01-06", "2020-01-07", "2020-01-20", "2020-02-03", "2020-02-04", "2020-04-01"} {
-		f.Events = append(f.Events, Event{Date: d, Values: map[string]float64{"news_items": 1}})
+		f.Events = append(f.Events, Event{Date: d, Channel: "IV.2", Values: map[string]float64{"news_items": 1}})
+		var m int
+		fmt.Sscanf(d[5:7], "%d", &m)
+		mask |= 1 << (m - 1)
 	}
+	// The same records in the month rollup, which answers frequencies of
+	// at least one a month, quarter or year without a filter.
+	f.Months["news_items"] = []Month{{Year: 2020, Unit: 0, Mask: mask}}
 	for _, c := range []struct {
 		per     string
 		atLeast float64
@@ -304,19 +311,26 @@ func TestFrequencyPeriods(t *testing.T) {
 		num     float64
 		den     float64
 		missed  string
+		filter  *outreach.Filter
 	}{
 		// Twice a month: January (3) and February (2); March missed, April
 		// has one; to 30 June.
-		{outreach.PerMonth, 2, "2020-06-30", 2, 6, "2020-03 2020-04 2020-05 2020-06"},
+		{outreach.PerMonth, 2, "2020-06-30", 2, 6, "2020-03 2020-04 2020-05 2020-06", nil},
 		// Once a quarter: Q1 and Q2 met; Q3 under way on 15 August is not
 		// yet missed.
-		{outreach.PerQuarter, 1, "2020-08-15", 2, 2, ""},
+		{outreach.PerQuarter, 1, "2020-08-15", 2, 2, "", nil},
 		// Weekly, to 9 February: weeks 2, 4 and 6 met; 1 (from 1 January),
 		// 3 and 5 missed.
-		{outreach.PerWeek, 1, "2020-02-09", 3, 6, "2020-W01 2020-W03 2020-W05"},
+		{outreach.PerWeek, 1, "2020-02-09", 3, 6, "2020-W01 2020-W03 2020-W05", nil},
+		// Once a month from the rollup and from the activities (a filter
+		// keeping them all) agree: January, February, April of six.
+		{outreach.PerMonth, 1, "2020-06-30", 3, 6, "2020-03 2020-05 2020-06", nil},
+		{outreach.PerMonth, 1, "2020-06-30", 3, 6, "2020-03 2020-05 2020-06", &outreach.Filter{Channels: []string{"IV.2"}}},
+		// A filter keeping none: every month missed.
+		{outreach.PerMonth, 1, "2020-03-31", 0, 3, "2020-01 2020-02 2020-03", &outreach.Filter{Channels: []string{"IV.1"}}},
 	} {
 		p := &outreach.Plan{Period: outreach.Period{From: 2020, To: 2020}, Decision: outreach.Decision{Date: "2019-12-01"},
-			Targets: []outreach.Target{{Code: "F", Kind: outreach.KindFrequency, Measure: "news_items", Per: c.per, AtLeast: c.atLeast,
+			Targets: []outreach.Target{{Code: "F", Kind: outreach.KindFrequency, Measure: "news_items", Per: c.per, AtLeast: c.atLeast, Filter: c.filter,
 				Milestones: []outreach.Milestone{{Year: 2020, Comparator: ">=", Value: 100}}}}}
 		e := engineFor(p, f)
 		e.Today = c.today
@@ -351,5 +365,38 @@ func TestExpectedValue(t *testing.T) {
 		if !near(got, c.want) || m == nil || m.Year != c.leadsTo {
 			t.Errorf("%s %d: %g (toward %v), want %g toward %d", c.progress, c.year, got, m, c.want, c.leadsTo)
 		}
+	}
+}
+
+func TestReportedTargets(t *testing.T) {
+	p := standardPlan()
+	p.Targets = []outreach.Target{{Code: "R", Kind: outreach.KindReported, Milestones: []outreach.Milestone{{Year: 2020, Comparator: "=", Value: 100}}}}
+	f := NewFacts()
+	f.Reported = map[string][]outreach.ReportedValue{"R": {
+		// Plan 1: a six-month value, then the annual one, which stands.
+		{Plan: 1, Period: "2020-h1", Numerator: 3, Denominator: 10, AcceptedAt: "2020-07-10"},
+		{Plan: 1, Period: "2020", Numerator: 9, Denominator: 10, AcceptedAt: "2020-12-18"},
+		// Plan 2 (serving the same target): its only value of the year.
+		{Plan: 2, Period: "2020-h1", Numerator: 5, Denominator: 5, AcceptedAt: "2020-07-01"},
+		// Another year: not counted.
+		{Plan: 2, Period: "2019", Numerator: 0, Denominator: 50, AcceptedAt: "2019-12-01"},
+	}}
+	e := engineFor(p, f)
+	inds, err := e.Compute(2020, e.Tree.Unit(idProvince))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ind := inds[0]; ind.Numerator != 14 || ind.Denominator != 15 || !near(*ind.Value, 100*14.0/15) || ind.Status != outreach.StatusBehind {
+		t.Errorf("summed reports: %s", ind)
+	}
+	// A part of the area has no reported value.
+	inds, _ = e.Compute(2020, e.Tree.Unit(idDistA))
+	if inds[0].Value != nil || inds[0].Status != outreach.StatusNotApplicable {
+		t.Errorf("a district: %s", inds[0])
+	}
+	// No accepted report for the year.
+	inds, _ = e.Compute(2018, e.Tree.Unit(idProvince))
+	if inds[0].Value != nil || !strings.Contains(inds[0].Note, "no accepted report") {
+		t.Errorf("2018: %s %s", inds[0], inds[0].Note)
 	}
 }

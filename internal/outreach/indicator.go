@@ -72,6 +72,9 @@ type Indicator struct {
 // ReportedValue is the value an agency reported for a reported target
 // and a period, as the coordinator accepted it.
 type ReportedValue struct {
+	// Plan is the id of the plan whose agency reported it (a parent
+	// plan's target sums the values of the plans serving it).
+	Plan        int64   `json:"-"`
 	Agency      string  `json:"agency"`
 	Period      string  `json:"period"`
 	Numerator   float64 `json:"numerator"`

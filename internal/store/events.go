@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"outreach/internal/indicators"
 	"outreach/internal/outreach"
@@ -17,7 +18,7 @@ import (
 func needsEvents(p *outreach.Plan) bool {
 	for _, t := range p.Targets {
 		switch {
-		case t.Kind == outreach.KindFrequency,
+		case t.Kind == outreach.KindFrequency && !indicators.FromMonths(t),
 			t.Kind == outreach.KindCount && !t.Filter.Empty(),
 			t.Kind == outreach.KindUnitShare && t.Condition == outreach.CondActivity:
 			return true
@@ -236,6 +237,62 @@ func placeholdersFrom(first, n int) string {
 			out += ", "
 		}
 		out += fmt.Sprintf("$%d", first+i)
+	}
+	return out
+}
+
+// readMonths reads the months in which a kind was counted, per unit
+// version and year (fact_month), for the frequencies the rollup answers
+// (indicators.FromMonths).
+func (s *Store) readMonths(ctx context.Context, ep *enginePlan, sel factSel, kind string) ([]indicators.Month, error) {
+	kindID, ok := ep.kinds[kind]
+	if !ok {
+		return nil, nil // a kind nobody can have recorded
+	}
+	// One bit per month, computed by the database: reading twelve
+	// columns per row cost more than the rest of the computation.
+	// Lumped, a month's bit is set when any version counted it.
+	var mask, lumpMask []string
+	for m, c := range monthCols() {
+		mask = append(mask, fmt.Sprintf("CASE WHEN f.%s > 0 THEN %d ELSE 0 END", c, 1<<m))
+		lumpMask = append(lumpMask, fmt.Sprintf("CASE WHEN max(f.%s) > 0 THEN %d ELSE 0 END", c, 1<<m))
+	}
+	var out []indicators.Month
+	scan := func(unit int64) func(r *sql.Rows) error {
+		return func(r *sql.Rows) error {
+			m := indicators.Month{Unit: unit}
+			var err error
+			if unit == indicators.LumpUnit {
+				err = r.Scan(&m.Year, &m.Mask)
+			} else {
+				err = r.Scan(&m.Year, &m.Unit, &m.Mask)
+			}
+			if m.Mask != 0 {
+				out = append(out, m)
+			}
+			return err
+		}
+	}
+	from := ` FROM fact_month f WHERE f.` + sel.plans + ` AND f.kind_id = $1`
+	if sel.lump {
+		q := sel.lumped(`SELECT f.year, `+strings.Join(lumpMask, " + ")+from, "f.unit_id")
+		if err := each(ctx, s.db, q+` GROUP BY f.year`, []any{kindID}, scan(indicators.LumpUnit)); err != nil {
+			return nil, err
+		}
+	}
+	q, args := sel.perUnit(`SELECT f.year, `+sel.unit("f.unit_id", "f.plan_id")+`, `+strings.Join(mask, " + ")+from, "f.year", "f.unit_id", kindID)
+	err := each(ctx, s.db, q, args, scan(0))
+	return out, err
+}
+
+// monthKinds lists the measures of the frequencies the month rollup
+// answers.
+func monthKinds(p *outreach.Plan) []string {
+	var out []string
+	for _, t := range p.Targets {
+		if t.Kind == outreach.KindFrequency && indicators.FromMonths(t) && !slices.Contains(out, t.Measure) {
+			out = append(out, t.Measure)
+		}
 	}
 	return out
 }

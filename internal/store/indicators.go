@@ -370,6 +370,12 @@ func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, ids []int64, sel 
 		if needsEvents(ep.plan) {
 			eventsErr = s.readEvents(ctx, ep, sel, f)
 		}
+		for _, k := range monthKinds(ep.plan) {
+			if eventsErr != nil {
+				return
+			}
+			f.Months[k], eventsErr = s.readMonths(ctx, ep, sel, k)
+		}
 	}
 	var err error
 	if sel.units == nil {
