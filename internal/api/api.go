@@ -49,6 +49,7 @@ func New(s *store.Store, svc *reports.Service, auth Authenticator, log *slog.Log
 	a.mux.HandleFunc("PUT /api/v1/agencies/{code}/contact", a.wrap(a.updateContact))
 	a.recordRoutes()
 	a.reportRoutes()
+	a.targetValueRoutes()
 	a.mux.HandleFunc("/api/v1/", a.wrap(func(w http.ResponseWriter, r *http.Request, _ outreach.Actor) error {
 		return errNotFound
 	}))

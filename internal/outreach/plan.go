@@ -153,6 +153,10 @@ type Target struct {
 	// Text is the target as the decision words it.
 	Text string     `yaml:"text" json:"text"`
 	Kind TargetKind `yaml:"kind" json:"kind"`
+	// Agency is the responsible agency of a reported target (a code of
+	// the plan's agencies): its focal point reports the target's value for
+	// each report period, and the coordinators accept it.
+	Agency string `yaml:"agency,omitempty" json:"agency,omitempty"`
 	// Units and Condition define a unit_share target.
 	Units     UnitSet `yaml:"units,omitempty" json:"units,omitempty"`
 	Condition string  `yaml:"condition,omitempty" json:"condition,omitempty"`
@@ -399,6 +403,15 @@ func (p *Plan) RenameAgencies(rename func(code string) string) {
 		}
 	}
 	all(p.Reporting.Reporters)
+	for i := range p.Targets {
+		t := &p.Targets[i]
+		if t.Agency != "" {
+			t.Agency = rename(t.Agency)
+		}
+		if t.Filter != nil {
+			all(t.Filter.Agencies)
+		}
+	}
 }
 
 // Target returns the target with the code, or false.

@@ -169,7 +169,7 @@ func (p *Plan) validate(measures []string, checkMeasures bool) error {
 				v.Add(f+".units", "expected %s, %s or a code from unit_sets, got %q", SetAllCommunes, SetKeyAreaCommunes, t.Units)
 			}
 		}
-		filterAllowed := false
+		filterAllowed, kindKnown := false, true
 		switch t.Kind {
 		case KindUnitShare:
 			unitsRef()
@@ -201,12 +201,24 @@ func (p *Plan) validate(measures []string, checkMeasures bool) error {
 				v.Add(f+".per", "expected week, month, quarter or year, got %q", t.Per)
 			}
 		case KindReported:
-			// The responsible agency reports its value: only milestones.
+			// The responsible agency reports its value: only the agency
+			// and milestones. A group has no focal point of its own.
+			if strings.TrimSpace(t.Agency) == "" {
+				v.Add(f+".agency", "is required: the agency that reports the target's value (a code from agencies)")
+			} else if a, ok := agencies[t.Agency]; !ok {
+				v.Add(f+".agency", "unknown agency %q (expected a code from agencies)", t.Agency)
+			} else if a.IsGroup() {
+				v.Add(f+".agency", "%q is a group; one agency of the group reports the target's value", t.Agency)
+			}
 		default:
+			kindKnown = false
 			v.Add(f+".kind", "expected unit_share, population_share, count, frequency or reported, got %q", t.Kind)
 		}
 		if t.Units != "" && (t.Kind == KindCount || t.Kind == KindFrequency || t.Kind == KindReported) {
 			v.Add(f+".units", "units apply to unit_share and population_share targets only")
+		}
+		if t.Agency != "" && kindKnown && t.Kind != KindReported {
+			v.Add(f+".agency", "agency applies to reported targets only")
 		}
 		if len(t.ModelTypes) > 0 && (t.Kind != KindUnitShare || t.Condition != CondActiveModel) {
 			v.Add(f+".model_types", "model types apply to the %s condition of a unit_share target only", CondActiveModel)

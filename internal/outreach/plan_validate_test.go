@@ -45,7 +45,7 @@ func vocabPlan() *Plan {
 					MediaLevels: []string{MediaProvincial, MediaLocal}, Audience: PopWomen}, Milestones: ms},
 			{Code: "II.2.6", Text: "Buổi tuyên truyền trong năm", Kind: KindCount, Measure: "sessions", Window: WindowYear,
 				Filter: &Filter{Agencies: []string{"dept"}}, Milestones: []Milestone{{Year: 2027, Comparator: ">=", Value: 12}}},
-			{Code: "II.2.7", Text: "100% tin báo được xử lý", Kind: KindReported, Milestones: []Milestone{{Year: 2030, Comparator: "=", Value: 100}}},
+			{Code: "II.2.7", Text: "100% tin báo được xử lý", Kind: KindReported, Agency: "dept", Milestones: []Milestone{{Year: 2030, Comparator: "=", Value: 100}}},
 		},
 		Themes:   []Theme{{Code: "III.1", Name: "Thủ đoạn"}},
 		Channels: []Channel{{Code: "IV.1", Name: "Báo chí"}},
@@ -167,6 +167,15 @@ func TestPlanVocabularyValidation(t *testing.T) {
 		{"kind", func(p *Plan) { p.Targets[6].Kind = "manual" },
 			[]want{{"targets[6].kind", `expected unit_share, population_share, count, frequency or reported, got "manual"`}}},
 		{"count without measure", func(p *Plan) { p.Targets[5].Measure = "" }, []want{{"targets[5].measure", "is required"}}},
+		// The responsible agency of a reported target.
+		{"reported without agency", func(p *Plan) { p.Targets[6].Agency = " " }, []want{{"targets[6].agency", "is required"}}},
+		{"reported agency unknown", func(p *Plan) { p.Targets[6].Agency = "police" },
+			[]want{{"targets[6].agency", `unknown agency "police" (expected a code from agencies)`}}},
+		{"reported agency a group", func(p *Plan) {
+			p.Agencies = append(p.Agencies, Agency{Code: "all", Name: "Các sở", Type: AgencyGroup, Members: []string{"dept", "press"}})
+			p.Targets[6].Agency = "all"
+		}, []want{{"targets[6].agency", `"all" is a group`}}},
+		{"agency on a count", func(p *Plan) { p.Targets[5].Agency = "dept" }, []want{{"targets[5].agency", "reported targets only"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

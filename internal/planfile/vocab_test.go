@@ -61,6 +61,7 @@ const vocabTargets = `  - code: II.2.4
   - code: II.2.7
     text: 100% tin báo, tố giác được tiếp nhận, xử lý
     kind: reported
+    agency: bk-ca
     milestones:
       - year: 2020
         comparator: "="

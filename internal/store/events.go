@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -21,6 +20,17 @@ func needsEvents(p *outreach.Plan) bool {
 		case t.Kind == outreach.KindFrequency && !indicators.FromMonths(t),
 			t.Kind == outreach.KindCount && !t.Filter.Empty(),
 			t.Kind == outreach.KindUnitShare && t.Condition == outreach.CondActivity:
+			return true
+		}
+	}
+	return false
+}
+
+// needsAllEvents reports whether a target reads every activity, not only
+// those counting a measure: an activity condition.
+func needsAllEvents(p *outreach.Plan) bool {
+	for _, t := range p.Targets {
+		if t.Kind == outreach.KindUnitShare && t.Condition == outreach.CondActivity {
 			return true
 		}
 	}
@@ -63,6 +73,18 @@ func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *
 	from, to := dataSpan(ep.plan)
 	cond := `a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2`
 	args := []any{from, to}
+	kinds := eventKinds(ep.plan)
+	if !needsAllEvents(ep.plan) {
+		// Counts and frequencies see only the activities that counted
+		// their measures: one in twenty, where every activity is a
+		// meeting or a broadcast.
+		if len(kinds) == 0 {
+			return nil
+		}
+		cond += ` AND EXISTS (SELECT 1 FROM activity_quantities q JOIN quantity_kinds k ON k.id = q.kind_id WHERE q.activity_id = a.id AND q.value > 0
+			AND k.code IN (` + placeholdersFrom(3, len(kinds)) + `))`
+		args = append(args, anys(kinds)...)
+	}
 	byID := map[int64]*indicators.Event{}
 	var order []int64
 	err := each(ctx, s.db, `SELECT a.id, a.plan_id, a.start_date, a.whole_province, g.code, g.type, g.media_level, c.code, coalesce(t.clause, ''),
@@ -124,9 +146,9 @@ func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *
 	if err != nil {
 		return err
 	}
-	if kinds := eventKinds(ep.plan); len(kinds) > 0 {
+	if len(kinds) > 0 {
 		err = each(ctx, s.db, `SELECT q.activity_id, k.code, q.value FROM activity_quantities q JOIN quantity_kinds k ON k.id = q.kind_id
-			JOIN activities a ON a.id = q.activity_id WHERE `+cond+` AND k.code IN (`+placeholdersFrom(3, len(kinds))+`)`, append(args, anys(kinds)...), func(r *sql.Rows) error {
+			JOIN activities a ON a.id = q.activity_id WHERE `+cond+` AND k.code IN (`+placeholdersFrom(len(args)+1, len(kinds))+`)`, append(args, anys(kinds)...), func(r *sql.Rows) error {
 			var id int64
 			var kind string
 			var v float64
@@ -164,69 +186,33 @@ func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *
 
 // readAudience reads the people of the plan-defined groups reached, per
 // year and unit version: an activity's figure split equally between its
-// places, like the built-in groups' rollup (fact_reach).
+// places (n_units), like the built-in groups' rollup (fact_reach), summed
+// by the database; what was done for the whole area stands at unit 0 (a
+// serving plan's at its scope unit).
 func (s *Store) readAudience(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
 	groups := planGroups(ep.plan)
 	if len(groups) == 0 {
 		return nil
 	}
 	from, to := dataSpan(ep.plan)
-	cond := `a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2 AND g.grp IN (` + placeholdersFrom(3, len(groups)) + `)`
-	args := append([]any{from, to}, anys(groups)...)
-	type row struct {
-		plan  int64
-		year  int
-		whole bool
-		grp   string
-		value float64
-	}
-	var rows []row
-	ids := map[int64][]int{}
-	err := each(ctx, s.db, `SELECT a.id, a.plan_id, a.start_date, a.whole_province, g.grp, g.value FROM activity_audience g JOIN activities a ON a.id = g.activity_id
-		WHERE `+cond+` ORDER BY a.id, g.grp`, args, func(r *sql.Rows) error {
-		var id int64
-		var rw row
-		var date string
-		if err := r.Scan(&id, &rw.plan, &date, &rw.whole, &rw.grp, &rw.value); err != nil {
+	q := `SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), g.grp,
+			sum(CASE WHEN a.n_units > 0 THEN 1.0 * g.value / a.n_units ELSE 1.0 * g.value END)
+		FROM activity_audience g JOIN activities a ON a.id = g.activity_id LEFT JOIN activity_units au ON au.activity_id = a.id
+		WHERE a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2 AND g.grp IN (` + placeholdersFrom(3, len(groups)) + `)
+		GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), g.grp
+		ORDER BY 1, 2, 3, 4`
+	return each(ctx, s.db, q, append([]any{from, to}, anys(groups)...), func(r *sql.Rows) error {
+		var plan int64
+		var af indicators.AudienceFact
+		if err := r.Scan(&plan, &af.Unit, &af.Year, &af.Group, &af.Value); err != nil {
 			return err
 		}
-		rw.year, _ = dateYearMonth(date)
-		ids[id] = append(ids[id], len(rows))
-		rows = append(rows, rw)
+		if af.Unit == 0 && plan != ep.id {
+			af.Unit = sel.whole[plan]
+		}
+		f.Audience = append(f.Audience, af)
 		return nil
 	})
-	if err != nil || len(rows) == 0 {
-		return err
-	}
-	units := map[int64][]int64{}
-	err = each(ctx, s.db, `SELECT DISTINCT au.activity_id, au.unit_id FROM activity_units au JOIN activities a ON a.id = au.activity_id
-		JOIN activity_audience g ON g.activity_id = a.id WHERE `+cond+` ORDER BY au.activity_id, au.unit_id`, args, func(r *sql.Rows) error {
-		var id, unit int64
-		err := r.Scan(&id, &unit)
-		units[id] = append(units[id], unit)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		for _, i := range ids[id] {
-			rw := rows[i]
-			us := units[id]
-			if rw.whole || len(us) == 0 {
-				unit := int64(0)
-				if rw.plan != ep.id {
-					unit = sel.whole[rw.plan]
-				}
-				f.Audience = append(f.Audience, indicators.AudienceFact{Year: rw.year, Unit: unit, Group: rw.grp, Value: rw.value})
-				continue
-			}
-			for _, u := range us {
-				f.Audience = append(f.Audience, indicators.AudienceFact{Year: rw.year, Unit: u, Group: rw.grp, Value: rw.value / float64(len(us))})
-			}
-		}
-	}
-	return nil
 }
 
 // placeholdersFrom is "$first, $first+1, …", n of them.

@@ -391,6 +391,9 @@ func (s *Store) loadFacts(ctx context.Context, ep *enginePlan, ids []int64, sel 
 		readQuantities()
 		readEvents()
 	}
+	if err == nil {
+		err = s.readReported(ctx, ep, ids, f) // nothing when the plan has no reported target
+	}
 	return f, cmp.Or(err, reachErr, qtyErr, eventsErr)
 }
 

@@ -44,6 +44,8 @@ type targetDefinition struct {
 	ModelTypes []string         `json:"model_types,omitempty"`
 	Window     string           `json:"window,omitempty"`
 	Progress   string           `json:"progress,omitempty"`
+	// Agency is a reported target's responsible agency (its code).
+	Agency string `json:"agency,omitempty"`
 }
 
 // encodeJSON is v as JSON, or the empty string when v is its type's
@@ -76,7 +78,7 @@ func definitionOf(t outreach.Target) targetDefinition {
 	if f.Empty() {
 		f = nil
 	}
-	return targetDefinition{AtLeast: t.AtLeast, From: t.From, Filter: f, ModelTypes: t.ModelTypes, Window: t.Window, Progress: t.Progress}
+	return targetDefinition{AtLeast: t.AtLeast, From: t.From, Filter: f, ModelTypes: t.ModelTypes, Window: t.Window, Progress: t.Progress, Agency: t.Agency}
 }
 
 // BuiltinQuantityKinds returns the codes of the quantity kinds every
@@ -257,6 +259,7 @@ func loadPlan(ctx context.Context, q querier, code string) (*outreach.Plan, int6
 			return fmt.Errorf("target %s definition: %w", t.Code, err)
 		}
 		t.AtLeast, t.From, t.Filter, t.ModelTypes, t.Window, t.Progress = def.AtLeast, def.From, def.Filter, def.ModelTypes, def.Window, def.Progress
+		t.Agency = def.Agency
 		for _, g := range splitList(pops) {
 			t.Populations = append(t.Populations, outreach.PopulationGroup(g))
 		}

@@ -55,7 +55,7 @@ func withVocabulary(t *testing.T, p *outreach.Plan) {
 			Window: outreach.WindowYear, Milestones: ms(2019, 12), Filter: &outreach.Filter{Audience: outreach.PopWomen}},
 		outreach.Target{Code: "II.2.6", Text: "Thị trấn có hoạt động", Kind: outreach.KindUnitShare, Units: "key_towns",
 			Condition: outreach.CondActivity, Milestones: ms(2020, 50), Filter: &outreach.Filter{Themes: []string{p.Themes[1].Code}}},
-		outreach.Target{Code: "II.2.7", Text: "100% tin báo được xử lý", Kind: outreach.KindReported, Milestones: ms(2020, 100)},
+		outreach.Target{Code: "II.2.7", Text: "100% tin báo được xử lý", Kind: outreach.KindReported, Agency: "bk-ca", Milestones: ms(2020, 100)},
 	)
 }
 

@@ -102,7 +102,8 @@ func (p dashboardPage) Value(ind outreach.Indicator) string {
 	if ind.Value == nil {
 		return p.T("status.not_applicable")
 	}
-	if ind.Kind == outreach.KindCount {
+	if ind.Kind == outreach.KindCount || ind.Kind == outreach.KindReported && ind.Denominator == 0 {
+		// A count, or a reported value without a denominator.
 		return i18n.Number(math.Round(*ind.Value*10) / 10)
 	}
 	return i18n.Number(math.Round(*ind.Value*10)/10) + " %"

@@ -349,6 +349,20 @@ func permRows() []permRow {
 			prep: func(f *permFixtures, _ string) permReq {
 				return web(fmt.Sprintf("/reports/%d/step", f.report(outreach.ReportAccepted)), url.Values{"step": {"reopen"}, "reason": {"Sửa số liệu"}})
 			}},
+		{route: "POST /plans/{code}/reports/{period}/targets", what: "report the police's 2019 value of a reported target", expect: "L 403 403 403 303 303 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				f.targetValue("")
+				return web("/plans/"+permPlan+"/reports/2019/targets", url.Values{"target": {"II.2.4"}, "numerator": {"45"}, "denominator": {"50"}})
+			}},
+		{route: "POST /plans/{code}/reports/{period}/targets/{id}/decision", what: "accept the police's submitted value", expect: "L 403 403 403 403 303 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				return web(fmt.Sprintf("/plans/%s/reports/2019/targets/%d/decision", permPlan, f.targetValue(store.TargetValueSubmitted)), url.Values{"decision": {"accept"}})
+			}},
+		{route: "POST /plans/{code}/reports/{period}/targets/{id}/decision", what: "return the police's submitted value", expect: "L 403 403 403 403 303 303",
+			prep: func(f *permFixtures, _ string) permReq {
+				return web(fmt.Sprintf("/plans/%s/reports/2019/targets/%d/decision", permPlan, f.targetValue(store.TargetValueSubmitted)),
+					url.Values{"decision": {"return"}, "reason": {"Thiếu minh chứng"}})
+			}},
 		{route: "POST /notices/read", what: "mark the coordinators' notices read", expect: "L 403 403 403 403 303 303",
 			prep: func(f *permFixtures, _ string) permReq {
 				f.unreadNotice()
@@ -383,6 +397,15 @@ func permRows() []permRow {
 		{route: "POST /api/v1/reports/{id}/reopen", what: "reopen the union's accepted report", expect: "401 403 403 403 403 200 200",
 			prep: func(f *permFixtures, _ string) permReq {
 				return api("POST", fmt.Sprintf("/api/v1/reports/%d/reopen", f.report(outreach.ReportAccepted)), `{"reason":"Sửa số liệu"}`)
+			}},
+		{route: "POST /api/v1/plans/{code}/target-values", what: "report the police's 2019 value of a reported target", expect: "401 403 403 403 200 200 200",
+			prep: func(f *permFixtures, _ string) permReq {
+				f.targetValue("")
+				return api("POST", "/api/v1/plans/"+permPlan+"/target-values", `{"target":"II.2.4","period":"2019","numerator":45,"denominator":50}`)
+			}},
+		{route: "POST /api/v1/plans/{code}/target-values/{id}/decision", what: "accept the police's submitted value", expect: "401 403 403 403 403 200 200",
+			prep: func(f *permFixtures, _ string) permReq {
+				return api("POST", fmt.Sprintf("/api/v1/plans/%s/target-values/%d/decision", permPlan, f.targetValue(store.TargetValueSubmitted)), `{"decision":"accept"}`)
 			}},
 
 		// Users and accounts (the password change last: it ends the
@@ -917,6 +940,35 @@ func (f *permFixtures) report(status outreach.ReportStatus) int64 {
 	return rep.ID
 }
 
+// targetValue gives the plan a reported target the police report
+// (II.2.4), when a re-import dropped it or it was never added, and leaves
+// its 2019 value in the state asked for: "" none, or submitted.
+func (f *permFixtures) targetValue(state string) int64 {
+	f.t.Helper()
+	p, err := f.s.Plan(ctx, permPlan)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, ok := p.Target("II.2.4"); !ok {
+		p.Targets = append(p.Targets, outreach.Target{Code: "II.2.4", Text: "100 % số tin báo, tố giác được xử lý", Kind: outreach.KindReported, Agency: "bk-ca",
+			Milestones: []outreach.Milestone{{Year: 2020, Comparator: "=", Value: 100}}})
+		if _, err := f.s.ImportPlan(ctx, permSystem, p); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	if _, err := f.s.DB().ExecContext(ctx, `DELETE FROM target_reports WHERE target_code = 'II.2.4'`); err != nil {
+		f.t.Fatal(err)
+	}
+	if state == "" {
+		return 0
+	}
+	v, err := f.s.SubmitTargetValue(ctx, permSystem, permPlan, "II.2.4", "2019", 40, 50, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return v.ID
+}
+
 // unreadNotice leaves the coordinators a notice to mark read.
 func (f *permFixtures) unreadNotice() {
 	f.t.Helper()
@@ -1043,10 +1095,11 @@ func permText(v any) any {
 // store writes outside a transaction with an audit row (the notices read,
 // the mail log), and the small ones the workflow updates in place.
 var permContent = map[string]string{
-	"notifications": `SELECT * FROM notifications`,
-	"mailings":      `SELECT * FROM mailings`,
-	"reports":       `SELECT * FROM reports`,
-	"agencies":      `SELECT * FROM agencies`,
+	"notifications":  `SELECT * FROM notifications`,
+	"mailings":       `SELECT * FROM mailings`,
+	"reports":        `SELECT * FROM reports`,
+	"agencies":       `SELECT * FROM agencies`,
+	"target_reports": `SELECT * FROM target_reports`,
 }
 
 var permTableList []string

@@ -72,6 +72,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /plans/{code}/reports/{period}/consolidated", s.auth(s.findReport(outreach.ReportConsolidated)))
 	mux.HandleFunc("POST /plans/{code}/reports/{period}/consolidated", s.auth(s.openReport(outreach.ReportConsolidated)))
 	mux.HandleFunc("GET /plans/{code}/reports/{period}/consolidated/export", s.auth(s.exportConsolidated))
+	// Reported targets: the agencies' values per period and the
+	// coordinators' decisions (targetvalues.go).
+	mux.HandleFunc("GET /plans/{code}/targets", s.auth(s.targetsIndex))
+	mux.HandleFunc("GET /plans/{code}/reports/{period}/targets", s.auth(s.targetValues))
+	mux.HandleFunc("POST /plans/{code}/reports/{period}/targets", s.auth(s.submitTargetValue))
+	mux.HandleFunc("POST /plans/{code}/reports/{period}/targets/{id}/decision", s.auth(s.decideTargetValue))
 	mux.HandleFunc("GET /reports/{id}", s.auth(s.reportPage))
 	mux.HandleFunc("POST /reports/{id}", s.auth(s.saveReport))
 	mux.HandleFunc("POST /reports/{id}/autosave", s.auth(s.autosaveReport))
