@@ -198,6 +198,15 @@ func TestAudienceGroupsRoundTrip(t *testing.T) {
 		if p, ok := problemOn(err, "audience.groups.mystery"); !ok || p.Position != "b.csv:7" {
 			t.Errorf("import of an unknown group: %v", err)
 		}
+		// After creates, updates, the bin and an import, the groups'
+		// rollup (fact_audience) equals a recomputation from the records.
+		if drift, err := s.RollupDrift(ctx); err != nil || len(drift) > 0 {
+			t.Errorf("rollup drift: %v %v", drift, err)
+		}
+		var rows2 int
+		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM fact_audience WHERE value <> 0`).Scan(&rows2); err != nil || rows2 == 0 {
+			t.Errorf("fact_audience rows: %d %v", rows2, err)
+		}
 	})
 }
 

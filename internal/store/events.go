@@ -185,33 +185,23 @@ func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *
 }
 
 // readAudience reads the people of the plan-defined groups reached, per
-// year and unit version: an activity's figure split equally between its
-// places (n_units), like the built-in groups' rollup (fact_reach), summed
-// by the database; what was done for the whole area stands at unit 0 (a
-// serving plan's at its scope unit).
+// year and unit version, from their rollup (fact_audience, migration
+// 0017: an activity's figure split equally between its places, unit 0 for
+// the whole area, a serving plan's at its scope unit). Never lumped:
+// coverage is capped per commune.
 func (s *Store) readAudience(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
 	groups := planGroups(ep.plan)
 	if len(groups) == 0 {
 		return nil
 	}
-	from, to := dataSpan(ep.plan)
-	q := `SELECT a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), g.grp,
-			sum(CASE WHEN a.n_units > 0 THEN 1.0 * g.value / a.n_units ELSE 1.0 * g.value END)
-		FROM activity_audience g JOIN activities a ON a.id = g.activity_id LEFT JOIN activity_units au ON au.activity_id = a.id
-		WHERE a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2 AND g.grp IN (` + placeholdersFrom(3, len(groups)) + `)
-		GROUP BY a.plan_id, coalesce(au.unit_id, 0), CAST(substr(a.start_date, 1, 4) AS INTEGER), g.grp
-		ORDER BY 1, 2, 3, 4`
-	return each(ctx, s.db, q, append([]any{from, to}, anys(groups)...), func(r *sql.Rows) error {
-		var plan int64
+	sel.lump = false
+	q, args := sel.perUnit(`SELECT `+sel.unit("unit_id", "plan_id")+`, year, grp, value FROM fact_audience WHERE `+sel.plans+
+		` AND value <> 0 AND grp IN (`+placeholdersFrom(1, len(groups))+`)`, "year", "unit_id", anys(groups)...)
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
 		var af indicators.AudienceFact
-		if err := r.Scan(&plan, &af.Unit, &af.Year, &af.Group, &af.Value); err != nil {
-			return err
-		}
-		if af.Unit == 0 && plan != ep.id {
-			af.Unit = sel.whole[plan]
-		}
+		err := r.Scan(&af.Unit, &af.Year, &af.Group, &af.Value)
 		f.Audience = append(f.Audience, af)
-		return nil
+		return err
 	})
 }
 

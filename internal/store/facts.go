@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,20 @@ type contribution struct {
 	tally       tallyKey
 	cost        int64
 	themes      []int64
+	// groups are the people of the plan's own population groups.
+	groups []groupValue
+}
+
+type groupValue struct {
+	grp   string
+	value float64
+}
+
+// audienceKey is a row of fact_audience.
+type audienceKey struct {
+	plan, unit int64
+	year       int
+	grp        string
 }
 
 type kindValue struct {
@@ -84,13 +99,14 @@ type factDelta struct {
 	quantity map[quantityKey]float64
 	month    map[monthKey][12]int64
 	// tally holds activities, those with a cost, and their cost.
-	tally map[tallyKey][3]int64
-	theme map[themeKey]int64
+	tally    map[tallyKey][3]int64
+	theme    map[themeKey]int64
+	audience map[audienceKey]float64
 }
 
 func newFactDelta() *factDelta {
 	return &factDelta{reach: map[reachKey][3]float64{}, quantity: map[quantityKey]float64{}, month: map[monthKey][12]int64{},
-		tally: map[tallyKey][3]int64{}, theme: map[themeKey]int64{}}
+		tally: map[tallyKey][3]int64{}, theme: map[themeKey]int64{}, audience: map[audienceKey]float64{}}
 }
 
 // add adds sign (1 or -1) × c, mirroring activityRollups' expressions:
@@ -111,6 +127,9 @@ func (d *factDelta) add(c contribution, sign float64) {
 		r[1] += sign * (c.women / div)
 		r[2] += sign * (c.children / div)
 		d.reach[rk] = r
+		for _, g := range c.groups {
+			d.audience[audienceKey{c.plan, u, c.year, g.grp}] += sign * (g.value / div)
+		}
 		for _, q := range c.quantities {
 			d.quantity[quantityKey{c.plan, u, c.year, q.kind, c.task}] += sign * (q.value / div)
 			if q.value > 0 && c.month >= 1 && c.month <= 12 {
@@ -160,6 +179,9 @@ func resolvedContribution(a *outreach.Activity, r *resolvedActivity) contributio
 		c.tally.funding = f
 	}
 	c.cost, c.themes = a.Cost, r.themeIDs
+	for _, g := range slices.Sorted(maps.Keys(a.Audience.Groups)) {
+		c.groups = append(c.groups, groupValue{g, float64(a.Audience.Groups[g])})
+	}
 	return c
 }
 
@@ -219,6 +241,15 @@ func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (c
 		c.themes = append(c.themes, th)
 		return err
 	})
+	if err != nil {
+		return c, err
+	}
+	err = each(ctx, q, `SELECT grp, value FROM activity_audience WHERE activity_id = $1 ORDER BY grp`, []any{id}, func(r *sql.Rows) error {
+		var g groupValue
+		err := r.Scan(&g.grp, &g.value)
+		c.groups = append(c.groups, g)
+		return err
+	})
 	return c, err
 }
 
@@ -235,7 +266,20 @@ type factRow []any
 // instead of deadlocking).
 func (d *factDelta) rows() [][]factRow {
 	reach, quantity, month := d.unitRows()
-	return [][]factRow{reach, quantity, month, d.tallyRows(), d.themeRows()}
+	return [][]factRow{reach, quantity, month, d.tallyRows(), d.themeRows(), d.audienceRows()}
+}
+
+func (d *factDelta) audienceRows() []factRow {
+	var out []factRow
+	keys := sortedKeys(d.audience, func(a, b audienceKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.unit, b.unit), cmp.Compare(a.year, b.year), cmp.Compare(a.grp, b.grp))
+	})
+	for _, k := range keys {
+		if v := d.audience[k]; v != 0 {
+			out = append(out, factRow{k.plan, k.unit, k.year, k.grp, v})
+		}
+	}
+	return out
 }
 
 // unitRows lists the rows of the rollups kept per unit version.

@@ -60,6 +60,11 @@ var activityRollups = []activityRollup{
 	{table: "fact_activity_theme", keyCols: "plan_id, year, theme_id", keyExprs: "a.plan_id, " + yearExpr + ", t.theme_id",
 		valCols: []string{"n_activities"}, valExprs: []string{"count(*)"},
 		from: "activities a JOIN activity_themes t ON t.activity_id = a.id", where: "1 = 1"},
+	// The people of the plans' own population groups (migration 0017).
+	{table: "fact_audience", keyCols: "plan_id, unit_id, year, grp", keyExprs: rollupKeys + ", g.grp",
+		valCols:  []string{"value"},
+		valExprs: []string{"sum(1.0 * g.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
+		from:     "activities a JOIN activity_audience g ON g.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
 }
 
 // rollupKeys are the plan, the unit version (0 for the whole province)
