@@ -50,23 +50,6 @@ func (e *Engine) shareIn(ev Event) float64 {
 	return s / float64(len(ev.Units))
 }
 
-// touches reports whether an activity took place in the scope at all:
-// one of its places lands there, or it was done for the whole area and
-// the scope is the whole area.
-func (e *Engine) touches(ev Event) bool {
-	if len(ev.Units) == 0 {
-		return e.Whole()
-	}
-	for _, u := range ev.Units {
-		for _, w := range e.Tree.Weights(u, true) {
-			if w.Share > 0 && e.Tree.InScope(w.ID, e.Scope) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // quantity sums a quantity kind over the plan's activities in the scope
 // from the rollups: those of a task when clause is set, in the given
 // years when years are, from the plan's start (or, with perYear, within
@@ -252,7 +235,8 @@ func periodsOf(per, from, to string) []period {
 // for the year in progress); a period whose end has come counts, met or
 // missed, and the period under way counts only once met. The value is
 // the share of the periods that met the count; the missed ones are named.
-// An activity counts in full in every unit it took place in.
+// An activity counts in a unit by its share of places there (shareIn),
+// like a count.
 func (e *Engine) frequency(ind *outreach.Indicator, t outreach.Target) {
 	need := t.AtLeast
 	if need <= 0 {
@@ -301,10 +285,12 @@ func (e *Engine) frequency(ind *outreach.Indicator, t outreach.Target) {
 		if FromMonths(t) {
 			break
 		}
-		if ev.Date < start || ev.Date > cut || !keeps(t.Filter, ev) || ev.Values[t.Measure] == 0 || !e.touches(ev) {
+		if ev.Date < start || ev.Date > cut || !keeps(t.Filter, ev) || ev.Values[t.Measure] == 0 {
 			continue
 		}
-		add(ev.Date, ev.Values[t.Measure])
+		if share := e.shareIn(ev); share > 0 {
+			add(ev.Date, ev.Values[t.Measure]*share)
+		}
 	}
 	met, elapsed := 0, 0
 	for i, p := range periods {

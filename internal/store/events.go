@@ -65,11 +65,65 @@ func dataSpan(p *outreach.Plan) (string, string) {
 	return fmt.Sprintf("%d-01-01", min(p.Period.From, decisionYear(p))), fmt.Sprintf("%d-12-31", p.Period.To)
 }
 
+// eventsFromRollup reports whether the event rollup (fact_event) answers
+// every target that reads events: no filter on themes or audience groups,
+// no activity condition.
+func eventsFromRollup(p *outreach.Plan) bool {
+	if needsAllEvents(p) {
+		return false
+	}
+	for _, t := range p.Targets {
+		if f := t.Filter; f != nil && (len(f.Themes) > 0 || f.Audience != "") {
+			return false
+		}
+	}
+	return true
+}
+
+// readEventRollup reads the events from fact_event: one per plan, kind,
+// day, unit version, agency, channel and task, its value already split
+// between the activity's places.
+func (s *Store) readEventRollup(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
+	from, to := dataSpan(ep.plan)
+	var ids []int64
+	code := map[int64]string{}
+	for _, k := range eventKinds(ep.plan) {
+		if id, ok := ep.kinds[k]; ok {
+			ids = append(ids, id)
+			code[id] = k
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	q, args := sel.only(`SELECT `+sel.unit("f.unit_id", "f.plan_id")+`, f.kind_id, f.day, g.code, g.type, g.media_level, c.code, coalesce(t.clause, ''), f.value
+		FROM fact_event f JOIN agencies g ON g.id = f.agency_id JOIN plan_channels c ON c.id = f.channel_id LEFT JOIN plan_tasks t ON t.id = f.task_id
+		WHERE f.`+sel.plans+` AND f.kind_id IN (`+idList(ids)+`) AND f.day >= $1 AND f.day <= $2 AND f.value <> 0`, "f.unit_id", from, to)
+	return each(ctx, s.db, q, args, func(r *sql.Rows) error {
+		var ev indicators.Event
+		var unit, kind int64
+		var v float64
+		if err := r.Scan(&unit, &kind, &ev.Date, &ev.Agency, &ev.AgencyType, &ev.MediaLevel, &ev.Channel, &ev.Task, &v); err != nil {
+			return err
+		}
+		if unit != 0 {
+			ev.Units = []int64{unit}
+		}
+		ev.Values = map[string]float64{code[kind]: v}
+		f.Events = append(f.Events, ev)
+		return nil
+	})
+}
+
 // readEvents reads the activities of the set of plans as events, with
 // their places, themes, the quantities of the kinds the targets count and
 // the groups they recorded people of. Whole-area activities of a serving
 // plan stand at its scope unit (sel.whole).
 func (s *Store) readEvents(ctx context.Context, ep *enginePlan, sel factSel, f *indicators.Facts) error {
+	if eventsFromRollup(ep.plan) {
+		return s.readEventRollup(ctx, ep, sel, f)
+	}
 	from, to := dataSpan(ep.plan)
 	cond := `a.` + sel.plans + ` AND a.deleted_at IS NULL AND a.start_date >= $1 AND a.start_date <= $2`
 	args := []any{from, to}

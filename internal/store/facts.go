@@ -44,6 +44,15 @@ type contribution struct {
 	themes      []int64
 	// groups are the people of the plan's own population groups.
 	groups []groupValue
+	// day is the start date (fact_event).
+	day string
+}
+
+// eventKey is a row of fact_event.
+type eventKey struct {
+	plan, kind                  int64
+	day                         string
+	unit, agency, channel, task int64
 }
 
 type groupValue struct {
@@ -102,11 +111,12 @@ type factDelta struct {
 	tally    map[tallyKey][3]int64
 	theme    map[themeKey]int64
 	audience map[audienceKey]float64
+	event    map[eventKey]float64
 }
 
 func newFactDelta() *factDelta {
 	return &factDelta{reach: map[reachKey][3]float64{}, quantity: map[quantityKey]float64{}, month: map[monthKey][12]int64{},
-		tally: map[tallyKey][3]int64{}, theme: map[themeKey]int64{}, audience: map[audienceKey]float64{}}
+		tally: map[tallyKey][3]int64{}, theme: map[themeKey]int64{}, audience: map[audienceKey]float64{}, event: map[eventKey]float64{}}
 }
 
 // add adds sign (1 or -1) × c, mirroring activityRollups' expressions:
@@ -132,6 +142,9 @@ func (d *factDelta) add(c contribution, sign float64) {
 		}
 		for _, q := range c.quantities {
 			d.quantity[quantityKey{c.plan, u, c.year, q.kind, c.task}] += sign * (q.value / div)
+			if q.value > 0 {
+				d.event[eventKey{c.plan, q.kind, c.day, u, c.tally.agency, c.tally.channel, c.task}] += sign * (q.value / div)
+			}
 			if q.value > 0 && c.month >= 1 && c.month <= 12 {
 				mk := monthKey{c.plan, u, c.year, q.kind}
 				m := d.month[mk]
@@ -161,7 +174,7 @@ func (d *factDelta) addTally(c contribution, sign int64) {
 // resolvedContribution is the contribution of an activity about to be
 // written.
 func resolvedContribution(a *outreach.Activity, r *resolvedActivity) contribution {
-	c := contribution{plan: r.plan.id, nUnits: len(r.units)}
+	c := contribution{plan: r.plan.id, nUnits: len(r.units), day: a.StartDate}
 	c.year, c.month = dateYearMonth(a.StartDate)
 	if t, ok := r.taskID.(int64); ok {
 		c.task = t
@@ -214,6 +227,7 @@ func (s *Store) storedContribution(ctx context.Context, tx *sql.Tx, id int64) (c
 		return c, fmt.Errorf("rollup: activity %d: %w", id, err)
 	}
 	c.year, c.month = dateYearMonth(start)
+	c.day = start
 	c.tally.plan, c.tally.year, c.tally.month = c.plan, c.year, c.month
 	c.total, c.women, c.children = float64(tot.Int64), float64(wom.Int64), float64(chi.Int64)
 	q := s.cached(tx)
@@ -266,7 +280,21 @@ type factRow []any
 // instead of deadlocking).
 func (d *factDelta) rows() [][]factRow {
 	reach, quantity, month := d.unitRows()
-	return [][]factRow{reach, quantity, month, d.tallyRows(), d.themeRows(), d.audienceRows()}
+	return [][]factRow{reach, quantity, month, d.tallyRows(), d.themeRows(), d.audienceRows(), d.eventRows()}
+}
+
+func (d *factDelta) eventRows() []factRow {
+	var out []factRow
+	keys := sortedKeys(d.event, func(a, b eventKey) int {
+		return cmp.Or(cmp.Compare(a.plan, b.plan), cmp.Compare(a.kind, b.kind), cmp.Compare(a.day, b.day), cmp.Compare(a.unit, b.unit),
+			cmp.Compare(a.agency, b.agency), cmp.Compare(a.channel, b.channel), cmp.Compare(a.task, b.task))
+	})
+	for _, k := range keys {
+		if v := d.event[k]; v != 0 {
+			out = append(out, factRow{k.plan, k.kind, k.day, k.unit, k.agency, k.channel, k.task, v})
+		}
+	}
+	return out
 }
 
 func (d *factDelta) audienceRows() []factRow {

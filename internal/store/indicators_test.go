@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -471,6 +472,73 @@ func TestIndicatorsFollowPlanImport(t *testing.T) {
 		}
 		if after := indicator(t, indicators(t, s, 2018, "", ""), "II.2.1"); after.Milestone == nil || after.Milestone.Value != 80 {
 			t.Fatalf("II.2.1 in 2018 after the plan changed to 80 %%: %+v", after.Milestone)
+		}
+	})
+}
+
+// A frequency and a count filtered by agency type and agency read the
+// event rollup (fact_event): a police post in March does not make March
+// a month of the press, and moving it to the newspaper does.
+func TestFilteredFrequencyFromRollup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seeded(t, s)
+		p, err := s.Plan(ctx, "bk-1368-2017")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Code = "bk-press"
+		p.Targets = append(p.Targets,
+			outreach.Target{Code: "II.2.4", Text: "Báo chí đưa tin ít nhất 01 lần/tháng", Kind: outreach.KindFrequency, Measure: "news_items", Per: outreach.PerMonth,
+				AtLeast: 1, Filter: &outreach.Filter{AgencyTypes: []string{outreach.AgencyPress}}, Milestones: []outreach.Milestone{{Year: 2018, Comparator: ">=", Value: 100}}},
+			outreach.Target{Code: "II.2.5", Text: "Tin của Công an tỉnh", Kind: outreach.KindCount, Measure: "news_items", Window: outreach.WindowYear,
+				Filter: &outreach.Filter{Agencies: []string{"bk-ca"}}, Milestones: []outreach.Milestone{{Year: 2018, Comparator: ">=", Value: 5}}})
+		if _, err := s.ImportPlan(ctx, system, p); err != nil {
+			t.Fatal(err)
+		}
+		var march int64
+		for m := 1; m <= 12; m++ {
+			a := outreach.Activity{Plan: "bk-press", Agency: "bk-bbk", Channel: "IV.2", Title: fmt.Sprintf("Tin tháng %d", m), StartDate: fmt.Sprintf("2018-%02d-10", m),
+				WholeProvince: true, Quantities: []outreach.ActivityQuantity{{Kind: "news_items", Value: 1}}}
+			if m == 3 {
+				a.Agency = "bk-ca"
+			}
+			id, err := s.CreateActivity(ctx, system, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m == 3 {
+				march = id
+			}
+		}
+		get := func(code string) outreach.Indicator {
+			set, err := s.Indicators(ctx, store.IndicatorQuery{Plan: "bk-press", Year: 2018})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return indicator(t, set, code)
+		}
+		if ind := get("II.2.4"); ind.Numerator != 11 || ind.Denominator != 12 || strings.Join(ind.Missed, " ") != "2018-03" {
+			t.Errorf("press monthly: %s missed %v", ind, ind.Missed)
+		}
+		if ind := get("II.2.5"); !near(ind.Numerator, 1) {
+			t.Errorf("police count: %s", ind)
+		}
+		a, err := s.Activity(ctx, system, march)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Activity.Agency = "bk-bbk"
+		if err := s.UpdateActivity(ctx, system, a.Activity); err != nil {
+			t.Fatal(err)
+		}
+		if ind := get("II.2.4"); ind.Numerator != 12 || len(ind.Missed) != 0 {
+			t.Errorf("press monthly after the move: %s missed %v", ind, ind.Missed)
+		}
+		if ind := get("II.2.5"); !near(ind.Numerator, 0) {
+			t.Errorf("police count after the move: %s", ind)
+		}
+		if drift, err := s.RollupDrift(ctx); err != nil || len(drift) > 0 {
+			t.Errorf("rollup drift: %v %v", drift, err)
 		}
 	})
 }

@@ -65,6 +65,13 @@ var activityRollups = []activityRollup{
 		valCols:  []string{"value"},
 		valExprs: []string{"sum(1.0 * g.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
 		from:     "activities a JOIN activity_audience g ON g.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id", where: "1 = 1"},
+	// Quantities by kind, day, unit, agency, channel and task (migration
+	// 0018), for filtered counts and frequencies.
+	{table: "fact_event", keyCols: "plan_id, kind_id, day, unit_id, agency_id, channel_id, task_id",
+		keyExprs: "a.plan_id, q.kind_id, a.start_date, coalesce(au.unit_id, 0), a.agency_id, a.channel_id, coalesce(a.task_id, 0)",
+		valCols:  []string{"value"},
+		valExprs: []string{"sum(q.value / CASE WHEN a.n_units > 0 THEN a.n_units ELSE 1 END)"},
+		from:     "activities a JOIN activity_quantities q ON q.activity_id = a.id LEFT JOIN activity_units au ON au.activity_id = a.id", where: "q.value > 0"},
 }
 
 // rollupKeys are the plan, the unit version (0 for the whole province)
