@@ -99,9 +99,32 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 	var cs []*candidate
 	byID := map[int64]*candidate{}
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
-	const where = ` WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.aud_total > 0 AND a.start_date >= $2 AND a.start_date <= $3`
+	// An activity above its places' population puts, in at least one of
+	// them, more than its population into the year's reach rollup (its
+	// total split equally between its places): only the activities of
+	// such places (and of the whole area, when the area's reach passes
+	// its population) can pass. A province's year is hundreds of
+	// thousands of activities, nearly all of them far below.
+	cands, whole, err := s.overReachedPlaces(ctx, ref, year)
+	if err != nil {
+		return nil, err
+	}
+	if len(cands) == 0 && !whole {
+		return []OverReachEntry{}, nil
+	}
+	var places []string
+	if whole {
+		places = append(places, "a.whole_province")
+	}
+	if len(cands) > 0 {
+		// Integers, never user input.
+		places = append(places, `a.id IN (SELECT activity_id FROM activity_units WHERE unit_id IN (`+idList(cands)+`))`)
+	}
+	where := ` WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.aud_total > 0 AND a.start_date >= $2 AND a.start_date <= $3 AND (` +
+		strings.Join(places, " OR ") + `)`
+	args := []any{ref.id, from, to}
 	err = each(ctx, s.reads(), `SELECT a.id, a.title, ag.code, ag.name, a.start_date, a.end_date, a.whole_province, a.aud_total
-		FROM activities a JOIN agencies ag ON ag.id = a.agency_id`+where+` ORDER BY a.start_date, a.id`, []any{ref.id, from, to}, func(r *sql.Rows) error {
+		FROM activities a JOIN agencies ag ON ag.id = a.agency_id`+where+` ORDER BY a.start_date, a.id`, args, func(r *sql.Rows) error {
 		c := &candidate{}
 		var total int64
 		if err := r.Scan(&c.ID, &c.Title, &c.Agency, &c.AgencyName, &c.StartDate, &c.end, &c.whole, &total); err != nil {
@@ -116,7 +139,7 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 		return []OverReachEntry{}, err
 	}
 	err = each(ctx, s.reads(), `SELECT a.id, u.id, u.code, u.path, coalesce(u.valid_from, ''), coalesce(u.valid_to, '')
-		FROM activities a JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id`+where, []any{ref.id, from, to}, func(r *sql.Rows) error {
+		FROM activities a JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id`+where, args, func(r *sql.Rows) error {
 		var id int64
 		var u outreach.Unit
 		if err := r.Scan(&id, &u.ID, &u.Code, &u.Path, &u.ValidFrom, &u.ValidTo); err != nil {
@@ -147,6 +170,45 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 		}
 	}
 	return out, nil
+}
+
+// overReachedPlaces lists the unit versions whose reach in the year's
+// rollup (fact_reach) passes their census population, or that have no
+// population figure (a unit formed after the census: its own is not
+// known here, so its activities are checked), and whether the whole
+// area's reach (unit 0) passes the area's.
+func (s *Store) overReachedPlaces(ctx context.Context, ref planRef, year int) ([]int64, bool, error) {
+	var out []int64
+	whole := false
+	area, err := s.scopePopulation(ctx, ref)
+	if err != nil {
+		return nil, false, err
+	}
+	err = each(ctx, s.reads(), `SELECT f.unit_id, f.total, coalesce((SELECT max(p.value) FROM unit_populations p WHERE p.unit_id = f.unit_id AND p.grp = 'total'), -1)
+		FROM fact_reach f WHERE f.plan_id = $1 AND f.year = $2 AND f.total > 0`, []any{ref.id, year}, func(r *sql.Rows) error {
+		var unit int64
+		var reach, pop float64
+		if err := r.Scan(&unit, &reach, &pop); err != nil {
+			return err
+		}
+		switch {
+		case unit == 0:
+			whole = area <= 0 || reach > area
+		case pop < 0 || reach > pop:
+			out = append(out, unit)
+		}
+		return nil
+	})
+	return out, whole, err
+}
+
+// scopePopulation is the largest total census figure of a version of
+// the plan's scope unit, 0 when there is none.
+func (s *Store) scopePopulation(ctx context.Context, ref planRef) (float64, error) {
+	var v sql.NullFloat64
+	err := s.reads().QueryRowContext(ctx, `SELECT max(p.value) FROM unit_populations p JOIN units u ON u.id = p.unit_id
+		WHERE p.grp = 'total' AND u.code = $1`, ref.scope).Scan(&v)
+	return v.Float64, err
 }
 
 // populations computes the population of activities' places, keeping
