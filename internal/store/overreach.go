@@ -98,7 +98,6 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 	}
 	var cs []*candidate
 	byID := map[int64]*candidate{}
-	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
 	// An activity above its places' population puts, in at least one of
 	// them, more than its population into the year's reach rollup (its
 	// total split equally between its places): only the activities of
@@ -120,9 +119,20 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 		// Integers, never user input.
 		places = append(places, `a.id IN (SELECT activity_id FROM activity_units WHERE unit_id IN (`+idList(cands)+`))`)
 	}
-	where := ` WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.aud_total > 0 AND a.start_date >= $2 AND a.start_date <= $3 AND (` +
+	// And only those above half the smallest census population of a
+	// unit in the area (a commune formed later from part of one may be
+	// smaller than any census figure, hence the half), found by index.
+	floor, err := s.smallestPopulation(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	// The year is matched on the date's first four characters, not as a
+	// range, so that the planner takes the index by plan and audience
+	// (migration 0019) rather than the one by plan and date, which would
+	// read the whole year.
+	where := ` WHERE a.plan_id = $1 AND a.aud_total > $3 AND a.deleted_at IS NULL AND substr(a.start_date, 1, 4) = $2 AND (` +
 		strings.Join(places, " OR ") + `)`
-	args := []any{ref.id, from, to}
+	args := []any{ref.id, fmt.Sprintf("%04d", year), int64(floor / 2)}
 	err = each(ctx, s.reads(), `SELECT a.id, a.title, ag.code, ag.name, a.start_date, a.end_date, a.whole_province, a.aud_total
 		FROM activities a JOIN agencies ag ON ag.id = a.agency_id`+where+` ORDER BY a.start_date, a.id`, args, func(r *sql.Rows) error {
 		c := &candidate{}
@@ -173,10 +183,9 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 }
 
 // overReachedPlaces lists the unit versions whose reach in the year's
-// rollup (fact_reach) passes their census population, or that have no
-// population figure (a unit formed after the census: its own is not
-// known here, so its activities are checked), and whether the whole
-// area's reach (unit 0) passes the area's.
+// rollup (fact_reach) passes their population (their census figure, or
+// what their predecessors gave them: the crosswalk's, as of the year's
+// end), and whether the whole area's reach (unit 0) passes the area's.
 func (s *Store) overReachedPlaces(ctx context.Context, ref planRef, year int) ([]int64, bool, error) {
 	var out []int64
 	whole := false
@@ -184,22 +193,45 @@ func (s *Store) overReachedPlaces(ctx context.Context, ref planRef, year int) ([
 	if err != nil {
 		return nil, false, err
 	}
-	err = each(ctx, s.reads(), `SELECT f.unit_id, f.total, coalesce((SELECT max(p.value) FROM unit_populations p WHERE p.unit_id = f.unit_id AND p.grp = 'total'), -1)
-		FROM fact_reach f WHERE f.plan_id = $1 AND f.year = $2 AND f.total > 0`, []any{ref.id, year}, func(r *sql.Rows) error {
+	t, err := s.treeAt(ctx, fmt.Sprintf("%04d-12-31", year))
+	if err != nil {
+		return nil, false, err
+	}
+	err = each(ctx, s.reads(), `SELECT f.unit_id, f.total FROM fact_reach f WHERE f.plan_id = $1 AND f.year = $2 AND f.total > 0`, []any{ref.id, year}, func(r *sql.Rows) error {
 		var unit int64
-		var reach, pop float64
-		if err := r.Scan(&unit, &reach, &pop); err != nil {
+		var reach float64
+		if err := r.Scan(&unit, &reach); err != nil {
 			return err
 		}
-		switch {
+		switch pop := t.PopulationOf(unit); {
 		case unit == 0:
 			whole = area <= 0 || reach > area
-		case pop < 0 || reach > pop:
+		case pop <= 0 || reach > pop:
 			out = append(out, unit)
 		}
 		return nil
 	})
 	return out, whole, err
+}
+
+// smallestPopulation is the smallest total census figure of a unit in
+// the plan's area (under its scope's paths), 0 when there is none.
+func (s *Store) smallestPopulation(ctx context.Context, ref planRef) (float64, error) {
+	var conds []string
+	var args []any
+	for _, c := range ref.codes {
+		for _, p := range ref.paths[c] {
+			args = append(args, p, p+"/%")
+			conds = append(conds, fmt.Sprintf("u.path = $%d OR u.path LIKE $%d", len(args)-1, len(args)))
+		}
+	}
+	if len(conds) == 0 {
+		return 0, nil
+	}
+	var v sql.NullFloat64
+	err := s.reads().QueryRowContext(ctx, `SELECT min(p.value) FROM unit_populations p JOIN units u ON u.id = p.unit_id
+		WHERE p.grp = 'total' AND p.value > 0 AND (`+strings.Join(conds, " OR ")+`)`, args...).Scan(&v)
+	return v.Float64, err
 }
 
 // scopePopulation is the largest total census figure of a version of
