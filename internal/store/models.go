@@ -112,7 +112,11 @@ func modelScope(actor outreach.Actor, n int) (string, []any) {
 
 // resolveModel checks a model against the plan's references; whether the
 // actor may write it is checkModel's to say.
-func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.PreventionModel) (planRef, int64, outreach.Unit, error) {
+//
+// untyped allows a model without a type in a plan that has types: one
+// recorded before the plan named its types, changed without choosing one
+// (its status closed, its name corrected).
+func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.PreventionModel, untyped bool) (planRef, int64, outreach.Unit, error) {
 	var u outreach.Unit
 	if err := m.Validate(); err != nil {
 		return planRef{}, 0, u, err
@@ -121,7 +125,7 @@ func (s *Store) resolveModel(ctx context.Context, q querier, m *outreach.Prevent
 	if err != nil {
 		return p, 0, u, err
 	}
-	if err := checkModelType(ctx, q, m); err != nil {
+	if err := checkModelType(ctx, q, m, untyped); err != nil {
 		return p, 0, u, err
 	}
 	agency, err := agencyID(ctx, q, p.id, m.Agency, "agency")
@@ -147,7 +151,7 @@ const probNoModelTypes = "model_type_none"
 // checkModelType checks a model's type against its plan's model types:
 // one of them is required when the plan defines any, and none may be
 // given when it defines none.
-func checkModelType(ctx context.Context, q querier, m *outreach.PreventionModel) error {
+func checkModelType(ctx context.Context, q querier, m *outreach.PreventionModel, untyped bool) error {
 	m.Type = strings.TrimSpace(m.Type)
 	types, err := planModelTypes(ctx, q, m.Plan)
 	if err != nil {
@@ -159,8 +163,10 @@ func checkModelType(ctx context.Context, q querier, m *outreach.PreventionModel)
 	switch {
 	case len(types) == 0 && m.Type != "":
 		v.AddCode("type", probNoModelTypes, "the plan distinguishes no model types; leave the type empty (got %q)", m.Type)
-	case len(types) > 0 && m.Type == "":
+	case len(types) > 0 && m.Type == "" && !untyped:
 		v.AddCode("type", outreach.ProbRequired, "is required")
+	case m.Type == "":
+		// An untyped model kept as it was.
 	case len(types) > 0 && !slices.ContainsFunc(types, func(t outreach.ModelType) bool { return t.Code == m.Type }):
 		v.AddCode("type", outreach.ProbUnknown, "%q is not one of the plan's model types", m.Type)
 	}
@@ -194,7 +200,7 @@ func writeStatuses(ctx context.Context, tx *sql.Tx, id int64, sts []outreach.Mod
 func (s *Store) CreateModel(ctx context.Context, actor outreach.Actor, m outreach.PreventionModel) (id int64, err error) {
 	defer wrap(&err, "CreateModel")
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		p, agency, u, err := s.resolveModel(ctx, tx, &m)
+		p, agency, u, err := s.resolveModel(ctx, tx, &m, false)
 		if err != nil {
 			return err
 		}
@@ -266,7 +272,7 @@ func (s *Store) UpdateModel(ctx context.Context, actor outreach.Actor, m outreac
 		if err := s.fillModels(ctx, tx, []*ModelView{old}); err != nil {
 			return err
 		}
-		p, agency, u, err := s.resolveModel(ctx, tx, &m)
+		p, agency, u, err := s.resolveModel(ctx, tx, &m, old.Type == "")
 		if err != nil {
 			return err
 		}

@@ -110,17 +110,23 @@ func TestModelTypes(t *testing.T) {
 		if len(types) != 2 || types[id] != "integrated" || types[old] != "" {
 			t.Errorf("types listed = %v, want %d integrated and %d none", types, id, old)
 		}
-		// The old model must be given a type before it changes again.
+		// A model recorded before the plan named its types can still be
+		// changed without one (its name corrected, its status closed);
+		// once given a type, it keeps needing one.
 		o, err := s.Model(ctx, as["union"], old)
 		if err != nil {
 			t.Fatal(err)
 		}
 		o.Name = "Tổ tự quản thôn Nà Chang"
-		wantTypeProblem(t, "an untyped model changed once the plan has types", s.UpdateModel(ctx, as["union"], o.PreventionModel), outreach.ProbRequired)
+		if err := s.UpdateModel(ctx, as["union"], o.PreventionModel); err != nil {
+			t.Errorf("an untyped model changed once the plan has types: %v", err)
+		}
 		o.Type = "integrated"
 		if err := s.UpdateModel(ctx, as["union"], o.PreventionModel); err != nil {
 			t.Fatal(err)
 		}
+		o.Type = ""
+		wantTypeProblem(t, "a typed model's type taken away", s.UpdateModel(ctx, as["union"], o.PreventionModel), outreach.ProbRequired)
 		h, err := s.ModelHistory(ctx, as["union"], id)
 		if err != nil || len(h) != 2 {
 			t.Errorf("history: %d rows, %v", len(h), err)
