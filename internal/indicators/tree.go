@@ -532,7 +532,3 @@ func (t *Tree) PathsOf(code string) []string {
 	}
 	return out
 }
-
-// PopulationOf is a version's total population: its own latest figure,
-// or what its predecessors gave it (a unit formed after the census).
-func (t *Tree) PopulationOf(id int64) float64 { return t.popOf(id) }

@@ -275,7 +275,7 @@ func targetTable(p *outreach.Plan, inds []outreach.Indicator) *document.Table {
 				text += fmt.Sprintf(" (tính tối đa bằng dân số từng xã; đã ghi nhận %s lượt người)", i18n.Number(math.Round(*ind.PeopleTimes)))
 			}
 			if ind.Estimate {
-				text += "; mẫu số ước tính: " + ind.DenominatorSource
+				text += "; mẫu số ước tính: " + strings.TrimPrefix(ind.DenominatorSource, "Ước tính: ")
 			}
 		}
 		if len(ind.Missed) > 0 {

@@ -259,18 +259,6 @@ func (s *Store) readAudience(ctx context.Context, ep *enginePlan, sel factSel, f
 	})
 }
 
-// placeholdersFrom is "$first, $first+1, …", n of them.
-func placeholdersFrom(first, n int) string {
-	out := ""
-	for i := range n {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("$%d", first+i)
-	}
-	return out
-}
-
 // readMonths reads the months in which a kind was counted, per unit
 // version and year (fact_month), for the frequencies the rollup answers
 // (indicators.FromMonths).

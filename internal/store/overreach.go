@@ -98,43 +98,10 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 	}
 	var cs []*candidate
 	byID := map[int64]*candidate{}
-	// An activity above its places' population puts, in at least one of
-	// them, more than its population into the year's reach rollup (its
-	// total split equally between its places): only the activities of
-	// such places (and of the whole area, when the area's reach passes
-	// its population) can pass. A province's year is hundreds of
-	// thousands of activities, nearly all of them far below.
-	cands, whole, err := s.overReachedPlaces(ctx, ref, year)
-	if err != nil {
-		return nil, err
-	}
-	if len(cands) == 0 && !whole {
-		return []OverReachEntry{}, nil
-	}
-	var places []string
-	if whole {
-		places = append(places, "a.whole_province")
-	}
-	if len(cands) > 0 {
-		// Integers, never user input.
-		places = append(places, `a.id IN (SELECT activity_id FROM activity_units WHERE unit_id IN (`+idList(cands)+`))`)
-	}
-	// And only those above half the smallest census population of a
-	// unit in the area (a commune formed later from part of one may be
-	// smaller than any census figure, hence the half), found by index.
-	floor, err := s.smallestPopulation(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	// The year is matched on the date's first four characters, not as a
-	// range, so that the planner takes the index by plan and audience
-	// (migration 0019) rather than the one by plan and date, which would
-	// read the whole year.
-	where := ` WHERE a.plan_id = $1 AND a.aud_total > $3 AND a.deleted_at IS NULL AND substr(a.start_date, 1, 4) = $2 AND (` +
-		strings.Join(places, " OR ") + `)`
-	args := []any{ref.id, fmt.Sprintf("%04d", year), int64(floor / 2)}
+	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+	const where = ` WHERE a.plan_id = $1 AND a.deleted_at IS NULL AND a.aud_total > 0 AND a.start_date >= $2 AND a.start_date <= $3`
 	err = each(ctx, s.reads(), `SELECT a.id, a.title, ag.code, ag.name, a.start_date, a.end_date, a.whole_province, a.aud_total
-		FROM activities a JOIN agencies ag ON ag.id = a.agency_id`+where+` ORDER BY a.start_date, a.id`, args, func(r *sql.Rows) error {
+		FROM activities a JOIN agencies ag ON ag.id = a.agency_id`+where+` ORDER BY a.start_date, a.id`, []any{ref.id, from, to}, func(r *sql.Rows) error {
 		c := &candidate{}
 		var total int64
 		if err := r.Scan(&c.ID, &c.Title, &c.Agency, &c.AgencyName, &c.StartDate, &c.end, &c.whole, &total); err != nil {
@@ -149,7 +116,7 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 		return []OverReachEntry{}, err
 	}
 	err = each(ctx, s.reads(), `SELECT a.id, u.id, u.code, u.path, coalesce(u.valid_from, ''), coalesce(u.valid_to, '')
-		FROM activities a JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id`+where, args, func(r *sql.Rows) error {
+		FROM activities a JOIN activity_units au ON au.activity_id = a.id JOIN units u ON u.id = au.unit_id`+where, []any{ref.id, from, to}, func(r *sql.Rows) error {
 		var id int64
 		var u outreach.Unit
 		if err := r.Scan(&id, &u.ID, &u.Code, &u.Path, &u.ValidFrom, &u.ValidTo); err != nil {
@@ -180,67 +147,6 @@ func (s *Store) OverReached(ctx context.Context, plan string, year int) (_ []Ove
 		}
 	}
 	return out, nil
-}
-
-// overReachedPlaces lists the unit versions whose reach in the year's
-// rollup (fact_reach) passes their population (their census figure, or
-// what their predecessors gave them: the crosswalk's, as of the year's
-// end), and whether the whole area's reach (unit 0) passes the area's.
-func (s *Store) overReachedPlaces(ctx context.Context, ref planRef, year int) ([]int64, bool, error) {
-	var out []int64
-	whole := false
-	area, err := s.scopePopulation(ctx, ref)
-	if err != nil {
-		return nil, false, err
-	}
-	t, err := s.treeAt(ctx, fmt.Sprintf("%04d-12-31", year))
-	if err != nil {
-		return nil, false, err
-	}
-	err = each(ctx, s.reads(), `SELECT f.unit_id, f.total FROM fact_reach f WHERE f.plan_id = $1 AND f.year = $2 AND f.total > 0`, []any{ref.id, year}, func(r *sql.Rows) error {
-		var unit int64
-		var reach float64
-		if err := r.Scan(&unit, &reach); err != nil {
-			return err
-		}
-		switch pop := t.PopulationOf(unit); {
-		case unit == 0:
-			whole = area <= 0 || reach > area
-		case pop <= 0 || reach > pop:
-			out = append(out, unit)
-		}
-		return nil
-	})
-	return out, whole, err
-}
-
-// smallestPopulation is the smallest total census figure of a unit in
-// the plan's area (under its scope's paths), 0 when there is none.
-func (s *Store) smallestPopulation(ctx context.Context, ref planRef) (float64, error) {
-	var conds []string
-	var args []any
-	for _, c := range ref.codes {
-		for _, p := range ref.paths[c] {
-			args = append(args, p, p+"/%")
-			conds = append(conds, fmt.Sprintf("u.path = $%d OR u.path LIKE $%d", len(args)-1, len(args)))
-		}
-	}
-	if len(conds) == 0 {
-		return 0, nil
-	}
-	var v sql.NullFloat64
-	err := s.reads().QueryRowContext(ctx, `SELECT min(p.value) FROM unit_populations p JOIN units u ON u.id = p.unit_id
-		WHERE p.grp = 'total' AND p.value > 0 AND (`+strings.Join(conds, " OR ")+`)`, args...).Scan(&v)
-	return v.Float64, err
-}
-
-// scopePopulation is the largest total census figure of a version of
-// the plan's scope unit, 0 when there is none.
-func (s *Store) scopePopulation(ctx context.Context, ref planRef) (float64, error) {
-	var v sql.NullFloat64
-	err := s.reads().QueryRowContext(ctx, `SELECT max(p.value) FROM unit_populations p JOIN units u ON u.id = p.unit_id
-		WHERE p.grp = 'total' AND u.code = $1`, ref.scope).Scan(&v)
-	return v.Float64, err
 }
 
 // populations computes the population of activities' places, keeping

@@ -89,10 +89,13 @@ func (p planRef) isWhole(u outreach.Unit) bool { return slices.Contains(p.codes,
 func (p planRef) scopePaths() []string { return p.paths[p.scope] }
 
 // placeholders is "$1, $2, …, $n".
-func placeholders(n int) string {
+func placeholders(n int) string { return placeholdersFrom(1, n) }
+
+// placeholdersFrom is "$first, $first+1, …", n of them.
+func placeholdersFrom(first, n int) string {
 	var b []byte
-	for i := 1; i <= n; i++ {
-		if i > 1 {
+	for i := first; i < first+n; i++ {
+		if i > first {
 			b = append(b, ", "...)
 		}
 		b = append(b, '$')
